@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+
+from mooc.core.models import AuditLog, SiteSettings
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "tagline", "logo", "primary_colour"]}),
+        ("Vocabulary", {"fields": ["vocabulary_profile"]}),
+        ("Contact", {"fields": ["contact_email", "contact_phone", "address", "footer_text"]}),
+        ("Time", {"fields": ["time_zone_label"]}),
+        (
+            "Certificate signatory",
+            {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_image"]},
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # One row only: the list page would be a detour.
+        row, _ = SiteSettings.objects.get_or_create(id=SiteSettings.SINGLETON_ID)
+        return HttpResponseRedirect(reverse("admin:core_sitesettings_change", args=[row.pk]))
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
+    list_display = ["created_at", "actor_label", "action", "target_label", "ip", "reason"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "action", "target_label", "target_id", "reason", "request_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["target_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

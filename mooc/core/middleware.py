@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from mooc.core.net import client_ip, is_trusted_proxy
+
+logger = logging.getLogger("mooc.request")
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    value = _request_id.get()
+    return "" if value == "-" else value
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestIdMiddleware:
+    """Give each request an id (kept from a trusted proxy's X-Request-ID) and log
+    one line per request with it, so a user's complaint can be traced."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        trusted = is_trusted_proxy(request.META.get("REMOTE_ADDR", ""))
+        request_id = incoming if trusted and _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            logger.info(
+                "%s %s %s %.1fms user=%s ip=%s",
+                request.method,
+                request.get_full_path()[:300],
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                user.pk if user is not None and user.is_authenticated else "-",
+                client_ip(request),
+            )
+            return response
+        finally:
+            _request_id.reset(token)
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the user chose another language.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an
+    office PC set to English would show English; the ministry wants Indonesian
+    first, and the language switch (a cookie) for anybody who prefers English.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,61 @@
+"""The client's IP address, believing X-Forwarded-For only from trusted proxies.
+
+Per-IP limits and lockouts depend on this: trusting the header from anyone
+would let an attacker pick a fresh "IP" for every request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpRequest
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
+
+
+def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[::1]:443"
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # "10.0.0.1:443"
+        value = value.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(address: str) -> bool:
+    ip = _parse(address)
+    if ip is None:
+        return False
+    return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Walk X-Forwarded-For from the right, skipping our own proxies.
+
+    The first address not belonging to a trusted proxy is the client; anything
+    further left could have been written by the client itself.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if not is_trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop for hop in (h.strip() for h in forwarded.split(",")) if hop]
+    for hop in reversed(hops):
+        ip = _parse(hop)
+        if ip is None:
+            # A malformed hop: stop at the last address we could vouch for.
+            break
+        if not is_trusted_proxy(str(ip)):
+            return str(ip)
+        remote = str(ip)
+    return remote
