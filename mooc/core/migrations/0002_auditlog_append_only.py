@@ -8,6 +8,15 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditlog_append_only() RETURNS trigger AS $$
 BEGIN
+    -- The one change allowed: ON DELETE SET NULL when the actor's account (or a
+    -- content type) is removed; the actor's name stays in actor_label.
+    IF TG_OP = 'UPDATE'
+       AND (to_jsonb(NEW) - 'actor_id' - 'target_type_id')
+           = (to_jsonb(OLD) - 'actor_id' - 'target_type_id')
+       AND (NEW.actor_id IS NULL OR NEW.actor_id = OLD.actor_id)
+       AND (NEW.target_type_id IS NULL OR NEW.target_type_id = OLD.target_type_id) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'audit log entries are append-only';
 END;
 $$ LANGUAGE plpgsql;
