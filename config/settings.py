@@ -150,6 +150,10 @@ TIME_ZONE = envstr("TIME_ZONE", "Asia/Jakarta")
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "mooc" / "static"]
+if DEBUG:
+    # WhiteNoise warns about a missing root; in development it serves from the finders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 # Materials, attachments, videos and certificates live here and are never
@@ -161,8 +165,8 @@ PRIVATE_MEDIA_USE_ACCEL = envbool("PRIVATE_MEDIA_USE_ACCEL", not DEBUG)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "mooc.core.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {
         "BACKEND": (
@@ -241,3 +245,10 @@ LOGGING: dict[str, Any] = {
 from mooc.core.periodic import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
+
+# Each app's demo content, loaded in this order by `manage.py load_demo`.
+DEMO_LOADERS = [
+    "mooc.core.demo.load",
+    "mooc.accounts.demo.load",
+    "mooc.content.demo.load",
+]

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mooc.core.models import AuditLog, SiteSettings
 
@@ -13,11 +14,11 @@ from mooc.core.models import AuditLog, SiteSettings
 class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "tagline", "logo", "primary_colour"]}),
-        ("Vocabulary", {"fields": ["vocabulary_profile"]}),
-        ("Contact", {"fields": ["contact_email", "contact_phone", "address", "footer_text"]}),
-        ("Time", {"fields": ["time_zone_label"]}),
+        (_("Vocabulary"), {"fields": ["vocabulary_profile"]}),
+        (_("Contact"), {"fields": ["contact_email", "contact_phone", "address", "footer_text"]}),
+        (_("Time"), {"fields": ["time_zone_label"]}),
         (
-            "Certificate signatory",
+            _("Certificate signatory"),
             {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_image"]},
         ),
     ]

@@ -16,12 +16,19 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_SIZE = 64 * 1024
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local storage for private files: they have no URL, by construction."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no public URL; serve them with private_file_response().")
 
 
 def private_storage() -> Storage:

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from mooc.accounts.demo import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts' logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"MOOC ASN demo is starting on {settings.SITE_URL}")
+        self.stdout.write("Demo logins (NIP/Username / Password):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role:<14} {login.username:<20} {login.password}")
+        self.stdout.write(f"  Administration: {settings.SITE_URL}/admin/")
+        self.stdout.write("")

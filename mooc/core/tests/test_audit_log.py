@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory, override_settings
+
+from mooc.accounts.models import User
+from mooc.core.models import AuditLog, SiteSettings
+from mooc.core.services import audit_log_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_user() -> User:
+    return User.objects.create_superuser(
+        username="admin", password="x", email="admin@example.org", full_name="Admin"
+    )
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_it_records_actor_target_reason_changes_and_ip(admin_user: User) -> None:
+    learner = User.objects.create_user(username="198609262015051001", full_name="Budi")
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.4")
+
+    entry = audit_log_record(
+        actor=admin_user,
+        action="user.email_corrected",
+        target=learner,
+        reason="Ticket #12: typo in e-mail",
+        before={"email": "budi@exmaple.org"},
+        after={"email": "budi@example.org"},
+        request=request,
+    )
+
+    row = AuditLog.objects.get(pk=entry.pk)
+    assert row.actor == admin_user
+    assert row.actor_label == "admin"
+    assert row.action == "user.email_corrected"
+    assert row.target_type is not None and row.target_type.model == "user"
+    assert row.target_id == str(learner.pk)
+    assert row.target_label == "Budi (198609262015051001)"
+    assert row.reason == "Ticket #12: typo in e-mail"
+    assert row.before == {"email": "budi@exmaple.org"}
+    assert row.after == {"email": "budi@example.org"}
+    assert row.ip == "203.0.113.4"
+
+
+def test_the_system_can_be_the_actor() -> None:
+    entry = audit_log_record(actor=None, action="attempt.auto_submitted")
+    assert entry.actor is None
+    assert entry.actor_label == "system"
+    assert entry.ip is None
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm(admin_user: User) -> None:
+    entry = audit_log_record(actor=admin_user, action="x")
+    entry.reason = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+    assert AuditLog.objects.get(pk=entry.pk).reason == ""
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_raw_updates_and_deletes(admin_user: User) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    entry = audit_log_record(actor=admin_user, action="x")
+    for sql in ["UPDATE core_auditlog SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditlog WHERE id = %s"]:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [entry.pk])
+    assert AuditLog.objects.filter(pk=entry.pk, reason="").exists()
+
+
+def test_removing_the_actor_keeps_the_entry_and_the_name(admin_user: User) -> None:
+    other = User.objects.create_user(username="helpdesk", full_name="Helpdesk")
+    entry = audit_log_record(actor=other, action="user.activated", target=admin_user)
+    other.delete()
+    row = AuditLog.objects.get(pk=entry.pk)
+    assert row.actor is None
+    assert row.actor_label == "helpdesk"
+
+
+def test_the_admin_lists_and_searches_but_offers_no_edit(client, admin_user: User) -> None:  # type: ignore[no-untyped-def]
+    audit_log_record(actor=admin_user, action="certificate.revoked", reason="duplicate")
+    audit_log_record(actor=admin_user, action="user.deactivated", reason="left the ministry")
+    client.force_login(admin_user)
+
+    response = client.get("/admin/core/auditlog/", {"q": "revoked"})
+
+    assert response.status_code == 200
+    assert [e.action for e in response.context["cl"].result_list] == ["certificate.revoked"]
+    assert client.get("/admin/core/auditlog/add/").status_code == 403
+
+
+def test_site_settings_admin_goes_straight_to_the_single_row(client, admin_user: User) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(admin_user)
+    response = client.get("/admin/core/sitesettings/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/admin/core/sitesettings/{SiteSettings.SINGLETON_ID}/change/")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"core", "accounts", "content"}}
+
+
+def test_loading_the_demo_twice_changes_nothing_the_second_time() -> None:
+    call_command("load_demo")
+    first = row_counts()
+    call_command("load_demo")
+    assert row_counts() == first
+    assert first["core.SiteSettings"] == 1
+    assert first["accounts.User"] >= 1
+
+
+def test_the_demo_admin_can_log_in(client) -> None:  # type: ignore[no-untyped-def]
+    from mooc.accounts.demo import DEMO_LOGINS
+
+    call_command("load_demo")
+    login = next(login for login in DEMO_LOGINS if login.is_superuser)
+    assert client.login(username=login.username, password=login.password)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_is_refused_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo content"):
+        call_command("load_demo")
+
+
+def test_demo_logins_are_printed(capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert "admin" in out and "AdminDemo2026" in out

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_response_carries_a_fresh_request_id(client) -> None:  # type: ignore[no-untyped-def]
+    first = client.get("/healthz")["X-Request-ID"]
+    second = client.get("/healthz")["X-Request-ID"]
+    assert len(first) == 32 and first != second
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
+def test_a_trusted_proxy_request_id_is_kept(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="nginx-1234abcd", REMOTE_ADDR="127.0.0.1")
+    assert response["X-Request-ID"] == "nginx-1234abcd"
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_anybody_else_cannot_choose_the_request_id(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="attacker-chosen-id")
+    assert response["X-Request-ID"] != "attacker-chosen-id"
+
+
+def test_one_log_line_per_request_with_its_id(client, caplog) -> None:  # type: ignore[no-untyped-def]
+    with caplog.at_level("INFO", logger="mooc.request"):
+        response = client.get("/healthz?probe=1")
+    lines = [r for r in caplog.records if r.name == "mooc.request"]
+    assert len(lines) == 1
+    assert "GET /healthz?probe=1 200" in lines[0].getMessage()
+    assert lines[0].request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+
+
+def test_indonesian_is_the_default_whatever_the_browser_says(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert '<html lang="id">' in response.content.decode()
+
+
+def test_the_language_switch_turns_the_site_english(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/faq/"})
+    assert response.status_code == 302 and response["Location"] == "/faq/"
+    page = client.get("/faq/")
+    assert page["Content-Language"] == "en"
+    assert '<html lang="en">' in page.content.decode()
+
+
+def test_the_language_switch_never_redirects_off_site(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"

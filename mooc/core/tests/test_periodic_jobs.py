@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from mooc.core.periodic import JOBS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_runs_every_registered_job() -> None:
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {job.name for job in JOBS}
+    entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
+    assert entry["task"] == "mooc.core.tasks.clear_expired_sessions"
+
+
+def test_run_periodic_jobs_runs_them_once_in_process(capsys) -> None:  # type: ignore[no-untyped-def]
+    past = timezone.now() - dt.timedelta(days=1)
+    future = timezone.now() + dt.timedelta(days=1)
+    Session.objects.create(session_key="old", session_data="x", expire_date=past)
+    Session.objects.create(session_key="live", session_data="x", expire_date=future)
+
+    call_command("run_periodic_jobs")
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert "clear-expired-sessions: ok" in capsys.readouterr().out
+
+
+def test_an_unknown_job_name_is_refused() -> None:
+    with pytest.raises(CommandError, match="Unknown job"):
+        call_command("run_periodic_jobs", job=["no-such-job"])

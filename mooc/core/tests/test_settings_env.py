@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import envbool, envint, envlist, envstr
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 20 + "Zq9-Xw3_Lm7pR2tY8vB4nC6dF1gH5jK0"
+
+
+def read_settings(env: dict[str, str], *names: str) -> subprocess.CompletedProcess[str]:
+    """Import config.settings in a fresh interpreter with exactly this environment."""
+    code = (
+        "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        "from django.conf import settings;"
+        f"print(json.dumps({{n: str(getattr(settings, n)) for n in {list(names)!r}}}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_envbool_reads_common_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for raw, expected in [("true", True), ("1", True), ("Yes", True), ("off", False), ("0", False)]:
+        monkeypatch.setenv("X_FLAG", raw)
+        assert envbool("X_FLAG", not expected) is expected
+    monkeypatch.delenv("X_FLAG")
+    assert envbool("X_FLAG", True) is True
+
+
+def test_envbool_rejects_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG must be true or false"):
+        envbool("X_FLAG", False)
+
+
+def test_envint_and_envlist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_NUM", " 42 ")
+    monkeypatch.setenv("X_LIST", " a.example, ,b.example ")
+    monkeypatch.setenv("X_STR", "  padded ")
+    assert envint("X_NUM", 1) == 42
+    assert envlist("X_LIST") == ["a.example", "b.example"]
+    assert envstr("X_STR") == "padded"
+    monkeypatch.setenv("X_NUM", "forty")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM must be a whole number"):
+        envint("X_NUM", 1)
+
+
+def test_development_defaults_need_no_environment() -> None:
+    result = read_settings(
+        {}, "DEBUG", "DATABASES", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_BACKEND", "TIME_ZONE"
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] == "True"
+    assert "sqlite3" in values["DATABASES"]
+    assert values["CELERY_TASK_ALWAYS_EAGER"] == "True"
+    assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert values["TIME_ZONE"] == "Asia/Jakarta"
+
+
+def test_services_come_from_their_urls() -> None:
+    result = read_settings(
+        {
+            "DATABASE_URL": "postgres://mooc:pw@db.internal:5433/mooc",
+            "REDIS_URL": "redis://cache.internal:6379/1",
+            "EMAIL_HOST": "smtp.internal",
+            "EMAIL_PORT": "465",
+            "EMAIL_USE_SSL": "true",
+            "TIME_ZONE": "Asia/Makassar",
+        },
+        "DATABASES",
+        "CACHES",
+        "CELERY_BROKER_URL",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "EMAIL_BACKEND",
+        "EMAIL_PORT",
+        "TIME_ZONE",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert "'HOST': 'db.internal'" in values["DATABASES"]
+    assert "'PORT': 5433" in values["DATABASES"]
+    assert "RedisCache" in values["CACHES"]
+    assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/1"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] == "False"
+    assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert values["EMAIL_PORT"] == "465"
+    assert values["TIME_ZONE"] == "Asia/Makassar"
+
+
+def test_production_refuses_to_start_without_a_real_secret_key() -> None:
+    for key in ["", "short-key"]:
+        result = read_settings({"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "x"}, "DEBUG")
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_captcha_test_mode() -> None:
+    result = read_settings(
+        {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "CAPTCHA_TEST_MODE": "true"}, "DEBUG"
+    )
+    assert result.returncode != 0
+    assert "CAPTCHA_TEST_MODE is for automated tests only" in result.stderr
+
+
+def test_mail_cannot_use_tls_and_ssl_together() -> None:
+    result = read_settings({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "DEBUG")
+    assert result.returncode != 0
+    assert "Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DEBUG": "false",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
