@@ -10,8 +10,8 @@ import os
 
 os.environ.setdefault("CAPTCHA_TEST_MODE", "true")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import CACHES, STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, STORAGES
 
 # Argon2 is deliberately slow; tests create thousands of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,7 +22,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         role="Admin BPSDM",
         username="admin",
-        password="AdminDemo2026",
+        password="AdminDemo2026",  # noqa: S106 - public demo password
         full_name="Admin BPSDM",
         email="admin@bpsdm.example.go.id",
         is_superuser=True,

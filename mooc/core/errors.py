@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django import forms
-    from django.utils.functional import Promise
+    from django_stubs_ext import StrPromise
 
 
 class ServiceError(Exception):
@@ -15,7 +15,9 @@ class ServiceError(Exception):
     `field` names the form field the message belongs next to (None: the whole form).
     """
 
-    def __init__(self, message: str | Promise, *, field: str | None = None, code: str = "") -> None:
+    def __init__(
+        self, message: str | StrPromise, *, field: str | None = None, code: str = ""
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -28,7 +29,9 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """Local storage for private files: they have no URL, by construction."""
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no public URL; serve them with private_file_response().")
+        raise ValueError(
+            "Private files have no public URL; serve them with private_file_response()."
+        )
 
 
 def private_storage() -> Storage:
@@ -80,7 +83,7 @@ def private_file_response(
     download_name: str | None = None,
     as_attachment: bool = False,
     content_type: str | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     storage = private_storage()
     try:
         exists = bool(name) and storage.exists(name)

@@ -21,14 +21,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
+    except Exception:
         logger.exception("healthz: database unreachable")
         checks["database"] = "error"
     try:
         cache.set("healthz", "ok", timeout=10)
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error"
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("healthz: cache unreachable")
         checks["cache"] = "error"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

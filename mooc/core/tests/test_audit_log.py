@@ -68,10 +68,16 @@ def test_postgresql_refuses_raw_updates_and_deletes(admin_user: User) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only")
     entry = audit_log_record(actor=admin_user, action="x")
-    for sql in ["UPDATE core_auditlog SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditlog WHERE id = %s"]:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+    for sql in [
+        "UPDATE core_auditlog SET reason = 'x' WHERE id = %s",
+        "DELETE FROM core_auditlog WHERE id = %s",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditLog.objects.filter(pk=entry.pk, reason="").exists()
 
 
@@ -100,4 +106,6 @@ def test_site_settings_admin_goes_straight_to_the_single_row(client, admin_user:
     client.force_login(admin_user)
     response = client.get("/admin/core/sitesettings/")
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/admin/core/sitesettings/{SiteSettings.SINGLETON_ID}/change/")
+    assert response["Location"].endswith(
+        f"/admin/core/sitesettings/{SiteSettings.SINGLETON_ID}/change/"
+    )

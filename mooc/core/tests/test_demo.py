@@ -8,7 +8,11 @@ pytestmark = pytest.mark.django_db
 
 
 def row_counts() -> dict[str, int]:
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"core", "accounts", "content"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"core", "accounts", "content"}
+    }
 
 
 def test_loading_the_demo_twice_changes_nothing_the_second_time() -> None:

@@ -31,7 +31,12 @@ def test_it_keeps_formatting_and_safe_links() -> None:
         "tautan</a></p><ul><li>satu</li></ul>"
     )
     clean = sanitize_html(html)
-    for fragment in ["<h2>Judul</h2>", "<strong>Tebal</strong>", "<em>miring</em>", "<li>satu</li>"]:
+    for fragment in [
+        "<h2>Judul</h2>",
+        "<strong>Tebal</strong>",
+        "<em>miring</em>",
+        "<li>satu</li>",
+    ]:
         assert fragment in clean
     assert 'href="https://x.go.id"' in clean
     assert 'rel="noopener noreferrer nofollow"' in clean
