@@ -27,3 +27,12 @@ def _fresh_cache() -> Iterator[None]:
     _clear_test_cache()
     yield
     _clear_test_cache()
+
+
+@pytest.fixture
+def demo_content(db: None) -> None:
+    """The demo content, as `make run` loads it. The test runner turns DEBUG off,
+    so the production guard of `load_demo` is lifted explicitly here."""
+    from django.core.management import call_command
+
+    call_command("load_demo", allow_production=True, verbosity=0)

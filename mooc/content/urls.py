@@ -1,14 +1,15 @@
-# Placeholder routes; the content helper replaces these with the real views.
 from __future__ import annotations
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from mooc.content import views
 
 app_name = "content"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
-    path("berita/", TemplateView.as_view(template_name="base.html"), name="news_list"),
-    path("faq/", TemplateView.as_view(template_name="base.html"), name="faq"),
-    path("video-tutorial/", TemplateView.as_view(template_name="base.html"), name="video_tutorials"),
+    path("", views.home, name="home"),
+    path("berita/", views.news_list, name="news_list"),
+    path("berita/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("faq/", views.faq, name="faq"),
+    path("video-tutorial/", views.video_tutorials, name="video_tutorials"),
 ]

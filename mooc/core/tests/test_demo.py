@@ -15,19 +15,17 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_loading_the_demo_twice_changes_nothing_the_second_time() -> None:
-    call_command("load_demo")
+def test_loading_the_demo_twice_changes_nothing_the_second_time(demo_content: None) -> None:
     first = row_counts()
-    call_command("load_demo")
+    call_command("load_demo", allow_production=True)
     assert row_counts() == first
     assert first["core.SiteSettings"] == 1
     assert first["accounts.User"] >= 1
 
 
-def test_the_demo_admin_can_log_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_admin_can_log_in(client, demo_content: None) -> None:  # type: ignore[no-untyped-def]
     from mooc.accounts.demo import DEMO_LOGINS
 
-    call_command("load_demo")
     login = next(login for login in DEMO_LOGINS if login.is_superuser)
     assert client.login(username=login.username, password=login.password)
     assert client.get("/admin/").status_code == 200

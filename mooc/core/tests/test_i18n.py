@@ -8,7 +8,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]  # mooc/
 CATALOGUE = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
@@ -59,8 +58,9 @@ def visible_text(page: str) -> str:
 
 
 @pytest.mark.django_db
-def test_indonesian_pages_show_no_english_ui_strings(client, catalogue: polib.POFile) -> None:  # type: ignore[no-untyped-def]
-    call_command("load_demo")
+def test_indonesian_pages_show_no_english_ui_strings(  # type: ignore[no-untyped-def]
+    client, catalogue: polib.POFile, demo_content: None
+) -> None:
     english = [
         e.msgid
         for e in catalogue
@@ -68,7 +68,7 @@ def test_indonesian_pages_show_no_english_ui_strings(client, catalogue: polib.PO
     ]
     from mooc.content.selectors import news_latest
 
-    pages = [*PUBLIC_PAGES, news_latest(1)[0].get_absolute_url()]
+    pages = [*PUBLIC_PAGES, news_latest(limit=1)[0].get_absolute_url()]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -49,3 +49,27 @@ def test_english_uses_the_source_words() -> None:
     with translation.override("en"):
         assert str(vocab.enroll) == "Take This Course"
         assert str(vocab.start_final_test) == "Start Quiz"
+
+
+def test_switching_the_profile_in_the_admin_changes_the_home_page(client) -> None:  # type: ignore[no-untyped-def]
+    from mooc.accounts.models import User
+
+    admin = User.objects.create_superuser(username="admin", password="x", email="a@example.org")
+    assert "Belum ada kursus yang dibuka" in client.get("/").content.decode()
+    row = site_settings_get()
+    client.force_login(admin)
+
+    response = client.post(
+        f"/admin/core/sitesettings/{row.pk}/change/",
+        {
+            "name": row.name,
+            "short_name": row.short_name,
+            "primary_colour": row.primary_colour,
+            "vocabulary_profile": "kemenimipas",
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "Belum ada pelatihan yang dibuka" in page
+    assert "Belum ada kursus" not in page

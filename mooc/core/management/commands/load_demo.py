@@ -27,4 +27,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             for dotted in settings.DEMO_LOADERS:
                 import_string(dotted)()
-                self.stdout.write(f"demo content loaded: {dotted.split('.')[1]}")
+                if options["verbosity"]:
+                    self.stdout.write(f"demo content loaded: {dotted.split('.')[1]}")
