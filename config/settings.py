@@ -25,8 +25,8 @@ DEBUG = envbool("DEBUG", True)
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
 SECRET_KEY = envstr("SECRET_KEY") or _DEV_SECRET_KEY
 if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    # Sessions, activation links and certificate codes are signed with this key:
-    # a guessable one would let anybody forge them.
+    # Sessions, activation links and password-reset tokens are signed with this
+    # key: a guessable one would let anybody forge them.
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
     )
@@ -97,6 +97,8 @@ DATABASES = {
         envstr("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        # Behind PgBouncer in transaction pooling mode, server-side cursors must be off.
+        disable_server_side_cursors=envbool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -184,13 +186,16 @@ EMAIL_HOST = envstr("EMAIL_HOST")
 EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+# Port 587 is the submission port: STARTTLS is the norm there.
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587 and not EMAIL_USE_SSL)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "MOOC ASN <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets a mail for every server error (500): comma-separated addresses.
+ADMINS = [(address, address) for address in envlist("ADMINS")]
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -199,7 +204,7 @@ EMAIL_BACKEND = (
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag
+CSRF_COOKIE_HTTPONLY = True  # pages hand the token to htmx in the markup, not via the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -7,6 +7,8 @@ Redis exactly as production would use them.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("CAPTCHA_TEST_MODE", "true")
 
@@ -21,3 +23,9 @@ CELERY_BROKER_URL = "memory://"
 # Parallel runs must not see each other's cached values.
 CACHES["default"]["KEY_PREFIX"] = f"mooc-test-{os.getpid()}"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Uploads from tests land in a throw-away folder, never in var/.
+_UPLOADS = Path(tempfile.mkdtemp(prefix="mooc-test-uploads-"))
+MEDIA_ROOT = _UPLOADS / "media"
+PRIVATE_MEDIA_ROOT = _UPLOADS / "private"
+STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -22,6 +23,12 @@ class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
             {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_image"]},
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "signature_image":
+            # A private file has no URL to link to: a plain upload field, no "currently: …" link.
+            kwargs["widget"] = forms.FileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not SiteSettings.objects.exists()

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mooc.core.files import private_storage
 from mooc.core.vocabulary import Vocabulary, VocabularyProfile, vocabulary_for
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #0b3d91."))
@@ -53,7 +54,10 @@ class SiteSettings(models.Model):
     signatory_name = models.CharField(_("certificate signatory name"), max_length=200, blank=True)
     signatory_title = models.CharField(_("certificate signatory title"), max_length=200, blank=True)
     signatory_nip = models.CharField(_("certificate signatory NIP"), max_length=30, blank=True)
-    signature_image = models.ImageField(_("signature image"), upload_to="branding/", blank=True)
+    # A signature must not be downloadable by URL: it is kept with the private files.
+    signature_image = models.ImageField(
+        _("signature image"), upload_to="signatures/", blank=True, storage=private_storage
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

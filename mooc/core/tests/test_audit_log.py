@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory, override_settings
 
 from mooc.accounts.models import User
+from mooc.core.files import private_storage
 from mooc.core.models import AuditLog, SiteSettings
 from mooc.core.services import audit_log_record
 
@@ -109,3 +110,26 @@ def test_site_settings_admin_goes_straight_to_the_single_row(client, admin_user:
     assert response["Location"].endswith(
         f"/admin/core/sitesettings/{SiteSettings.SINGLETON_ID}/change/"
     )
+
+
+def test_the_signature_image_is_stored_privately_and_the_admin_page_still_opens(  # type: ignore[no-untyped-def]
+    client, admin_user: User
+) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    row = SiteSettings.objects.create()
+    row.signature_image = SimpleUploadedFile("ttd.png", buffer.getvalue(), "image/png")
+    row.save()
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/core/sitesettings/{row.pk}/change/")
+
+    assert response.status_code == 200
+    assert private_storage().exists(row.signature_image.name)
+    assert row.signature_image.name.startswith("signatures/")
+    assert "/media/" not in response.content.decode().split("signature_image")[1][:300]

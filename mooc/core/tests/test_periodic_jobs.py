@@ -34,3 +34,14 @@ def test_run_periodic_jobs_runs_them_once_in_process(capsys) -> None:  # type: i
 def test_an_unknown_job_name_is_refused() -> None:
     with pytest.raises(CommandError, match="Unknown job"):
         call_command("run_periodic_jobs", job=["no-such-job"])
+
+
+def test_a_job_that_ran_is_not_due_again_until_its_interval_passed(capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("run_periodic_jobs")
+    call_command("run_periodic_jobs")
+    out = capsys.readouterr().out
+    assert out.count("clear-expired-sessions: ok") == 1
+    assert "clear-expired-sessions: not due" in out
+
+    call_command("run_periodic_jobs", force=True)
+    assert "clear-expired-sessions: ok" in capsys.readouterr().out

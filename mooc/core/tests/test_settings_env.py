@@ -61,7 +61,13 @@ def test_envint_and_envlist(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_development_defaults_need_no_environment() -> None:
     result = read_settings(
-        {}, "DEBUG", "DATABASES", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_BACKEND", "TIME_ZONE"
+        {},
+        "DEBUG",
+        "DATABASES",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "EMAIL_BACKEND",
+        "EMAIL_USE_TLS",
+        "TIME_ZONE",
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
@@ -69,6 +75,7 @@ def test_development_defaults_need_no_environment() -> None:
     assert "sqlite3" in values["DATABASES"]
     assert values["CELERY_TASK_ALWAYS_EAGER"] == "True"
     assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert values["EMAIL_USE_TLS"] == "True"  # port 587 means STARTTLS
     assert values["TIME_ZONE"] == "Asia/Jakarta"
 
 
@@ -79,8 +86,8 @@ def test_services_come_from_their_urls() -> None:
             "REDIS_URL": "redis://cache.internal:6379/1",
             "EMAIL_HOST": "smtp.internal",
             "EMAIL_PORT": "465",
-            "EMAIL_USE_SSL": "true",
             "TIME_ZONE": "Asia/Makassar",
+            "ADMINS": "ops@example.go.id, dev@example.go.id",
         },
         "DATABASES",
         "CACHES",
@@ -88,6 +95,9 @@ def test_services_come_from_their_urls() -> None:
         "CELERY_TASK_ALWAYS_EAGER",
         "EMAIL_BACKEND",
         "EMAIL_PORT",
+        "EMAIL_USE_SSL",
+        "EMAIL_USE_TLS",
+        "ADMINS",
         "TIME_ZONE",
     )
     assert result.returncode == 0, result.stderr
@@ -99,6 +109,8 @@ def test_services_come_from_their_urls() -> None:
     assert values["CELERY_TASK_ALWAYS_EAGER"] == "False"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert values["EMAIL_PORT"] == "465"
+    assert values["EMAIL_USE_SSL"] == "True" and values["EMAIL_USE_TLS"] == "False"
+    assert "ops@example.go.id" in values["ADMINS"] and "dev@example.go.id" in values["ADMINS"]
     assert values["TIME_ZONE"] == "Asia/Makassar"
 
 
@@ -141,3 +153,25 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_static_files_collect_for_production(tmp_path: Path) -> None:
+    """WhiteNoise's manifest storage fails on any broken reference (e.g. a missing .map)."""
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DEBUG": "false",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "example.org",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/bootstrap.min.*.css.gz"))
