@@ -96,3 +96,24 @@ def check_page(page: Page, name: str, viewport: str) -> None:
         if v.get("impact") in {"serious", "critical"}
     ]
     assert not bad, f"axe-core violations on {name} ({viewport}):\n" + "\n".join(bad)
+
+
+@pytest.fixture
+def make_learner(db: None) -> Any:
+    """An internal learner: NIP 198609262015051001, password Rahasia123."""
+    from django.utils import timezone
+
+    from mooc.accounts.models import EmployeeType, Unit, User
+
+    def make(*, activated: bool = True) -> User:
+        return User.objects.create_user(
+            username="198609262015051001",
+            password="Rahasia123",
+            full_name="Budi Santoso",
+            email="budi@example.go.id",
+            employee_type=EmployeeType.INTERNAL,
+            unit=Unit.objects.filter(code="KW-JABAR-LPS-BDG").first(),
+            activated_at=timezone.now() if activated else None,
+        )
+
+    return make

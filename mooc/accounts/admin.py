@@ -1,33 +1,771 @@
+"""The BPSDM admin's screens for accounts and units.
+
+Every change to an account goes through `services.helpdesk`, which writes the
+audit entry; these classes only ask for the reason, call and report.
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from mooc.accounts.models import User
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django_stubs_ext import StrOrPromise
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from mooc.accounts.imports import (
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UNIT_COLUMNS,
+    USER_COLUMNS,
+    file_kind,
+    units_import,
+    users_import,
+)
+from mooc.accounts.models import EmployeeType, Unit, User
+from mooc.accounts.nip import (
+    NipError,
+    looks_like_nip,
+    normalize_nip,
+    parse_nip,
+    validate_external_username,
+)
+from mooc.accounts.services import helpdesk
+from mooc.core.errors import ServiceError, add_service_error
+from mooc.core.files import private_storage
+
+# --- Forms ------------------------------------------------------------------------
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the audit log, e.g. the helpdesk ticket number."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = _reason_field()
+
+
+class CorrectEmailForm(forms.Form):
+    new_email = forms.EmailField(label=_("Correct e-mail address"))
+    resend_activation = forms.BooleanField(
+        label=_("Send a new activation link to this address"),
+        required=False,
+        initial=True,
+        help_text=_("Only for accounts not yet activated."),
+    )
+    reason = _reason_field()
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or Excel .xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            file_kind(upload.name or "")
+        except ServiceError as error:
+            raise ValidationError(error.message) from None
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s MB. Split it into smaller files.")
+                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def _username_check(username: str, employee_type: str) -> tuple[str, str]:
+    """The username as stored (a NIP without spaces) and the NIP kind, or ValidationError."""
+    if employee_type == EmployeeType.INTERNAL:
+        try:
+            info = parse_nip(username)
+        except NipError as error:
+            raise ValidationError({"username": error.message}) from None
+        return info.nip, info.kind
+    try:
+        validate_external_username(username.strip())
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from None
+    return username.strip(), ""
+
+
+class UserAddForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username", "employee_type", "full_name", "email")
+        field_classes = {"username": UsernameField}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        username = cleaned.get("username")
+        if username and cleaned.get("employee_type"):
+            cleaned["username"], self.instance.nip_kind = _username_check(
+                username, cleaned["employee_type"]
+            )
+            if User.objects.filter(username__iexact=cleaned["username"]).exists():
+                raise ValidationError({"username": _("This NIP/Username is already registered.")})
+        return cleaned
+
+
+class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]
+    audit_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Optional; kept in the audit log with the changed fields."),
+    )
+
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"username": UsernameField}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        retyped = {"username", "employee_type"} & set(self.changed_data)
+        username, employee_type = cleaned.get("username"), cleaned.get("employee_type")
+        if retyped and username and employee_type:
+            cleaned["username"], self.instance.nip_kind = _username_check(username, employee_type)
+            taken = User.objects.filter(username__iexact=cleaned["username"])
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise ValidationError({"username": _("This NIP/Username is already registered.")})
+        return cleaned
+
+
+# --- List filters ------------------------------------------------------------------
+
+
+class _YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ActivatedFilter(_YesNoFilter):
+    title = _("activated")
+    parameter_name = "activated"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(activated_at__isnull=self.value() == "no")
+        return None
+
+
+class LockedFilter(_YesNoFilter):
+    title = _("locked")
+    parameter_name = "locked"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(locked_at__isnull=self.value() == "no")
+        return None
+
+
+# --- Uploads between the dry run and the commit ----------------------------------------
+# The file waits in private storage, its name in the admin's session: the
+# confirming POST names a token, never a path, and only its uploader has it.
+
+_PENDING_DIR = "imports/pending"
+_PENDING_MAX_AGE = dt.timedelta(hours=6)
+
+
+def _pending_sweep() -> None:
+    storage = private_storage()
+    cutoff = timezone.now() - _PENDING_MAX_AGE
+    try:
+        _, names = storage.listdir(_PENDING_DIR)
+    except FileNotFoundError:
+        return
+    for name in names:
+        path_name = f"{_PENDING_DIR}/{name}"
+        try:
+            if storage.get_modified_time(path_name) < cutoff:
+                storage.delete(path_name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def _pending_save(request: HttpRequest, kind: str, name: str, data: bytes) -> str:
+    _pending_drop(request, kind)
+    _pending_sweep()
+    token = secrets.token_urlsafe(16)
+    stored = private_storage().save(f"{_PENDING_DIR}/{token}", ContentFile(data))
+    request.session[f"accounts-import-{kind}"] = {"token": token, "path": stored, "name": name}
+    return token
+
+
+def _pending_load(request: HttpRequest, kind: str, token: str) -> tuple[str, bytes] | None:
+    pending = request.session.get(f"accounts-import-{kind}")
+    if not pending or not token or not secrets.compare_digest(pending["token"], token):
+        return None
+    try:
+        with private_storage().open(pending["path"], "rb") as handle:
+            return pending["name"], handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def _pending_drop(request: HttpRequest, kind: str) -> None:
+    pending = request.session.pop(f"accounts-import-{kind}", None)
+    if pending:
+        private_storage().delete(pending["path"])
+
+
+class _Importer(Protocol):
+    def __call__(
+        self,
+        *,
+        actor: User | None,
+        name: str,
+        data: bytes,
+        commit: bool,
+        request: HttpRequest | None = None,
+    ) -> Any: ...
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # admin views only run for a logged-in staff user
+        raise PermissionDenied
+    return user
+
+
+def import_view(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    *,
+    kind: str,
+    importer: _Importer,
+    columns: tuple[str, ...],
+    template: str,
+    done_message: StrOrPromise,
+) -> HttpResponse:
+    """Upload → dry-run report → confirm: the same three steps for users and units."""
+    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    opts = model_admin.model._meta
+    form = ImportUploadForm()
+    report: Any = None
+    token = file_name = ""
+    if request.method == "POST" and "token" in request.POST:
+        pending = _pending_load(request, kind, request.POST["token"])
+        if pending is None:
+            messages.error(request, _("The uploaded file has expired. Upload it again."))
+            return HttpResponseRedirect(request.path)
+        file_name, data = pending
+        try:
+            report = importer(
+                actor=_actor(request), name=file_name, data=data, commit=True, request=request
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.path)
+        if report.committed:
+            _pending_drop(request, kind)
+            messages.success(request, done_message)
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            )
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            file_name, data = upload.name, upload.read()
+            try:
+                report = importer(
+                    actor=_actor(request), name=file_name, data=data, commit=False, request=request
+                )
+            except ServiceError as error:
+                add_service_error(form, error)
+            if report is not None and report.ok:
+                token = _pending_save(request, kind, file_name, data)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": opts,
+        "title": _("Import %(name)s") % {"name": opts.verbose_name_plural},
+        "form": form,
+        "report": report,
+        "token": token,
+        "file_name": file_name,
+        "columns": columns,
+        "max_rows": MAX_ROWS,
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, template, context)
+
+
+# --- Users --------------------------------------------------------------------------
+
+_UserService = Callable[..., User]
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    form = UserChangeAdminForm
+    add_form = UserAddForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "email")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Employment"), {"fields": ("employee_type", "nip_kind", "unit", "instansi", "jabatan")}),
         (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            _("Account status"),
+            {
+                "fields": (
+                    "is_active",
+                    "activated_at",
+                    "locked_at",
+                    "lock_reason",
+                    "privacy_consent_at",
+                )
+            },
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Roles and permissions"),
+            {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "updated_at")}),
+        (_("Audit"), {"fields": ("audit_reason",)}),
     )
     add_fieldsets = (
         (
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "full_name", "email", "password1", "password2"),
+                "fields": (
+                    "employee_type",
+                    "username",
+                    "full_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )
-    list_display = ("username", "full_name", "email", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    readonly_fields = (
+        "nip_kind",
+        "activated_at",
+        "locked_at",
+        "lock_reason",
+        "privacy_consent_at",
+        "last_login",
+        "date_joined",
+        "updated_at",
+    )
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "employee_type",
+        "unit",
+        "activated",
+        "is_active",
+        "locked",
+        "roles",
+    )
+    list_filter = (
+        "employee_type",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        ActivatedFilter,
+        LockedFilter,
+        "groups",
+        "is_staff",
+    )
+    list_select_related = ("unit",)
     search_fields = ("username", "full_name", "email")
+    search_help_text = _("NIP/Username, name or e-mail address")
     ordering = ("username",)
+    autocomplete_fields = ("unit",)
+    actions = (
+        "activate_accounts",
+        "deactivate_accounts",
+        "reactivate_accounts",
+        "unlock_accounts",
+        "resend_activation",
+    )
+
+    # --- List ----------------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("activated"), boolean=True, ordering="activated_at")
+    def activated(self, obj: User) -> bool:
+        return obj.is_activated
+
+    @admin.display(description=_("locked"), boolean=True, ordering="locked_at")
+    def locked(self, obj: User) -> bool:
+        return obj.is_locked
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(sorted(group.name for group in obj.groups.all()))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        # "19860926 201505 1 001" is one NIP, not four words.
+        if looks_like_nip(search_term):
+            search_term = normalize_nip(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        # Accounts are deactivated, not deleted: the learning history stays.
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- Permissions -----------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only a superuser edits a superuser: otherwise changing its e-mail
+        # address and asking for a new password would take the account over.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Roles are for admins to hand out; raw permissions and superuser are not.
+            fields += ("is_superuser", "user_permissions")
+        return fields
+
+    # --- Saving ------------------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            helpdesk.user_admin_create(actor=_actor(request), user=obj, request=request)
+            return
+        changed = list(form.changed_data)
+        if {"username", "employee_type"} & set(changed):
+            changed.append("nip_kind")  # the form worked it out from the NIP
+        relations = {
+            name: form.cleaned_data[name]
+            for name in ("groups", "user_permissions")
+            if name in form.changed_data
+        }
+        helpdesk.user_admin_update(
+            actor=_actor(request),
+            user=obj,
+            changed_fields=changed,
+            relations=relations,
+            reason=form.cleaned_data.get("audit_reason", ""),
+            request=request,
+        )
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        with transaction.atomic():
+            before = User.objects.filter(pk=unquote(id)).values_list("password", flat=True).first()
+            response: HttpResponse = super().user_change_password(request, id, form_url)
+            user = User.objects.filter(pk=unquote(id)).first()
+            if user is not None and before is not None and user.password != before:
+                helpdesk.user_password_set_by_admin_record(
+                    actor=_actor(request), user=user, request=request
+                )
+        return response
+
+    # --- Bulk actions with a reason ----------------------------------------------------
+
+    def _bulk(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[User],
+        *,
+        service: _UserService,
+        action: str,
+        title: StrOrPromise,
+        done: StrOrPromise,
+    ) -> TemplateResponse | None:
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "shown": queryset[:100],
+                "count": queryset.count(),
+                "action": action,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "media": self.media + form.media,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(
+                request, "admin/accounts/user/action_confirmation.html", context
+            )
+        changed = 0
+        skipped: list[str] = []
+        for user in queryset:
+            if user.is_superuser and not request.user.is_superuser:
+                only_superuser = _("only a superuser may change it")
+                skipped.append(f"{user.username}: {only_superuser}")
+                continue
+            try:
+                service(
+                    actor=_actor(request),
+                    user=user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ServiceError as error:
+                skipped.append(f"{user.username}: {error.message}")
+            else:
+                changed += 1
+        self.message_user(request, done % {"count": changed}, messages.SUCCESS)
+        if skipped:
+            shown = "; ".join(skipped[:10]) + ("; …" if len(skipped) > 10 else "")
+            self.message_user(
+                request,
+                _("Skipped %(count)s: %(details)s") % {"count": len(skipped), "details": shown},
+                messages.WARNING,
+            )
+        return None
+
+    @admin.action(description=_("Activate selected accounts"), permissions=["change"])
+    def activate_accounts(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=helpdesk.user_activate_by_admin,
+            action="activate_accounts",
+            title=_("Activate accounts"),
+            done=_("Accounts activated: %(count)s."),
+        )
+
+    @admin.action(description=_("Deactivate selected accounts"), permissions=["change"])
+    def deactivate_accounts(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=helpdesk.user_deactivate,
+            action="deactivate_accounts",
+            title=_("Deactivate accounts"),
+            done=_("Accounts deactivated: %(count)s."),
+        )
+
+    @admin.action(description=_("Reactivate selected accounts"), permissions=["change"])
+    def reactivate_accounts(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=helpdesk.user_reactivate,
+            action="reactivate_accounts",
+            title=_("Reactivate accounts"),
+            done=_("Accounts reactivated: %(count)s."),
+        )
+
+    @admin.action(description=_("Unlock selected accounts"), permissions=["change"])
+    def unlock_accounts(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=helpdesk.user_unlock,
+            action="unlock_accounts",
+            title=_("Unlock accounts"),
+            done=_("Accounts unlocked: %(count)s."),
+        )
+
+    @admin.action(description=_("Resend activation"), permissions=["change"])
+    def resend_activation(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=helpdesk.user_resend_activation,
+            action="resend_activation",
+            title=_("Resend activation"),
+            done=_("Activation links sent: %(count)s."),
+        )
+
+    # --- One-account helpdesk pages ------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_users_view), name="accounts_user_import"),
+            path(
+                "<path:object_id>/correct-email/",
+                wrap(self.correct_email_view),
+                name="accounts_user_correct_email",
+            ),
+            path(
+                "<path:object_id>/release-nip/",
+                wrap(self.release_nip_view),
+                name="accounts_user_release_nip",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _user_for_change(self, request: HttpRequest, object_id: str) -> User:
+        user: User | None = self.get_object(request, unquote(object_id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        return user
+
+    def _helpdesk_page(
+        self,
+        request: HttpRequest,
+        user: User,
+        form: forms.Form,
+        *,
+        title: StrOrPromise,
+        template: str,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "subtitle": str(user),
+            "original": user,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, template, context)
+
+    def _back_to(self, user: User) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    def correct_email_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        user = self._user_for_change(request, object_id)
+        form = CorrectEmailForm(request.POST or None, initial={"new_email": user.email})
+        if request.method == "POST" and form.is_valid():
+            try:
+                helpdesk.user_correct_email(
+                    actor=_actor(request),
+                    user=user,
+                    new_email=form.cleaned_data["new_email"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                    resend_activation=form.cleaned_data["resend_activation"],
+                )
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                self.message_user(request, _("The e-mail address was corrected."))
+                return self._back_to(user)
+        return self._helpdesk_page(
+            request,
+            user,
+            form,
+            title=_("Correct e-mail and resend activation"),
+            template="admin/accounts/user/correct_email.html",
+        )
+
+    def release_nip_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        user = self._user_for_change(request, object_id)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                helpdesk.user_release_nip(
+                    actor=_actor(request),
+                    user=user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                self.message_user(request, _("The NIP was released; its owner can register now."))
+                return self._back_to(user)
+        return self._helpdesk_page(
+            request,
+            user,
+            form,
+            title=_("Release this NIP"),
+            template="admin/accounts/user/release_nip.html",
+        )
+
+    def import_users_view(self, request: HttpRequest) -> HttpResponse:
+        return import_view(
+            self,
+            request,
+            kind="users",
+            importer=users_import,
+            columns=USER_COLUMNS,
+            template="admin/accounts/user/import.html",
+            done_message=_("The users were imported."),
+        )
+
+
+# --- Units --------------------------------------------------------------------------
+
+
+@admin.register(Unit)
+class UnitAdmin(TreeAdmin):
+    form = movenodeform_factory(Unit)
+    change_list_template = "admin/accounts/unit/change_list.html"
+    list_display = ("name", "code", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "code")
+    ordering = ("path",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_units_view),
+                name="accounts_unit_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_units_view(self, request: HttpRequest) -> HttpResponse:
+        return import_view(
+            self,
+            request,
+            kind="units",
+            importer=units_import,
+            columns=UNIT_COLUMNS,
+            template="admin/accounts/unit/import.html",
+            done_message=_("The units were imported."),
+        )

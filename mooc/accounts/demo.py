@@ -1,11 +1,14 @@
-"""Demo accounts. Their passwords are public by design: `load_demo` refuses to
-run with DEBUG off, so they never reach a production database."""
+"""Demo accounts and a ministry's unit tree. The demo passwords are public by
+design: `load_demo` refuses to run with DEBUG off."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mooc.accounts.models import User
+from django.utils import timezone
+
+from mooc.accounts.models import EmployeeType, Unit, User
+from mooc.accounts.nip import parse_nip
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class DemoLogin:
     full_name: str
     email: str
     is_superuser: bool = False
+    unit_code: str = ""
+    jabatan: str = ""
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
@@ -27,18 +32,79 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         email="admin@bpsdm.example.go.id",
         is_superuser=True,
     ),
+    DemoLogin(
+        role="Peserta (ASN)",
+        username="198609262015051001",
+        password="PesertaDemo2026",  # noqa: S106 - public demo password
+        full_name="Budi Santoso, S.H.",
+        email="budi.santoso@example.go.id",
+        unit_code="KW-JABAR-LPS-BDG",
+        jabatan="Analis Hukum Ahli Pertama",
+    ),
+)
+
+# (code, name, parent code): Eselon I units, regional offices (Kanwil) and their UPT.
+DEMO_UNITS: tuple[tuple[str, str, str], ...] = (
+    ("KEM", "Kementerian Demo", ""),
+    ("SETJEN", "Sekretariat Jenderal", "KEM"),
+    ("ITJEN", "Inspektorat Jenderal", "KEM"),
+    ("BPSDM", "Badan Pengembangan Sumber Daya Manusia", "KEM"),
+    ("DITJENPAS", "Direktorat Jenderal Pemasyarakatan", "KEM"),
+    ("DITJENIM", "Direktorat Jenderal Imigrasi", "KEM"),
+    ("SETJEN-BIRO-SDM", "Biro Sumber Daya Manusia", "SETJEN"),
+    ("SETJEN-BIRO-KEU", "Biro Keuangan", "SETJEN"),
+    ("BPSDM-PUSBANG", "Pusat Pengembangan Diklat Teknis", "BPSDM"),
+    ("KW-DKI", "Kantor Wilayah DKI Jakarta", "KEM"),
+    ("KW-JABAR", "Kantor Wilayah Jawa Barat", "KEM"),
+    ("KW-JATIM", "Kantor Wilayah Jawa Timur", "KEM"),
+    ("KW-SULSEL", "Kantor Wilayah Sulawesi Selatan", "KEM"),
+    ("KW-PAPUA", "Kantor Wilayah Papua", "KEM"),
+    ("KW-DKI-LPS-CPN", "Lapas Kelas I Cipinang", "KW-DKI"),
+    ("KW-DKI-RTN-SLB", "Rutan Kelas I Jakarta Pusat (Salemba)", "KW-DKI"),
+    ("KW-DKI-KIM-JKS", "Kantor Imigrasi Kelas I Jakarta Selatan", "KW-DKI"),
+    ("KW-JABAR-LPS-BDG", "Lapas Kelas IIA Bandung", "KW-JABAR"),
+    ("KW-JABAR-KIM-BDG", "Kantor Imigrasi Kelas I TPI Bandung", "KW-JABAR"),
+    ("KW-JABAR-BPS-BGR", "Balai Pemasyarakatan Kelas I Bogor", "KW-JABAR"),
+    ("KW-JATIM-LPS-PRB", "Lapas Kelas I Surabaya (Porong)", "KW-JATIM"),
+    ("KW-JATIM-KIM-SBY", "Kantor Imigrasi Kelas I Khusus TPI Surabaya", "KW-JATIM"),
+    ("KW-SULSEL-LPS-MKS", "Lapas Kelas I Makassar", "KW-SULSEL"),
+    ("KW-SULSEL-KIM-MKS", "Kantor Imigrasi Kelas I TPI Makassar", "KW-SULSEL"),
+    ("KW-PAPUA-LPS-JPR", "Lapas Kelas IIA Abepura", "KW-PAPUA"),
+    ("KW-PAPUA-KIM-JPR", "Kantor Imigrasi Kelas I TPI Jayapura", "KW-PAPUA"),
 )
 
 
+def _load_units() -> None:
+    for code, name, parent_code in DEMO_UNITS:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is not None:
+            if unit.name != name:
+                unit.name = name
+                unit.save(update_fields=["name"])
+            continue
+        if parent_code:
+            Unit.objects.add_child(Unit.objects.get(code=parent_code), {"code": code, "name": name})
+        else:
+            Unit.objects.add_root({"code": code, "name": name})
+
+
 def load() -> None:
+    _load_units()
     for login in DEMO_LOGINS:
-        user = User.objects.filter(username=login.username).first()
-        if user is None:
-            user = User(username=login.username)
+        user = User.objects.filter(username=login.username).first() or User(username=login.username)
         user.full_name = login.full_name
         user.email = login.email
+        user.jabatan = login.jabatan
         user.is_active = True
         user.is_staff = login.is_superuser
         user.is_superuser = login.is_superuser
-        user.set_password(login.password)
+        if login.unit_code:
+            user.employee_type = EmployeeType.INTERNAL
+            user.nip_kind = parse_nip(login.username).kind
+            user.unit = Unit.objects.get(code=login.unit_code)
+            user.phone = "081234567890"
+        user.activated_at = user.activated_at or timezone.now()
+        user.locked_at = None
+        if not user.check_password(login.password):
+            user.set_password(login.password)
         user.save()

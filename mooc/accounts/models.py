@@ -1,12 +1,46 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from mooc.accounts.nip import EmployeeKind
+from mooc.core.files import private_storage
+
+
+class Unit(MP_Node):
+    """A work unit: Eselon I, Kanwil, UPT, … A tree of any depth (materialised path),
+    so "this unit and everything under it" is one indexed prefix query."""
+
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=255)
+    code: models.CharField[str, str] = models.CharField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("A stable identifier, used by imports (e.g. the organisation code)."),
+    )
+    is_active: models.BooleanField[bool, bool] = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class EmployeeType(models.TextChoices):
+    INTERNAL = "internal", _("Internal")
+    EXTERNAL = "external", _("External")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -29,11 +63,17 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, username: str, password: str | None = None, **fields: Any) -> User:
         fields["is_staff"] = True
         fields["is_superuser"] = True
+        fields.setdefault("activated_at", timezone.now())
         return self._create(username, password, **fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in with an 18-digit NIP (internal) or a username (external)."""
+    """A person who logs in with an 18-digit NIP (internal) or a username (external).
+
+    Three separate states keep a person out: not yet activated (`activated_at`
+    empty), deactivated by an admin (`is_active` off) and locked (`locked_at`
+    set, e.g. after "Bukan saya"); each has its own message at login.
+    """
 
     username = models.CharField(
         _("NIP/Username"),
@@ -41,15 +81,45 @@ class User(AbstractBaseUser, PermissionsMixin):
         unique=True,
         error_messages={"unique": _("This NIP/Username is already registered.")},
     )
+    employee_type = models.CharField(
+        _("employee type"),
+        max_length=10,
+        choices=EmployeeType.choices,
+        default=EmployeeType.EXTERNAL,
+    )
+    nip_kind = models.CharField(
+        _("NIP kind"), max_length=4, choices=EmployeeKind.choices, blank=True
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    instansi = models.CharField(_("institution"), max_length=255, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    jabatan = models.CharField(_("position"), max_length=150, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True, storage=private_storage)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
         help_text=_("Whether the user can log into the administration site."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Turn off to deactivate the account instead of deleting it."),
+    )
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    lock_reason = models.CharField(_("lock reason"), max_length=255, blank=True)
+    privacy_consent_at = models.DateTimeField(_("privacy consent at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UserManager()
 
@@ -60,6 +130,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # "Rina" and "rina" are one person: usernames are matched case-insensitively.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("This NIP/Username is already registered."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("This e-mail address is already registered."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activated_at", "date_joined"], name="accounts_user_activation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
@@ -69,3 +156,56 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name or self.username).split(" ")[0]
+
+    @property
+    def is_internal(self) -> bool:
+        return self.employee_type == EmployeeType.INTERNAL
+
+    @property
+    def is_activated(self) -> bool:
+        return self.activated_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.is_active and self.is_activated and not self.is_locked
+
+
+class TokenPurpose(models.TextChoices):
+    ACTIVATION = "activation", _("account activation")
+    PASSWORD_STEP = "password_step", _("password change after verification")
+    EMAIL_CHANGE = "email_change", _("e-mail change")
+    NOT_ME = "not_me", _("report a password change that was not me")
+
+
+class AccountToken(models.Model):
+    """A single-use link or step token. Only a hash of the token is stored, so a
+    leaked database gives nobody a working link; issuing a new token of the
+    same purpose retires the older ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=20, choices=TokenPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account token")
+        verbose_name_plural = _("account tokens")
+        indexes = [models.Index(fields=["user", "purpose", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} for {self.user_id}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -21,6 +21,9 @@ class PeriodicJob:
 
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("clear-expired-sessions", "mooc.core.tasks.clear_expired_sessions", 3600),
+    PeriodicJob(
+        "purge-unactivated-accounts", "mooc.accounts.tasks.purge_unactivated_accounts", 6 * 3600
+    ),
 )
 
 

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+_LAST_SEEN = "last_seen"
+# Writing the session on every request would cost a database write per click;
+# a minute's precision is plenty for a four-hour idle limit.
+_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT seconds without a request.
+    The absolute limit is the session cookie's age, set at login."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN, now)
+            if now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+            elif now - int(last_seen) >= _RESOLUTION or _LAST_SEEN not in request.session:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)

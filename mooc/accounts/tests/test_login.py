@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username: str = NIP, password: str = PASSWORD, **extra):  # type: ignore[no-untyped-def]
+    return client.post("/login/", captcha(username=username, password=password), **extra)
+
+
+def problem_text(response) -> str:  # type: ignore[no-untyped-def]
+    html = response.content.decode()
+    start = html.find('id="login-problem"')
+    return html[start : html.find("</div>", start)] if start >= 0 else ""
+
+
+def test_a_learner_logs_in_with_nip_and_lands_on_beranda(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    client.get("/login/")
+    before = client.session.session_key
+
+    response = login(client, username="19860926 201505 1 001")
+
+    assert response.status_code == 302 and response["Location"] == "/beranda/"
+    assert client.session.session_key != before  # rotated
+    page = client.get("/beranda/")
+    assert page.status_code == 200 and "Budi Santoso" in page.content.decode()
+
+
+def test_the_captcha_is_checked_first(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    response = client.post(
+        "/login/", {"username": "nobody", "password": "x", "captcha_0": "t", "captcha_1": "NO"}
+    )
+    assert "Validasi Gagal! Coba Lagi!" in problem_text(response)
+    response = client.post("/login/", {"username": NIP, "password": PASSWORD})
+    assert "Validasi Gagal! Coba Lagi!" in problem_text(response)
+
+
+def test_an_unknown_nip_says_so_with_a_link_to_register(client) -> None:  # type: ignore[no-untyped-def]
+    text = problem_text(login(client, username="197001011995031001"))
+    assert "NIP belum terdaftar" in text and 'href="/daftar/"' in text
+
+
+def test_a_wrong_password_says_so_with_a_link_to_forgot_password(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    text = problem_text(login(client, password="Salah12345"))
+    assert "NIP atau Password salah!" in text and 'href="/lupa-password/"' in text
+
+
+def test_activation_is_revealed_only_after_a_correct_password(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user(activated=False)
+    assert "NIP atau Password salah!" in problem_text(login(client, password="Salah12345"))
+    text = problem_text(login(client))
+    assert "Akun Anda belum diaktivasi" in text and 'href="/kirim-ulang-verifikasi/"' in text
+    assert "_auth_user_id" not in client.session
+
+
+def test_deactivated_and_locked_accounts_get_their_own_messages(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user(NIP, is_active=False)
+    make_user("197001011995031001", locked_at=timezone.now())
+    assert "dinonaktifkan" in problem_text(login(client))
+    assert "dikunci" in problem_text(login(client, username="197001011995031001"))
+
+
+def test_a_locked_out_account_is_told_when_to_retry(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user()
+    for _ in range(3):
+        login(client, password="Salah12345")
+    response = login(client)  # even the right password is refused now
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan login yang gagal. Coba lagi dalam 15 menit." in problem_text(
+        response
+    )
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.1"])
+def test_one_offices_failures_do_not_lock_another_office(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user()
+    office_a = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.10"}
+    office_b = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    for _ in range(3):
+        login(client, password="Salah12345", **office_a)
+    assert login(client, **office_a).status_code == 429
+    response = login(client, **office_b)
+    assert response.status_code == 302 and response["Location"] == "/beranda/"
+
+
+def test_a_spoofed_forwarded_header_does_not_escape_the_lockout(
+    client, make_user, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user()
+    for i in range(3):
+        login(client, password="Salah12345", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert login(client, HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
+
+
+def test_next_goes_only_to_this_site(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    response = client.post("/login/", captcha(username=NIP, password=PASSWORD, next="/profil/"))
+    assert response["Location"] == "/profil/"
+    client.post("/logout/")
+    response = client.post(
+        "/login/", captcha(username=NIP, password=PASSWORD, next="https://evil.example/")
+    )
+    assert response["Location"] == "/beranda/"
+
+
+def test_logout_is_a_post(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    login(client)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/beranda/").status_code == 302
+
+
+def test_an_idle_session_ends(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+    make_user()
+    login(client)
+    session = client.session
+    session["last_seen"] = int(timezone.now().timestamp()) - settings.SESSION_IDLE_TIMEOUT - 10
+    session.save()
+    response = client.get("/beranda/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_deactivating_an_account_ends_its_sessions(client, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    login(client)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get("/beranda/").status_code == 302
+
+
+def test_the_admin_login_goes_through_this_login(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
+
+
+def test_passwords_are_hashed_with_argon2_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+    from config import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -1,0 +1,93 @@
+"""The four roles as groups: created by roles_sync, with the permissions each role needs."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from mooc.accounts.roles import (
+    ROLE_ADMIN,
+    ROLE_CONTENT_ADMIN,
+    ROLE_INSTRUCTOR,
+    ROLE_REPORT_VIEWER,
+    ROLES,
+    roles_sync,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def perms(role: str) -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_it_creates_the_four_roles() -> None:
+    roles_sync()
+
+    assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
+
+
+def test_running_it_twice_changes_nothing() -> None:
+    roles_sync()
+    first = {role: perms(role) for role in ROLES}
+    groups = Group.objects.count()
+
+    roles_sync()
+
+    assert Group.objects.count() == groups
+    assert {role: perms(role) for role in ROLES} == first
+
+
+def test_the_admin_gets_every_permission_of_the_project_apps_but_not_role_editing() -> None:
+    roles_sync()
+
+    granted = perms(ROLE_ADMIN)
+    project = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(
+            content_type__app_label__in=["core", "accounts", "content"]
+        ).values_list("content_type__app_label", "codename")
+    }
+    assert project <= granted
+    assert {"accounts.change_user", "accounts.add_unit", "core.view_auditlog"} <= granted
+    assert "auth.view_group" in granted
+    assert "auth.change_group" not in granted
+    assert "auth.change_permission" not in granted
+
+
+def test_the_content_admin_edits_content_and_nothing_about_accounts() -> None:
+    roles_sync()
+
+    granted = perms(ROLE_CONTENT_ADMIN)
+    assert {"content.add_news", "content.change_faq", "content.delete_videotutorial"} <= granted
+    assert {"content.view_news"} <= granted
+    assert not any(perm.startswith(("accounts.", "core.", "auth.")) for perm in granted)
+
+
+def test_the_instructor_only_views_content() -> None:
+    roles_sync()
+
+    granted = perms(ROLE_INSTRUCTOR)
+    assert "content.view_news" in granted
+    assert all(perm.startswith("content.view_") for perm in granted)
+
+
+def test_the_report_viewer_sees_users_and_units_only() -> None:
+    roles_sync()
+
+    assert perms(ROLE_REPORT_VIEWER) == {"accounts.view_unit", "accounts.view_user"}
+
+
+def test_a_permission_added_by_hand_survives_the_next_sync() -> None:
+    roles_sync()
+    group = Group.objects.get(name=ROLE_INSTRUCTOR)
+    group.permissions.add(Permission.objects.get(codename="view_unit"))
+
+    roles_sync()
+
+    assert "accounts.view_unit" in perms(ROLE_INSTRUCTOR)
