@@ -4,9 +4,14 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from mooc.core import views as core_views
+
+admin.site.site_header = _("MOOC administration")
+admin.site.site_title = _("MOOC administration")
+admin.site.index_title = _("BPSDM administration")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

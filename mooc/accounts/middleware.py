@@ -13,6 +13,10 @@ _LAST_SEEN = "last_seen"
 _RESOLUTION = 60
 
 
+def mark_session_seen(request: HttpRequest) -> None:
+    request.session[_LAST_SEEN] = int(time.time())
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after SESSION_IDLE_TIMEOUT seconds without a request.
     The absolute limit is the session cookie's age, set at login."""
@@ -27,5 +31,5 @@ class SessionTimeoutMiddleware:
             if now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
             elif now - int(last_seen) >= _RESOLUTION or _LAST_SEEN not in request.session:
-                request.session[_LAST_SEEN] = now
+                mark_session_seen(request)
         return self.get_response(request)

@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, login
 from django.http import HttpRequest
 
 from mooc.accounts.backends import user_by_username
+from mooc.accounts.middleware import mark_session_seen
 from mooc.accounts.models import User
 
 LoginProblem = Literal[
@@ -50,4 +51,5 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     assert isinstance(user, User)
     login(request, user)  # rotates the session key
     request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+    mark_session_seen(request)
     return user

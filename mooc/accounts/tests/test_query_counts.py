@@ -1,0 +1,46 @@
+"""Each account page runs a fixed number of SQL queries, however many units exist."""
+
+from __future__ import annotations
+
+import pytest
+
+from mooc.accounts.models import Unit
+from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.core.selectors import site_settings_get
+
+pytestmark = pytest.mark.django_db
+
+
+def add_units(count: int) -> None:
+    root = Unit.objects.add_root({"code": "ROOT", "name": "Kementerian"})
+    for i in range(count):
+        Unit.objects.add_child(root, {"code": f"U{i}", "name": f"Unit {i}"})
+
+
+@pytest.mark.parametrize("units", [1, 50])
+def test_visitor_pages(client, django_assert_max_num_queries, units: int) -> None:  # type: ignore[no-untyped-def]
+    add_units(units)
+    site_settings_get()
+    # The captcha forms store their challenge (1); registration also lists the units (1).
+    for url, budget in [
+        ("/login/", 1),
+        ("/kirim-ulang-verifikasi/", 1),
+        ("/lupa-password/", 1),
+        ("/daftar/", 2),
+    ]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("units", [1, 50])
+def test_signed_in_pages(
+    client, make_user, unit: Unit, django_assert_max_num_queries, units: int
+) -> None:  # type: ignore[no-untyped-def]
+    add_units(units)
+    make_user(unit=unit)
+    client.post("/login/", captcha(username=NIP, password=PASSWORD))
+    site_settings_get()
+    # The user (1); Beranda shows the unit (1); Profil lists the units (1).
+    for url, budget in [("/beranda/", 2), ("/profil/", 2), ("/pengaturan/", 1)]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
