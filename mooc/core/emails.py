@@ -24,6 +24,9 @@ def email_send(*, to: list[str], template: str, context: dict[str, Any]) -> None
     recipients = [address for address in to if address]
     if not recipients:
         return
+    # robust: a broker or (in-process) SMTP failure is logged, never turned into an
+    # error page for a change that has already been saved.
     transaction.on_commit(
-        lambda: send_email_message.delay(subject=subject, text=text, html=html, to=recipients)
+        lambda: send_email_message.delay(subject=subject, text=text, html=html, to=recipients),
+        robust=True,
     )
