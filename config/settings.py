@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "mooc.core",
     "mooc.accounts",
     "mooc.content",
+    "mooc.catalog",
+    "mooc.learning",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +167,7 @@ if PASSWORD_RESET_FLOW not in {"seed", "email_link"}:
     raise ImproperlyConfigured("PASSWORD_RESET_FLOW must be 'seed' or 'email_link'.")
 PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "catalog:dashboard"
 LOGOUT_REDIRECT_URL = "content:home"
 ACTIVATION_LINK_HOURS = envint("ACTIVATION_LINK_HOURS", 24)
 # Registrations never activated are removed after this many days, freeing the NIP and e-mail.

@@ -30,11 +30,6 @@ def _me(request: HttpRequest) -> User:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html", {"me": _me(request)})
-
-
-@login_required
 @never_cache
 def profile(request: HttpRequest) -> HttpResponse:
     user = _me(request)

@@ -1,0 +1,66 @@
+"""Enrolling and favourites."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from mooc.accounts.models import User
+from mooc.catalog.models import Course, Enrollment, Favorite
+from mooc.core.errors import ServiceError
+
+NOT_PUBLISHED = _("This course is not open.")
+WINDOW_CLOSED = _("Enrolment for this course is closed.")
+NOT_YET_OPEN = _("Enrolment for this course has not opened yet.")
+ENDED = _("This course has ended.")
+INTERNAL_ONLY = _("This course is only for internal employees registered with a NIP.")
+
+
+def enrollment_refusal(*, user: User | None, course: Course) -> ServiceError | None:
+    """Why this learner may not enrol now, or None. Views use it to explain a disabled button."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    if not course.is_published:
+        return ServiceError(NOT_PUBLISHED, code="not_published")
+    if course.has_ended(now):
+        return ServiceError(ENDED, code="ended")
+    if course.enroll_opens_at is not None and now < course.enroll_opens_at:
+        return ServiceError(NOT_YET_OPEN, code="not_yet_open")
+    if not course.enrolment_open(now):
+        return ServiceError(WINDOW_CLOSED, code="closed")
+    if course.internal_only and user is not None and not user.is_internal:
+        return ServiceError(INTERNAL_ONLY, code="internal_only")
+    return None
+
+
+def enrollment_create(*, user: User, course: Course) -> tuple[Enrollment, bool]:
+    """Enrol the learner; enrolling twice returns the existing enrolment (created=False)."""
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing, False
+    refusal = enrollment_refusal(user=user, course=course)
+    if refusal is not None:
+        raise refusal
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(
+                user=user, course=course, jp=course.jp, unit_id=user.unit_id
+            )
+    except IntegrityError:
+        # A double click: the other request enrolled first.
+        return Enrollment.objects.get(user=user, course=course), False
+    return enrollment, True
+
+
+def favorite_toggle(*, user: User, course: Course) -> bool:
+    """Add or remove the heart; returns whether the course is now a favourite."""
+    deleted, _ = Favorite.objects.filter(user=user, course=course).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Favorite.objects.create(user=user, course=course)
+    except IntegrityError:
+        pass
+    return True
