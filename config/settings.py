@@ -213,6 +213,7 @@ if not REDIS_URL:
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "mooc" / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Jakarta")
@@ -247,6 +248,9 @@ STORAGES: dict[str, dict[str, Any]] = {
         )
     },
 }
+# Upload limits checked by the admin forms (keep nginx's client_max_body_size above them).
+MAX_VIDEO_UPLOAD_MB = envint("MAX_VIDEO_UPLOAD_MB", 500)
+MAX_ATTACHMENT_UPLOAD_MB = envint("MAX_ATTACHMENT_UPLOAD_MB", 50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
@@ -325,4 +329,5 @@ DEMO_LOADERS = [
     "mooc.core.demo.load",
     "mooc.accounts.demo.load",
     "mooc.content.demo.load",
+    "mooc.catalog.demo.load",
 ]

@@ -16,6 +16,7 @@ admin.site.index_title = _("BPSDM administration")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:code>/", core_views.language, name="language"),
     path("captcha/", include("captcha.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -85,7 +85,7 @@ def test_the_language_switch_shows_english(page: Page, viewport: str) -> None:
     toggler = page.get_by_role("button", name="Buka menu")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_role("button", name="EN", exact=True).click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_label("Search questions")).to_be_visible()
     check_page(page, "faq-english", viewport)

@@ -34,11 +34,29 @@ PROJECT_APP_LABELS = (
 )
 # The apps whose models content admins author.
 CONTENT_APP_LABELS = ("content", "catalog", "learning", "exams")
-# Instructors see the information pages. Their own courses come with the
-# catalog/learning apps, and with them an object-level check ("is this user an
-# instructor of this course?") in those apps' permission code: a model
-# permission here would open every course to every instructor.
+# Instructors see the information pages, and edit their own courses: these model
+# permissions are narrowed to the courses whose staff they are by the object-level
+# rule in mooc.catalog.permissions (can_edit_course), which every course, section,
+# material, attachment and enrolment admin applies.
 INSTRUCTOR_VIEW_APP_LABELS = ("content",)
+INSTRUCTOR_COURSE_PERMISSIONS = (
+    ("catalog", "view_course"),
+    ("catalog", "change_course"),
+    ("catalog", "view_enrollment"),
+    ("catalog", "add_enrollment"),
+    *(
+        ("learning", f"{action}_{model}")
+        for action in ("view", "add", "change", "delete")
+        for model in ("section", "material", "attachment")
+    ),
+)
+
+
+def _any_of(pairs: tuple[tuple[str, str], ...]) -> Q:
+    query = Q(pk__in=[])
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return query
 
 
 def _role_permissions() -> dict[str, Q]:
@@ -56,7 +74,8 @@ def _role_permissions() -> dict[str, Q]:
         ),
         ROLE_INSTRUCTOR: Q(
             content_type__app_label__in=INSTRUCTOR_VIEW_APP_LABELS, codename__startswith="view_"
-        ),
+        )
+        | _any_of(INSTRUCTOR_COURSE_PERMISSIONS),
         # Reports arrive with the reports app; until then, who is in which unit.
         ROLE_REPORT_VIEWER: Q(content_type__app_label="accounts", codename="view_unit")
         | Q(content_type__app_label="accounts", codename="view_user")

@@ -1,14 +1,16 @@
-"""Reads about learners' progress."""
+"""Reads about learners' progress and the course player's outline."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from mooc.accounts.models import User
-from mooc.learning.models import Material, MaterialProgress
+from mooc.catalog.models import Course
+from mooc.learning.models import Attachment, Material, MaterialProgress, Section
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,119 @@ def progress_by_course(*, user: User, course_ids: Iterable[int]) -> dict[int, Pr
         .values_list("course_id", "n")
     )
     return {cid: Progress(done.get(cid, 0), totals.get(cid, 0)) for cid in ids}
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    section: Section
+    materials: list[Material]
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    """A course's current sections and materials in order, and what the learner has done.
+
+    Previous/next are worked out here from the loaded list, so the player needs no
+    query per step whatever the size of the course.
+    """
+
+    sections: list[OutlineSection]
+    done_ids: frozenset[int]
+
+    @cached_property
+    def materials(self) -> list[Material]:
+        return [material for part in self.sections for material in part.materials]
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {material.pk: index for index, material in enumerate(self.materials)}
+
+    @property
+    def progress(self) -> Progress:
+        done = sum(1 for material in self.materials if material.pk in self.done_ids)
+        return Progress(done, len(self.materials))
+
+    @property
+    def all_done(self) -> bool:
+        return all(material.pk in self.done_ids for material in self.materials)
+
+    def get(self, material_id: int) -> Material | None:
+        position = self._positions.get(material_id)
+        return None if position is None else self.materials[position]
+
+    def previous(self, material: Material) -> Material | None:
+        position = self._positions[material.pk]
+        return self.materials[position - 1] if position > 0 else None
+
+    def next(self, material: Material) -> Material | None:
+        position = self._positions[material.pk] + 1
+        return self.materials[position] if position < len(self.materials) else None
+
+    def first_unfinished(self) -> Material | None:
+        """Where "continue learning" goes: the first material not done, else the first."""
+        for material in self.materials:
+            if material.pk not in self.done_ids:
+                return material
+        return self.materials[0] if self.materials else None
+
+
+# The outline only shows titles and kinds: the text of every material stays in the database.
+_OUTLINE_FIELDS = (
+    "id",
+    "section_id",
+    "title",
+    "order",
+    "video_file",
+    "video_url",
+    "duration_minutes",
+)
+
+
+def course_outline_get(*, course: Course, user: User) -> CourseOutline:
+    """The player's navigation: three queries whatever the number of sections and materials."""
+    sections = (
+        Section.objects.current()
+        .filter(course=course)
+        .order_by("order", "id")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.current().only(*_OUTLINE_FIELDS).order_by("order", "id"),
+                to_attr="current_materials",
+            )
+        )
+    )
+    done_ids = frozenset(
+        MaterialProgress.objects.filter(user=user, course=course).values_list(
+            "material_id", flat=True
+        )
+    )
+    parts = [
+        OutlineSection(section, getattr(section, "current_materials", [])) for section in sections
+    ]
+    # Sections with nothing current to show would only be empty headings in the navigation.
+    return CourseOutline([part for part in parts if part.materials], done_ids)
+
+
+def material_get_for_study(*, course: Course, material_id: int) -> Material | None:
+    """A current material of this course; None for retired materials and other courses'
+    ones, so a guessed id never opens another course."""
+    return (
+        Material.objects.current()
+        .filter(pk=material_id, section__course=course)
+        .select_related("section")
+        .first()
+    )
+
+
+def attachment_get_for_study(*, course: Course, attachment_id: int) -> Attachment | None:
+    return (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            material__section__course=course,
+            material__is_retired=False,
+            material__section__is_retired=False,
+        )
+        .only("id", "file", "material_id")
+        .first()
+    )

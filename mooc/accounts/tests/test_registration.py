@@ -95,7 +95,7 @@ def test_an_external_participant_registers_with_a_username_and_institution(
         ({"password1": "rahasia", "password2": "rahasia"}, "password1", "minimal 8 karakter"),
         ({"password1": "rahasia123", "password2": "rahasia123"}, "password1", "huruf besar"),
         ({"email": "bukan-email"}, "email", "alamat email"),
-        ({"full_name": ""}, "full_name", "tidak boleh kosong"),
+        ({"full_name": ""}, "full_name", "wajib diisi"),
         ({"unit": ""}, "unit", "Pilih unit pusat atau unit kerja Anda."),
         ({"consent": ""}, "consent", "pemberitahuan privasi"),
         ({"captcha_1": ""}, "captcha", "Validasi Gagal! Coba Lagi!"),

@@ -69,12 +69,24 @@ def test_the_content_admin_edits_content_and_nothing_about_accounts() -> None:
     assert not any(perm.startswith(("accounts.", "core.", "auth.")) for perm in granted)
 
 
-def test_the_instructor_only_views_content() -> None:
+def test_the_instructor_views_content_and_edits_course_material_only() -> None:
     roles_sync()
 
     granted = perms(ROLE_INSTRUCTOR)
     assert "content.view_news" in granted
-    assert all(perm.startswith("content.view_") for perm in granted)
+    assert {"catalog.view_course", "catalog.change_course", "learning.change_material"} <= granted
+    # Never: creating or deleting courses, or editing news, categories or people.
+    for forbidden in [
+        "catalog.add_course",
+        "catalog.delete_course",
+        "catalog.change_category",
+        "catalog.change_enrollment",
+        "content.change_news",
+        "accounts.view_user",
+    ]:
+        assert forbidden not in granted
+    non_course = {p for p in granted if not p.startswith(("catalog.", "learning."))}
+    assert all(perm.startswith("content.view_") for perm in non_course)
 
 
 def test_the_report_viewer_sees_users_and_units_only() -> None:

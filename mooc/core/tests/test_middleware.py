@@ -50,3 +50,18 @@ def test_the_language_switch_turns_the_site_english(client) -> None:  # type: ig
 def test_the_language_switch_never_redirects_off_site(client) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+    response = client.get("/bahasa/en/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_the_language_links_switch_and_return(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/bahasa/en/", {"next": "/faq/?q=sertifikat"})
+    assert response.status_code == 302 and response["Location"] == "/faq/?q=sertifikat"
+    assert client.get("/faq/")["Content-Language"] == "en"
+    assert client.get("/bahasa/xx/").status_code == 404
+
+
+def test_visitor_pages_carry_no_csrf_token(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert "csrftoken" not in response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()

@@ -1,0 +1,257 @@
+"""A course's enrolments in the admin: listed, searched, read-only, and exported as
+CSV (UTF-8 with BOM, formula-safe) or Excel; each export is audited."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from mooc.catalog.enrolment_bulk import spreadsheet_safe
+from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.catalog.tests.test_admin_support import (
+    enrol,
+    logged_in,
+    make_content_admin,
+    make_course,
+    make_instructor,
+    make_units,
+    make_user,
+)
+from mooc.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:catalog_enrollment_changelist"
+NIP = "198609262015051001"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def admin(client: Client) -> Client:
+    return logged_in(client, make_content_admin())
+
+
+def listed(response: Any) -> list[str]:
+    return [e.user.username for e in response.context["cl"].result_list]
+
+
+def export_url(course_id: int, fmt: str) -> str:
+    return reverse("admin:catalog_course_enrolments_export", args=[course_id, fmt])
+
+
+def test_the_list_shows_learner_unit_status_result_and_score(admin: Client) -> None:
+    _, kanwil, _ = make_units()
+    course = make_course()
+    learner = make_user(NIP, full_name="Rina Lestari", unit=kanwil)
+    enrol(
+        learner,
+        course,
+        status=EnrollmentStatus.COMPLETED,
+        result=EnrollmentResult.PASSED,
+        final_score=Decimal("87.50"),
+        completed_at=timezone.now(),
+    )
+
+    page = admin.get(reverse(CHANGELIST)).content.decode()
+
+    for text in [NIP, "Rina Lestari", "Kantor Wilayah Jawa Barat", "Completed", "Passed", "87.50"]:
+        assert text in page
+
+
+def test_search_finds_a_nip_typed_with_spaces_and_names(admin: Client) -> None:
+    course = make_course()
+    enrol(make_user(NIP, full_name="Rina Lestari"), course)
+    enrol(make_user("199001012019032002", full_name="Sari Wulandari"), course)
+
+    assert listed(admin.get(reverse(CHANGELIST), {"q": "19860926 201505 1 001"})) == [NIP]
+    assert listed(admin.get(reverse(CHANGELIST), {"q": "wulandari"})) == ["199001012019032002"]
+
+
+def test_the_list_filters_by_course_and_status(admin: Client) -> None:
+    course = make_course("Orientasi ASN Baru")
+    other = make_course("Literasi Digital")
+    enrol(make_user(NIP), course, status=EnrollmentStatus.COMPLETED)
+    enrol(make_user("199001012019032002"), course)
+    enrol(make_user("198512312010121003"), other)
+
+    by_course = admin.get(reverse(CHANGELIST), {"course": course.pk})
+    completed = admin.get(reverse(CHANGELIST), {"course": course.pk, "status__exact": "completed"})
+
+    assert set(listed(by_course)) == {NIP, "199001012019032002"}
+    assert listed(completed) == [NIP]
+
+
+def test_enrolments_are_read_only_here(admin: Client) -> None:
+    enrolment = enrol(make_user(NIP), make_course())
+
+    page = admin.get(reverse("admin:catalog_enrollment_change", args=[enrolment.pk]))
+
+    assert page.context["has_change_permission"] is False
+    assert admin.get(reverse("admin:catalog_enrollment_add")).status_code == 403
+
+
+def test_a_manager_deleting_an_enrolment_leaves_an_audit_entry(admin: Client) -> None:
+    course = make_course()
+    enrolment = enrol(make_user(NIP), course)
+
+    admin.post(reverse("admin:catalog_enrollment_delete", args=[enrolment.pk]), {"post": "yes"})
+
+    assert not Enrollment.objects.exists()
+    entry = AuditLog.objects.get(action="enrolment.deleted")
+    assert entry.target_id == str(course.pk)
+    assert entry.before == {"learner": NIP, "status": "active", "result": ""}
+
+
+def test_an_instructor_does_not_delete_enrolments(client: Client) -> None:
+    course = make_course()
+    enrolment = enrol(make_user(NIP), course)
+    instructor = logged_in(client, make_instructor("ani.instruktur", course))
+
+    response = instructor.post(
+        reverse("admin:catalog_enrollment_delete", args=[enrolment.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Enrollment.objects.exists()
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def hostile_course() -> Any:
+    """A course whose learners typed spreadsheet formulas into their names."""
+    root, _, _ = make_units()
+    root.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    root.save()
+    course = make_course("Orientasi ASN Baru", slug="orientasi-asn", jp=24)
+    enrol(make_user(NIP, full_name='=HYPERLINK("http://evil.example","klik")', unit=root), course)
+    enrol(
+        make_user("199001012019032002", full_name="-2+3"),
+        course,
+        status=EnrollmentStatus.COMPLETED,
+        result=EnrollmentResult.PASSED,
+        final_score=Decimal("90.00"),
+        completed_at=dt.datetime(2026, 3, 1, 2, 30, tzinfo=dt.UTC),
+    )
+    return course
+
+
+def test_csv_export_has_a_bom_a_header_and_formula_safe_cells(admin: Client) -> None:
+    course = hostile_course()
+
+    response = admin.get(export_url(course.pk, "csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="peserta-orientasi-asn-'
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "NIP/Username",
+        "Full name",
+        "Unit at enrolment",
+        "Course",
+        "Status",
+        "Result",
+        "Final score",
+        "JP",
+        "Enrolled at",
+        "Completed at",
+    ]
+    by_nip = {row[0]: row for row in rows[1:]}
+    assert by_nip[NIP][1] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert by_nip[NIP][2] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    passed = by_nip["199001012019032002"]
+    assert passed[1] == "'-2+3"
+    # Completed 02:30 UTC is 09:30 in Jakarta, the institution's time.
+    assert passed[4:] == ["Completed", "Passed", "90.00", "24", passed[8], "2026-03-01 09:30"]
+
+
+def test_xlsx_export_stores_text_cells_never_formulas(admin: Client) -> None:
+    course = hostile_course()
+
+    response = admin.get(export_url(course.pk, "xlsx"))
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    values = {cell.value for cell in cells}
+    assert NIP in values  # the NIP is kept in full, as text
+    assert '\'=HYPERLINK("http://evil.example","klik")' in values
+    assert 90.0 in values
+
+
+def test_each_export_is_audited(admin: Client) -> None:
+    course = hostile_course()
+
+    admin.get(export_url(course.pk, "csv"))
+
+    entry = AuditLog.objects.get(action="course.enrolments_exported")
+    assert entry.target_id == str(course.pk)
+    assert entry.after == {"format": "csv", "rows": 2}
+
+
+def test_an_unknown_export_format_is_not_found(admin: Client) -> None:
+    assert admin.get(export_url(make_course().pk, "pdf")).status_code == 404
+
+
+def test_selected_enrolments_are_exported_from_the_list(admin: Client) -> None:
+    course = make_course()
+    chosen = enrol(make_user(NIP, full_name="Rina Lestari"), course)
+    enrol(make_user("199001012019032002", full_name="Sari Wulandari"), course)
+
+    response = admin.post(
+        reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [chosen.pk]}
+    )
+
+    text = response.content.decode("utf-8-sig")
+    assert "Rina Lestari" in text
+    assert "Sari Wulandari" not in text
+
+
+def test_the_excel_action_exports_too(admin: Client) -> None:
+    course = make_course()
+    chosen = enrol(make_user(NIP), course)
+
+    response = admin.post(
+        reverse(CHANGELIST), {"action": "export_xlsx", "_selected_action": [chosen.pk]}
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.max_row == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+62 812", "'+62 812"),
+        ("-5", "'-5"),
+        ("@cmd", "'@cmd"),
+        ("\t=1", "'\t=1"),
+        ("Rina", "Rina"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe_escapes_formula_triggers(value: str, safe: str) -> None:
+    assert spreadsheet_safe(value) == safe
