@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mooc.content",
     "mooc.catalog",
     "mooc.learning",
+    "mooc.exams",
 ]
 
 MIDDLEWARE = [
