@@ -34,7 +34,7 @@ def make_user(username: str = "", *, internal: bool = True, **fields: Any) -> Us
 
 def make_unit(name: str = "Kantor Wilayah Jawa Barat") -> Unit:
     root = Unit.objects.add_root({"code": f"KEM{next(_serial)}", "name": "Kementerian Demo"})
-    return root.add_child(code=f"KW{next(_serial)}", name=name)  # type: ignore[no-any-return]
+    return Unit.objects.add_child(root, {"code": f"KW{next(_serial)}", "name": name})  # type: ignore[no-any-return]
 
 
 def make_category(name: str = "Umum", *, order: int = 0) -> Category:
