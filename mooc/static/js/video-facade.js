@@ -1,12 +1,19 @@
-<script>
-  // With JavaScript the facade becomes a button that loads the player in place;
-  // without it, it stays a link to the video page.
-  document.querySelectorAll("a[data-embed-url]").forEach(function (link) {
+// Video facades (course player, course page, video tutorials); pages work without it.
+(function () {
+  "use strict";
+
+  // An external video's facade is a link to the video's own page. With JavaScript it
+  // becomes a button that loads the privacy-friendly player in place, so nothing is
+  // fetched from the video host before the learner asks for it.
+  document.querySelectorAll("a.video-facade[data-embed-url]").forEach(function (link) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = link.className;
     button.innerHTML = link.innerHTML;
-    button.querySelector("[data-new-tab-note]").remove();
+    var note = button.querySelector("[data-new-tab-note]");
+    if (note) {
+      note.remove();
+    }
     button.addEventListener("click", function () {
       var url = link.dataset.embedUrl;
       var frame = document.createElement("iframe");
@@ -21,4 +28,4 @@
     });
     link.replaceWith(button);
   });
-</script>
+})();
