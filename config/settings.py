@@ -252,6 +252,7 @@ STORAGES: dict[str, dict[str, Any]] = {
 # Upload limits checked by the admin forms (keep nginx's client_max_body_size above them).
 MAX_VIDEO_UPLOAD_MB = envint("MAX_VIDEO_UPLOAD_MB", 500)
 MAX_ATTACHMENT_UPLOAD_MB = envint("MAX_ATTACHMENT_UPLOAD_MB", 50)
+MAX_QUESTION_FILE_MB = envint("MAX_QUESTION_FILE_MB", 5)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 

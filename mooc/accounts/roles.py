@@ -49,6 +49,11 @@ INSTRUCTOR_COURSE_PERMISSIONS = (
         for action in ("view", "add", "change", "delete")
         for model in ("section", "material", "attachment")
     ),
+    *(
+        ("exams", f"{action}_{model}")
+        for action in ("view", "add", "change", "delete")
+        for model in ("question", "questioncategory", "option")
+    ),
 )
 
 

@@ -46,6 +46,7 @@ KIND_LABELS = {
     "section": pgettext_lazy("course package report", "Sections"),
     "material": pgettext_lazy("course package report", "Materials"),
     "attachment": pgettext_lazy("course package report", "Attachments"),
+    "question": pgettext_lazy("course package report", "Questions"),
 }
 
 

@@ -12,9 +12,13 @@ from typing import Any
 
 FORMAT_VERSION = 1
 
-# Keys the exam issues will fill; accepted today and reported as ignored, so a
+# Keys the exam issue will fill; accepted today and reported as ignored, so a
 # package written for a later version still imports its course.
-RESERVED_TOP_LEVEL_KEYS = ("questions", "exam")
+RESERVED_TOP_LEVEL_KEYS = ("exam",)
+
+# Question files (`questions[].format`); without `format`, the file's extension
+# decides (.gift, .aiken; a .txt file is recognised by its content).
+QUESTION_FORMATS = ("gift", "aiken")
 
 # Stable ids of sections, materials and instructors, and the course slug: what
 # Django's SlugField accepts, so every exported id imports again.
@@ -83,6 +87,13 @@ _SECTION: dict[str, Any] = {
     },
 }
 
+_QUESTION_FILE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["file"],
+    "properties": {"file": _PATH, "format": {"enum": [*QUESTION_FORMATS, None]}},
+}
+
 _COURSE: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -128,7 +139,8 @@ COURSE_PACKAGE_SCHEMA: dict[str, Any] = {
         "format_version": {"const": FORMAT_VERSION},
         "course": _COURSE,
         "sections": {"type": "array", "items": _SECTION},
-        # Reserved: any shape is accepted and ignored until the exam issues land.
+        "questions": {"type": "array", "items": _QUESTION_FILE},
+        # Reserved: any shape is accepted and ignored until the exam issue lands.
         **{key: {} for key in RESERVED_TOP_LEVEL_KEYS},
     },
 }

@@ -85,7 +85,7 @@ def test_the_instructor_views_content_and_edits_course_material_only() -> None:
         "accounts.view_user",
     ]:
         assert forbidden not in granted
-    non_course = {p for p in granted if not p.startswith(("catalog.", "learning."))}
+    non_course = {p for p in granted if not p.startswith(("catalog.", "learning.", "exams."))}
     assert all(perm.startswith("content.view_") for perm in non_course)
 
 

@@ -4,7 +4,9 @@ Rich text is written as HTML files, stored files are copied, and retired
 sections and materials are left out (they are not part of the course any
 more). Sections, materials and instructors made by hand in the admin have no
 package id yet: the export gives them one and saves it, so that importing the
-exported package later updates those rows instead of adding copies.
+exported package later updates those rows instead of adding copies. The
+course's question bank is written as one GIFT file whose titles are the
+questions' stable ids, so it imports back into the same bank.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from mooc.catalog.models import Course, Instructor
 from mooc.catalog.package_schema import FORMAT_VERSION
 from mooc.catalog.packages.source import MANIFEST_NAME
 from mooc.core.errors import ServiceError
+from mooc.exams.selectors import question_bank_list
+from mooc.exams.services import question_bank_export_gift
 from mooc.learning.models import Material, Section
 
 # Already compressed: stored as they are in the zip.
@@ -35,6 +39,7 @@ _STORED_SUFFIXES = {
     ".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp",
 }  # fmt: skip
 _KEY_LENGTH = 90  # leaves room for a "-2" suffix within the 100 characters of a key
+QUESTION_BANK_PATH = "soal/bank.gift"
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,16 @@ def _collect(course: Course) -> tuple[dict[str, Any], list[_File]]:
         for material in section.materials.all():
             materials.append(_material(material, files))
         section_items.append({"id": section.key, "title": section.title, "materials": materials})
-    manifest = {"format_version": FORMAT_VERSION, "course": data, "sections": section_items}
+    manifest: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "course": data,
+        "sections": section_items,
+    }
+    # An empty file would be refused on import: no bank, no `questions:`.
+    if question_bank_list(course=course).exists():
+        gift = question_bank_export_gift(course=course)
+        manifest["questions"] = [{"file": QUESTION_BANK_PATH}]
+        files.append(_File(QUESTION_BANK_PATH, data=gift.encode()))
     return manifest, files
 
 

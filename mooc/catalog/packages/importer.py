@@ -5,6 +5,10 @@ and instructors by their package ids. Rows that learners' progress points to
 are never deleted: what the package no longer has is retired (hidden), and
 comes back if a later package names its id again. Only rows whose values
 change are saved, so importing the same package twice changes nothing.
+
+The question files of `questions:` go into the course's bank in the same
+transaction (`mooc.exams.services.questions_import`), matched by their stable
+ids; a failed question rolls the whole package back.
 """
 
 from __future__ import annotations
@@ -25,10 +29,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Category, Course, Instructor
-from mooc.catalog.packages.manifest import AttachmentPlan, CoursePlan, ImagePlan, ManifestReader
+from mooc.catalog.packages.manifest import (
+    AttachmentPlan,
+    CoursePlan,
+    ImagePlan,
+    ManifestReader,
+    question_problem,
+)
 from mooc.catalog.packages.report import PackageReport
 from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
 from mooc.core.services import audit_log_record
+from mooc.exams.services import questions_import
 from mooc.learning.models import Attachment, Material, Section
 
 _CHUNK = 1024 * 1024
@@ -58,7 +69,7 @@ def course_package_import(
         files = _Files()
         try:
             with transaction.atomic():
-                course = _Importer(plan, package, report, files).run()
+                course = _Importer(plan, package, report, files, actor=actor, request=request).run()
                 if report.changed:
                     audit_log_record(
                         actor=actor,
@@ -72,6 +83,11 @@ def course_package_import(
                         },
                         request=request,
                     )
+        except _QuestionsFailed:
+            # The report names each failed question; nothing was kept.
+            files.discard()
+            _forget_counts(report)
+            return report
         except (DatabaseError, OSError) as error:
             files.discard()
             _forget_counts(report)
@@ -87,6 +103,10 @@ def course_package_import(
     report.course_id = course.pk
     report.committed = True
     return report
+
+
+class _QuestionsFailed(Exception):
+    """The bank refused a question of a question file: roll the package back."""
 
 
 def _forget_counts(report: PackageReport) -> None:
@@ -168,18 +188,28 @@ def _assign(row: models.Model, values: dict[str, Any]) -> list[str]:
 
 class _Importer:
     def __init__(
-        self, plan: CoursePlan, package: PackageSource, report: PackageReport, files: _Files
+        self,
+        plan: CoursePlan,
+        package: PackageSource,
+        report: PackageReport,
+        files: _Files,
+        *,
+        actor: Any = None,
+        request: HttpRequest | None = None,
     ) -> None:
         self.plan = plan
         self.package = package
         self.report = report
         self.files = files
+        self.actor = actor
+        self.request = request
 
     def run(self) -> Course:
         category = self._category()
         instructors = self._instructors()
         course = self._course(category, instructors)
         self._sections_and_materials(course)
+        self._questions(course)
         return course
 
     def _count(self, kind: str, created: bool, changed: bool) -> None:
@@ -378,6 +408,46 @@ class _Importer:
             self._clear(row.file)
             row.delete()
             self.report.deleted["attachment"] += 1
+
+    def _questions(self, course: Course) -> None:
+        """Each question file into the course's bank, all or nothing. The manifest
+        has refused files with a failed question already; the bank checks its own
+        rules once more (e.g. the same id twice in a file with different content)."""
+        failed = False
+        for item in self.plan.questions:
+            result = questions_import(
+                course=course,
+                result=item.result,
+                all_or_nothing=True,
+                actor=self.actor,
+                request=self.request,
+            )
+            for issue in result.issues:
+                if issue.kind == "failed":
+                    self.report.error(
+                        item.entry.path,
+                        item.where,
+                        question_problem(line=issue.line, name=issue.name, reason=issue.reason),
+                        issue.line,
+                    )
+                else:
+                    self.report.notes.append(
+                        _("%(file)s:%(line)s: “%(name)s” was skipped: %(reason)s")
+                        % {
+                            "file": item.entry.path,
+                            "line": issue.line,
+                            "name": issue.name,
+                            "reason": issue.reason,
+                        }
+                    )
+            if not result.committed:
+                failed = True
+                continue
+            self.report.created["question"] += result.created
+            self.report.updated["question"] += result.updated
+            self.report.unchanged["question"] += result.unchanged
+        if failed:
+            raise _QuestionsFailed
 
     def _retire(self, rows: list[Section] | list[Material], kind: str) -> None:
         for row in rows:

@@ -4,7 +4,8 @@ Three rounds, all before anything is written: the text must decode (UTF-8 with
 or without BOM, any line ends) and parse as YAML; the data must fit the schema
 (`mooc.catalog.package_schema`); then the rules a schema cannot express are
 checked (files exist and are what they claim, ids are unique, dates run
-forward). Every problem is collected, so one report lists them all.
+forward, question files parse without a failed question). Every problem is
+collected, so one report lists them all.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from mooc.catalog.models import Level
 from mooc.catalog.package_schema import (
     COURSE_PACKAGE_SCHEMA,
     FORMAT_VERSION,
+    QUESTION_FORMATS,
     RESERVED_TOP_LEVEL_KEYS,
 )
 from mooc.catalog.packages.report import PackageReport
@@ -51,7 +53,10 @@ from mooc.catalog.uploads import (
     instructor_photo_clean,
     video_validate,
 )
+from mooc.core.errors import ServiceError
 from mooc.core.sanitize import sanitize_html
+from mooc.exams.formats import ParsedQuestion, ParseResult
+from mooc.exams.services import question_file_parse, question_options_validate
 
 Path_ = Sequence[str | int]
 
@@ -108,6 +113,16 @@ class InstructorPlan:
 
 
 @dataclass
+class QuestionFilePlan:
+    """A question file of `questions:`, parsed. Imported only when none of its
+    questions failed (else the manifest has reported them)."""
+
+    entry: Entry
+    where: str  # where the manifest names it, e.g. "questions[0]"
+    result: ParseResult
+
+
+@dataclass
 class CoursePlan:
     slug: str
     values: dict[str, Any]  # Course field → value, compared with the row on re-import
@@ -116,6 +131,7 @@ class CoursePlan:
     cover: ImagePlan | None
     instructors: list[InstructorPlan]
     sections: list[SectionPlan]
+    questions: list[QuestionFilePlan] = field(default_factory=list)
 
 
 class TextError(Exception):
@@ -160,6 +176,15 @@ def text_to_html(text: str, *, is_markdown: bool) -> str:
 def inline_is_markdown(text: str) -> bool:
     """Inline text is Markdown unless it starts with an HTML tag."""
     return not text.lstrip().startswith("<")
+
+
+def question_problem(*, line: int, name: str, reason: str) -> str:
+    """How a package error or note names one question of a question file."""
+    return _("Line %(line)s: “%(name)s”: %(reason)s") % {
+        "line": line,
+        "name": name,
+        "reason": reason,
+    }
 
 
 def field_path(parts: Path_) -> str:
@@ -377,6 +402,7 @@ class ManifestReader:
             cover=cover,
             instructors=list(self._instructors(course)),
             sections=list(self._sections(data)),
+            questions=list(self._question_files(data)),
         )
         total = sum(entry.size for entry in self.entries.values())
         if total > self.limits.max_total_bytes:
@@ -456,6 +482,65 @@ class ManifestReader:
             duration_minutes=item.get("duration_minutes"),
             attachments=attachments,
         )
+
+    def _question_files(self, data: dict[str, Any]) -> Iterator[QuestionFilePlan]:
+        """Each file of `questions:`, read like the package's text files and parsed.
+
+        A failed question is an error of the package; skipped ones (types we don't
+        import) are not, and become notes when the package is imported."""
+        paths: dict[str, str] = {}
+        titles: dict[str, tuple[str, int]] = {}  # question id → (file, line)
+        for index, item in enumerate(_list(data.get("questions"))):
+            at: list[str | int] = ["questions", index]
+            if not isinstance(item, dict):
+                continue
+            entry = self._locate(item.get("file"), [*at, "file"], self.limits.max_text_bytes)
+            if entry is None:
+                continue
+            if entry.path in paths:
+                self.error(
+                    [*at, "file"],
+                    _("The file “%(path)s” is listed twice: also at %(other)s.")
+                    % {"path": entry.path, "other": paths[entry.path]},
+                )
+                continue
+            paths[entry.path] = field_path(at)
+            fmt = item.get("format")
+            if fmt is not None and fmt not in QUESTION_FORMATS:
+                continue  # the schema has said so
+            try:
+                result = question_file_parse(
+                    data=self.source.read(entry),
+                    filename=entry.path,
+                    fmt=fmt if isinstance(fmt, str) else None,
+                )
+            except ServiceError as error:
+                where = [*at, "format" if error.field == "format" else "file"]
+                self.error(where, str(error.message), file=entry.path)
+                continue
+            here = field_path(at)
+            problems = [
+                (issue.line, issue.name, issue.reason)
+                for issue in result.issues
+                if issue.kind == "failed"
+            ]
+            for question in result.questions:
+                reason = _question_rule_broken(question)
+                title = question.title.strip()
+                if reason is None and title:
+                    first = titles.setdefault(title, (entry.path, question.line))
+                    if first[0] != entry.path:
+                        reason = _(
+                            "The question id is also used in %(file)s, line %(line)s; "
+                            "give each question a unique title."
+                        ) % {"file": first[0], "line": first[1]}
+                if reason is not None:
+                    problems.append((question.line, question.name, reason))
+            for line, name, reason in sorted(problems, key=lambda problem: problem[0]):
+                self.report.error(
+                    entry.path, here, question_problem(line=line, name=name, reason=reason), line
+                )
+            yield QuestionFilePlan(entry=entry, where=here, result=result)
 
     # --- field helpers ----------------------------------------------------------------
 
@@ -592,6 +677,22 @@ class ManifestReader:
             "size": filesizeformat(entry.size),
             "max": filesizeformat(max_bytes),
         }
+
+
+def _question_rule_broken(question: ParsedQuestion) -> str | None:
+    """Why the bank would refuse this question (its options), or None.
+
+    The import checks the same rules again; checking them here lists every
+    problem of the package at once."""
+    try:
+        question_options_validate(
+            qtype=question.qtype, weights=[option.weight for option in question.options]
+        )
+    except ServiceError as error:
+        return str(error.message)
+    except ArithmeticError:  # a weight that is not a number: the import reports it
+        return None
+    return None
 
 
 def _list(value: Any) -> list[Any]:

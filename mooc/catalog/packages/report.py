@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # The kinds of rows an import touches, in the order the report lists them.
-KINDS = ("course", "category", "instructor", "section", "material", "attachment")
+KINDS = ("course", "category", "instructor", "section", "material", "attachment", "question")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class PackageReport:
     # Attachments have no ids: a changed list replaces them. Nothing points to them.
     deleted: Counter[str] = field(default_factory=Counter)
     errors: list[PackageError] = field(default_factory=list)
-    # Things worth knowing that are not errors, e.g. reserved keys that were ignored.
+    # Things worth knowing that are not errors, e.g. reserved keys that were ignored
+    # and questions of unsupported types that were skipped.
     notes: list[str] = field(default_factory=list)
     committed: bool = False
 

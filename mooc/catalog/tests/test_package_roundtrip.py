@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,6 +19,8 @@ from mooc.catalog.tests.test_package_helpers import (
     write_package,
 )
 from mooc.core.errors import ServiceError
+from mooc.exams.models import Question
+from mooc.exams.services import question_content
 from mooc.learning.models import Material, Section
 
 pytestmark = pytest.mark.django_db
@@ -49,18 +52,31 @@ def test_an_exported_course_imports_into_an_empty_database_as_the_same_course(
     assert len(before["sections"][0]["materials"][1]["attachments"]) == 2
 
 
+def _question_bank(slug: str) -> list[dict[str, Any]]:
+    questions = Question.objects.filter(course__slug=slug).select_related("category")
+    return sorted(
+        (question_content(row).as_dict() for row in questions.prefetch_related("options")),
+        key=lambda item: item["key"],
+    )
+
+
 @pytest.mark.parametrize("slug", [folder.name for folder in demo.demo_packages()])
 def test_each_demo_course_survives_the_round_trip(tmp_path: Path, slug: str) -> None:
     _import(demo.DEMO_COURSES_DIR / slug)
     before = course_tree(slug)
+    bank = _question_bank(slug)
     exported = course_package_export(
         course=Course.objects.get(slug=slug), destination=tmp_path / f"{slug}.zip"
     )
 
     empty_the_catalogue()
+    assert not Question.objects.exists()
     _import(exported)
 
     assert course_tree(slug) == before
+    # The question bank too: GIFT and Aiken questions, categories, weights, feedback.
+    assert len(bank) >= 20
+    assert _question_bank(slug) == bank
 
 
 def test_importing_the_export_of_an_imported_package_changes_nothing(tmp_path: Path) -> None:
