@@ -24,6 +24,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "purge-unactivated-accounts", "mooc.accounts.tasks.purge_unactivated_accounts", 6 * 3600
     ),
+    PeriodicJob("grade-expired-attempts", "mooc.exams.tasks.grade_expired_attempts", 60),
 )
 
 

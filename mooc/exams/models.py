@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -112,3 +113,269 @@ class Option(models.Model):
     @property
     def is_correct(self) -> bool:
         return self.weight > 0
+
+
+# --- Exams and attempts ---------------------------------------------------------------------
+#
+# An attempt copies every question it shows (text, options in display order, weights),
+# so bank edits and re-imports never change what a learner saw or how it was scored.
+# The weights live only in AttemptOption rows and are read by grading, never by pages
+# shown before the attempt is graded.
+
+
+class ReviewMode(models.TextChoices):
+    NOTHING = "nothing", _("Nothing")
+    SCORE = "score", _("Score only")
+    CORRECT_AFTER_PASS = "correct_after_pass", _("Correct answers after passing")
+    ALWAYS = "always", _("Correct answers always")
+
+
+class Exam(models.Model):
+    """A timed test over a course's bank: the certificate-deciding final exam
+    (`is_final`, at most one per course) or a practice quiz of a section."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="exams"
+    )
+    is_final = models.BooleanField(
+        _("final exam"),
+        default=False,
+        help_text=_("The test that decides whether the learner passes the course."),
+    )
+    section = models.ForeignKey(
+        "learning.Section",
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exams",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    question_count = models.PositiveSmallIntegerField(
+        _("number of questions"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_("Drawn at random from the bank for each attempt."),
+    )
+    categories = models.ManyToManyField(
+        QuestionCategory,
+        verbose_name=_("draw from categories"),
+        blank=True,
+        related_name="exams",
+        help_text=_("Empty: the whole bank of the course."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), default=60, validators=[MinValueValidator(1)]
+    )
+    passing_grade = models.DecimalField(
+        _("passing grade"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(70),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: unlimited."),
+    )
+    wait_minutes_between_attempts = models.PositiveIntegerField(
+        _("wait between attempts (minutes)"), default=0
+    )
+    require_materials_completed = models.BooleanField(
+        _("all materials must be completed first"), default=False
+    )
+    available_from = models.DateTimeField(_("available from"), null=True, blank=True)
+    available_until = models.DateTimeField(_("available until"), null=True, blank=True)
+    allow_retake_after_pass = models.BooleanField(_("allow retaking after passing"), default=False)
+    review_mode = models.CharField(
+        _("review shows"),
+        max_length=20,
+        choices=ReviewMode.choices,
+        default=ReviewMode.SCORE,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        ordering = ["course", "-is_final", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(is_final=True),
+                name="exams_one_final_exam_per_course",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(passing_grade__gte=0, passing_grade__lte=100),
+                name="exams_exam_passing_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(question_count__gte=1, time_limit_minutes__gte=1),
+                name="exams_exam_positive_count_and_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    GRADED = "graded", _("Graded")
+
+
+class Attempt(models.Model):
+    """One try of one learner. `deadline` is the server's clock: pages compute the
+    remaining time from it, saves after it are refused, and it is only ever moved
+    by an audited extension."""
+
+    exam = models.ForeignKey(
+        Exam, verbose_name=_("exam"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="exam_attempts",
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=AttemptState.choices,
+        default=AttemptState.IN_PROGRESS,
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    extra_minutes = models.PositiveIntegerField(_("extra minutes granted"), default=0)
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["exam", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "user", "number"], name="exams_attempt_number_unique"
+            ),
+            # Two tabs or devices pressing "start" at once end up in the same attempt:
+            # the loser of the race hits this and resumes the winner's.
+            models.UniqueConstraint(
+                fields=["exam", "user"],
+                condition=models.Q(state="in_progress"),
+                name="exams_one_attempt_in_progress",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
+                name="exams_attempt_score_range",
+            ),
+        ]
+        indexes = [
+            # The periodic job looks for running attempts past their deadline; only
+            # running ones are indexed, so the index stays small however long the history.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(state="in_progress"),
+                name="exams_attempt_running_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam} #{self.number} ({self.user_id})"
+
+
+class AttemptQuestion(models.Model):
+    """A question as shown in one attempt, copied from the bank when it started."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("display order"))
+    # For reference and statistics only: grading and review read the copy below.
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question_version = models.PositiveIntegerField(_("question version"), default=1)
+    text = models.TextField(_("question"))
+    image = models.ImageField(
+        _("image"), upload_to="questions/", blank=True, storage=private_storage
+    )
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
+    general_feedback = models.TextField(_("general feedback"), blank=True)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=6, decimal_places=2, default=Decimal(1)
+    )
+    # Lets a save validate the chosen positions without reading the options.
+    option_count = models.PositiveSmallIntegerField(_("number of options"))
+
+    class Meta:
+        verbose_name = _("attempt question")
+        verbose_name_plural = _("attempt questions")
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="exams_attemptquestion_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.position}"
+
+
+class AttemptOption(models.Model):
+    """An option as shown in one attempt; `position` is its place on the page."""
+
+    attempt_question = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="options"
+    )
+    position = models.PositiveSmallIntegerField(_("display order"))
+    text = models.TextField(_("answer"))
+    weight = models.DecimalField(_("weight (%)"), max_digits=8, decimal_places=5)
+    feedback = models.TextField(_("feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("attempt option")
+        verbose_name_plural = _("attempt options")
+        ordering = ["attempt_question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt_question", "position"],
+                name="exams_attemptoption_position_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.text)[:60]
+
+
+class AttemptAnswer(models.Model):
+    """The learner's current choice for one question of an attempt.
+
+    One row per question, overwritten in place (a single upsert per save). The chosen
+    options are kept as their display positions in a small JSON list, so a save never
+    touches the option rows. `client_seq` orders the saves of one browser: a save with
+    a lower or equal number than the stored one (a stale tab, a retried request) is
+    ignored.
+    """
+
+    attempt_question = models.OneToOneField(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="answer"
+    )
+    option_positions = models.JSONField(_("chosen options"), default=list)
+    client_seq = models.BigIntegerField(_("client sequence"), default=0)
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        verbose_name = _("attempt answer")
+        verbose_name_plural = _("attempt answers")
+
+    def __str__(self) -> str:
+        return f"{self.attempt_question_id}: {self.option_positions}"
