@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("mooc.accounts.urls")),
     path("", include("mooc.catalog.urls")),
     path("belajar/", include("mooc.learning.urls")),
+    path("ujian/", include("mooc.exams.urls")),
     path("", include("mooc.content.urls")),
 ]
 

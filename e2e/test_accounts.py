@@ -143,13 +143,25 @@ def test_forgot_password_then_log_in_with_the_new_one(
     expect(page).to_have_url(re.compile("/beranda/$"))
 
 
-def test_profile_and_settings(page: Page, viewport: str, make_learner) -> None:  # type: ignore[no-untyped-def]
-    make_learner()
-    log_in(page, NIP, "Rahasia123")
+def open_user_menu(page: Page) -> None:
+    """Open the profile menu, top right (inside the collapsed menu on a phone).
+
+    Waits for each animation to finish: a click during Bootstrap's collapse
+    transition can be swallowed.
+    """
     toggler = page.get_by_role("button", name="Buka menu")
     if toggler.is_visible():
         toggler.click()
+        expect(page.locator("#main-menu.show")).to_be_visible()
+        page.wait_for_function("!document.querySelector('#main-menu.collapsing')")
     page.get_by_role("button", name="Budi").click()
+    expect(page.get_by_role("button", name="Logout")).to_be_visible()
+
+
+def test_profile_and_settings(page: Page, viewport: str, make_learner) -> None:  # type: ignore[no-untyped-def]
+    make_learner()
+    log_in(page, NIP, "Rahasia123")
+    open_user_menu(page)
     page.get_by_role("link", name="Profil", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Profil")
     check_page(page, "profile", viewport)
@@ -168,9 +180,7 @@ def test_profile_and_settings(page: Page, viewport: str, make_learner) -> None: 
     expect(page.get_by_text("Password Anda telah diubah.")).to_be_visible()
     assert User.objects.get(username=NIP).check_password("Rahasia456")
 
-    if toggler.is_visible():
-        toggler.click()
-    page.get_by_role("button", name="Budi").click()
+    open_user_menu(page)
     page.get_by_role("button", name="Logout").click()
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto(url(page, "/beranda/"))

@@ -54,6 +54,12 @@ INSTRUCTOR_COURSE_PERMISSIONS = (
         for action in ("view", "add", "change", "delete")
         for model in ("question", "questioncategory", "option")
     ),
+    # Their exams' settings and attempts: view, and extra time. Resetting an
+    # attempt (deleting it) stays with the managers.
+    ("exams", "view_exam"),
+    ("exams", "change_exam"),
+    ("exams", "view_attempt"),
+    ("exams", "change_attempt"),
 )
 
 

@@ -47,6 +47,7 @@ KIND_LABELS = {
     "material": pgettext_lazy("course package report", "Materials"),
     "attachment": pgettext_lazy("course package report", "Attachments"),
     "question": pgettext_lazy("course package report", "Questions"),
+    "exam": pgettext_lazy("course package report", "Exam"),
 }
 
 

@@ -12,9 +12,13 @@ from typing import Any
 
 FORMAT_VERSION = 1
 
-# Keys the exam issue will fill; accepted today and reported as ignored, so a
-# package written for a later version still imports its course.
-RESERVED_TOP_LEVEL_KEYS = ("exam",)
+# Top-level keys reserved for later versions: accepted and reported as ignored, so
+# a package written for a later version still imports its course. None today
+# (`exam` was reserved until the exam engine came).
+RESERVED_TOP_LEVEL_KEYS: tuple[str, ...] = ()
+
+# What a final exam's review shows (`exam.review_mode`), as mooc.exams.models.ReviewMode.
+REVIEW_MODES = ("nothing", "score", "correct_after_pass", "always")
 
 # Question files (`questions[].format`); without `format`, the file's extension
 # decides (.gift, .aiken; a .txt file is recognised by its content).
@@ -128,6 +132,29 @@ _COURSE: dict[str, Any] = {
     },
 }
 
+# The course's final exam (the certificate-deciding test). Ranges follow the Exam model;
+# question_count against the size of the bank is checked by the manifest reader.
+_EXAM: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "question_count", "time_limit_minutes", "passing_grade"],
+    "properties": {
+        "title": _title(),
+        "question_count": {"type": "integer", "minimum": 1, "maximum": 32767},
+        "time_limit_minutes": {"type": "integer", "minimum": 1, "maximum": 32767},
+        "passing_grade": {"type": "number", "minimum": 0, "maximum": 100},
+        "max_attempts": {"type": ["integer", "null"], "minimum": 1, "maximum": 32767},
+        "wait_minutes_between_attempts": _count(2147483647),
+        "shuffle_questions": _FLAG,
+        "shuffle_options": _FLAG,
+        "require_materials_completed": _FLAG,
+        "allow_retake_after_pass": _FLAG,
+        "review_mode": {"enum": [*REVIEW_MODES, None]},
+        "available_from": _DATETIME,
+        "available_until": _DATETIME,
+    },
+}
+
 COURSE_PACKAGE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://mooc.example.go.id/schemas/course-package-1.json",
@@ -140,7 +167,8 @@ COURSE_PACKAGE_SCHEMA: dict[str, Any] = {
         "course": _COURSE,
         "sections": {"type": "array", "items": _SECTION},
         "questions": {"type": "array", "items": _QUESTION_FILE},
-        # Reserved: any shape is accepted and ignored until the exam issue lands.
+        "exam": _EXAM,
+        # Reserved: any shape is accepted and ignored.
         **{key: {} for key in RESERVED_TOP_LEVEL_KEYS},
     },
 }

@@ -332,3 +332,6 @@ class QuestionCategoryAdmin(CourseScopedAdmin[QuestionCategory]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[QuestionCategory]) -> None:
         question_category_versions_bump(categories=list(queryset))
         super().delete_queryset(request, queryset)
+
+
+from mooc.exams import admin_exams  # noqa: E402,F401

@@ -553,3 +553,135 @@ def exam_extend_running(*, exam: Exam, minutes: int, actor: User, reason: str) -
             after={"minutes": minutes, "attempts": [a.pk for a in running]},
         )
     return len(running)
+
+
+# --- Admin reset and recomputing the enrolment (audited) -------------------------------------
+
+
+def enrollment_recompute(*, enrollment: Enrollment) -> Enrollment:
+    """Recompute an enrolment's result from the graded attempts at its course's final exam.
+
+    - No final exam, or no graded attempt left: active, no result, no score.
+    - Best score wins; passed as soon as any remaining attempt passed (completed when
+      the first passing attempt was graded).
+    - Not passed and every allowed attempt used (`max_attempts`, attempts in progress
+      included): completed, failed.
+    - Otherwise active, no result, with the best score so far.
+
+    The caller holds a transaction (the enrolment row is locked here). Used after an
+    admin reset; grading keeps using the incremental `_enrollment_record`.
+    """
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        exam = Exam.objects.filter(course_id=locked.course_id, is_final=True).first()
+        attempts = (
+            list(Attempt.objects.filter(exam=exam, user_id=locked.user_id).order_by("number"))
+            if exam is not None
+            else []
+        )
+        graded = [a for a in attempts if a.state == AttemptState.GRADED and a.score is not None]
+        was_passed = locked.result == EnrollmentResult.PASSED
+        status, result = EnrollmentStatus.ACTIVE, ""
+        score: Decimal | None = None
+        completed_at: dt.datetime | None = None
+        if graded:
+            score = max(a.score for a in graded if a.score is not None)
+            passing = [a for a in graded if a.passed]
+            if passing:
+                status, result = EnrollmentStatus.COMPLETED, EnrollmentResult.PASSED
+                completed_at = min(a.graded_at or a.started_at for a in passing)
+            elif (
+                exam is not None
+                and exam.max_attempts is not None
+                and len(attempts) >= exam.max_attempts
+            ):
+                status, result = EnrollmentStatus.COMPLETED, EnrollmentResult.FAILED
+                completed_at = max(a.graded_at or a.started_at for a in graded)
+        fields = ["status", "result", "final_score", "completed_at"]
+        before = {name: getattr(locked, name) for name in fields}
+        locked.status, locked.result = status, result
+        locked.final_score, locked.completed_at = score, completed_at
+        if {name: getattr(locked, name) for name in fields} != before:
+            locked.save(update_fields=[*fields, "updated_at"])
+        if result == EnrollmentResult.PASSED and not was_passed:
+            on_final_exam_passed(locked)
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = None) -> None:
+    """Delete one attempt (an admin's decision, with a reason) and recompute the enrolment.
+
+    The attempt is deleted with its questions, options and answers, as if it had never
+    been taken: the learner gets that attempt back (attempts used = attempts left in
+    the table). The numbers of the other attempts are kept, so numbering may show a
+    gap, and the next attempt is numbered after the highest remaining one. An attempt
+    in progress can be reset too (it disappears from the learner's screen). What the
+    attempt was (learner, exam, number, state, score, passed, times) goes to the audit
+    log with the reason. For a final exam the enrolment is recomputed from the
+    remaining graded attempts (`enrollment_recompute`), which may take a "passed"
+    away when the only passing attempt is reset.
+    """
+    if not (reason or "").strip():
+        raise ServiceError(_("Give a reason."), field="reason", code="reason_required")
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update()
+            .select_related("exam", "user")
+            .filter(pk=attempt.pk)
+            .first()
+        )
+        if locked is None:
+            raise _refuse(_("This exam attempt was not found."), "not_found")
+        exam = locked.exam
+        before = {
+            "attempt": locked.pk,
+            "user": locked.user_id,
+            "username": locked.user.username,
+            "exam": exam.pk,
+            "exam_title": exam.title,
+            "course": exam.course_id,
+            "number": locked.number,
+            "state": locked.state,
+            "score": str(locked.score) if locked.score is not None else None,
+            "passed": locked.passed,
+            "started_at": locked.started_at.isoformat(),
+            "submitted_at": locked.submitted_at.isoformat() if locked.submitted_at else None,
+            "extra_minutes": locked.extra_minutes,
+        }
+        enrollment = (
+            Enrollment.objects.filter(user_id=locked.user_id, course_id=exam.course_id).first()
+            if exam.is_final
+            else None
+        )
+        if enrollment is not None:
+            before["enrollment"] = {
+                "status": enrollment.status,
+                "result": enrollment.result,
+                "final_score": (
+                    str(enrollment.final_score) if enrollment.final_score is not None else None
+                ),
+            }
+        pk = locked.pk
+        locked.delete()
+        after: dict[str, Any] = {"deleted": True}
+        if enrollment is not None:
+            enrollment_recompute(enrollment=enrollment)
+            after["enrollment"] = {
+                "status": enrollment.status,
+                "result": enrollment.result,
+                "final_score": (
+                    str(enrollment.final_score) if enrollment.final_score is not None else None
+                ),
+            }
+        # The row is gone: the entry names it by its former id and label.
+        locked.pk = pk
+        audit_log_record(
+            actor=actor,
+            action="exams.attempt_reset",
+            target=locked,
+            reason=reason.strip(),
+            before=before,
+            after=after,
+            request=request,
+        )

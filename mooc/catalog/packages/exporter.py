@@ -29,6 +29,7 @@ from mooc.catalog.models import Course, Instructor
 from mooc.catalog.package_schema import FORMAT_VERSION
 from mooc.catalog.packages.source import MANIFEST_NAME
 from mooc.core.errors import ServiceError
+from mooc.exams.models import Exam
 from mooc.exams.selectors import question_bank_list
 from mooc.exams.services import question_bank_export_gift
 from mooc.learning.models import Material, Section
@@ -198,7 +199,32 @@ def _collect(course: Course) -> tuple[dict[str, Any], list[_File]]:
         gift = question_bank_export_gift(course=course)
         manifest["questions"] = [{"file": QUESTION_BANK_PATH}]
         files.append(_File(QUESTION_BANK_PATH, data=gift.encode()))
+    exam = Exam.objects.filter(course=course, is_final=True).first()
+    if exam is not None:
+        manifest["exam"] = _exam(exam)
     return manifest, files
+
+
+def _exam(exam: Exam) -> dict[str, Any]:
+    grade = exam.passing_grade.normalize()
+    item: dict[str, Any] = {
+        "title": exam.title,
+        "question_count": exam.question_count,
+        "time_limit_minutes": exam.time_limit_minutes,
+        # 70 rather than 70.00; 72.5 stays a number
+        "passing_grade": int(grade) if grade == grade.to_integral_value() else float(grade),
+        "max_attempts": exam.max_attempts,
+        "wait_minutes_between_attempts": exam.wait_minutes_between_attempts,
+        "shuffle_questions": exam.shuffle_questions,
+        "shuffle_options": exam.shuffle_options,
+        "require_materials_completed": exam.require_materials_completed,
+        "allow_retake_after_pass": exam.allow_retake_after_pass,
+        "review_mode": str(exam.review_mode),
+    }
+    for name in ("available_from", "available_until"):
+        if getattr(exam, name) is not None:
+            item[name] = _when(getattr(exam, name))
+    return item
 
 
 def _material(material: Material, files: list[_File]) -> dict[str, Any]:

@@ -8,7 +8,8 @@ change are saved, so importing the same package twice changes nothing.
 
 The question files of `questions:` go into the course's bank in the same
 transaction (`mooc.exams.services.questions_import`), matched by their stable
-ids; a failed question rolls the whole package back.
+ids; a failed question rolls the whole package back. `exam:` creates or updates
+the course's final exam in the same transaction.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from mooc.catalog.packages.manifest import (
 from mooc.catalog.packages.report import PackageReport
 from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
 from mooc.core.services import audit_log_record
+from mooc.exams.models import Exam
 from mooc.exams.services import questions_import
 from mooc.learning.models import Attachment, Material, Section
 
@@ -210,6 +212,7 @@ class _Importer:
         course = self._course(category, instructors)
         self._sections_and_materials(course)
         self._questions(course)
+        self._exam(course)
         return course
 
     def _count(self, kind: str, created: bool, changed: bool) -> None:
@@ -448,6 +451,22 @@ class _Importer:
             self.report.unchanged["question"] += result.unchanged
         if failed:
             raise _QuestionsFailed
+
+    def _exam(self, course: Course) -> None:
+        """`exam:` creates or updates the course's final exam. A package without it
+        leaves the course's exam as it is (attempts point to it)."""
+        plan = self.plan.exam
+        if plan is None:
+            return
+        exam = Exam.objects.select_for_update().filter(course=course, is_final=True).first()
+        if exam is None:
+            Exam.objects.create(course=course, is_final=True, **plan.values)
+            self._count("exam", created=True, changed=True)
+            return
+        changed = _assign(exam, plan.values)
+        if changed:
+            exam.save(update_fields=[*changed, "updated_at"])
+        self._count("exam", created=False, changed=bool(changed))
 
     def _retire(self, rows: list[Section] | list[Material], kind: str) -> None:
         for row in rows:

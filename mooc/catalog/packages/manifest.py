@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import markdown  # type: ignore[import-untyped]
@@ -25,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -123,6 +124,13 @@ class QuestionFilePlan:
 
 
 @dataclass
+class ExamPlan:
+    """The course's final exam (`exam:`): Exam field → value."""
+
+    values: dict[str, Any]
+
+
+@dataclass
 class CoursePlan:
     slug: str
     values: dict[str, Any]  # Course field → value, compared with the row on re-import
@@ -132,6 +140,7 @@ class CoursePlan:
     instructors: list[InstructorPlan]
     sections: list[SectionPlan]
     questions: list[QuestionFilePlan] = field(default_factory=list)
+    exam: ExamPlan | None = None
 
 
 class TextError(Exception):
@@ -404,6 +413,7 @@ class ManifestReader:
             sections=list(self._sections(data)),
             questions=list(self._question_files(data)),
         )
+        plan.exam = self._exam(data, plan.questions)
         total = sum(entry.size for entry in self.entries.values())
         if total > self.limits.max_total_bytes:
             self.error(
@@ -541,6 +551,64 @@ class ManifestReader:
                     entry.path, here, question_problem(line=line, name=name, reason=reason), line
                 )
             yield QuestionFilePlan(entry=entry, where=here, result=result)
+
+    def _exam(self, data: dict[str, Any], questions: list[QuestionFilePlan]) -> ExamPlan | None:
+        """The final exam's settings; the schema has checked types and ranges."""
+        item = data.get("exam")
+        if not isinstance(item, dict):
+            return None
+        at: list[str | int] = ["exam"]
+        bank = sum(len(plan.result.questions) for plan in questions)
+        count = item.get("question_count")
+        if isinstance(count, int) and not isinstance(count, bool) and count > bank:
+            self.error(
+                [*at, "question_count"],
+                ngettext(
+                    "%(count)s questions are drawn, but the package's question bank has "
+                    "only %(bank)s question.",
+                    "%(count)s questions are drawn, but the package's question bank has "
+                    "only %(bank)s questions.",
+                    bank,
+                )
+                % {"count": count, "bank": bank},
+            )
+        opens = self._when(item, [*at, "available_from"])
+        closes = self._when(item, [*at, "available_until"])
+        if opens is not None and closes is not None and closes <= opens:
+            self.error(
+                [*at, "available_until"],
+                _("Must be later than %(other)s (%(value)s).")
+                % {"other": field_path([*at, "available_from"]), "value": item["available_from"]},
+            )
+        grade = item.get("passing_grade")
+        try:
+            passing_grade = Decimal(str(grade)).quantize(Decimal("0.01"))
+        except (ArithmeticError, ValueError):
+            passing_grade = Decimal(70)
+        if isinstance(grade, float | int) and passing_grade != Decimal(str(grade)):
+            self.error([*at, "passing_grade"], _("Use at most two decimals, such as 72.5."))
+
+        def flag(key: str, default: bool) -> bool:
+            value = item.get(key)
+            return default if value is None else value is True
+
+        return ExamPlan(
+            values={
+                "title": self._text(item, at, "title"),
+                "question_count": count,
+                "time_limit_minutes": item.get("time_limit_minutes"),
+                "passing_grade": passing_grade,
+                "max_attempts": item.get("max_attempts"),
+                "wait_minutes_between_attempts": item.get("wait_minutes_between_attempts") or 0,
+                "shuffle_questions": flag("shuffle_questions", True),
+                "shuffle_options": flag("shuffle_options", True),
+                "require_materials_completed": flag("require_materials_completed", False),
+                "allow_retake_after_pass": flag("allow_retake_after_pass", False),
+                "review_mode": item.get("review_mode") or "score",
+                "available_from": opens,
+                "available_until": closes,
+            }
+        )
 
     # --- field helpers ----------------------------------------------------------------
 
@@ -703,6 +771,7 @@ def _type_name(kind: str) -> str:
     names = {
         "string": _("text"),
         "integer": _("a whole number"),
+        "number": _("a number"),
         "boolean": _("true or false"),
         "array": _("a list"),
         "object": _("a mapping of fields"),

@@ -6,7 +6,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # The kinds of rows an import touches, in the order the report lists them.
-KINDS = ("course", "category", "instructor", "section", "material", "attachment", "question")
+KINDS = (
+    "course",
+    "category",
+    "instructor",
+    "section",
+    "material",
+    "attachment",
+    "question",
+    "exam",
+)
 
 
 @dataclass(frozen=True)

@@ -480,15 +480,19 @@ def test_a_manifest_with_bom_and_crlf_imports_cleanly(tmp_path: Path) -> None:
     assert "\r" not in material.body and "\ufeff" not in material.body
 
 
-def test_the_reserved_exam_key_is_accepted_and_reported_as_ignored(tmp_path: Path) -> None:
-    # `questions` is imported now (test_package_questions.py); `exam` is still reserved.
+def test_the_exam_key_is_checked_now_that_it_is_imported(tmp_path: Path) -> None:
+    # `exam` was reserved until the exam engine; it is imported now (test_package_exam.py),
+    # so the old placeholder keys are unknown fields and the bank must be big enough.
     data = manifest()
     data["exam"] = {"duration_minutes": 60, "passing_score": 70}
 
     report = course_package_import(source=write_package(tmp_path / "p", data))
 
-    _imported(report)
-    assert report.notes == ["“exam”: not imported yet (ignored)."]
+    assert not report.committed
+    fields = {error.field: error.message for error in report.errors}
+    assert fields["exam.duration_minutes"].startswith("Unknown field.")
+    assert fields["exam.title"] == "This field is required."
+    assert not Course.objects.exists()
 
 
 def test_inline_html_is_kept_and_sanitized(tmp_path: Path) -> None:

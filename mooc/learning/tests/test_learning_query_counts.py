@@ -61,8 +61,8 @@ def test_material_page_query_budget(
     player: Player, django_assert_max_num_queries: MaxQueries
 ) -> None:
     # User, course, enrolment; progress ids, sections, outline materials; the material,
-    # its attachments.
-    with django_assert_max_num_queries(8):
+    # its attachments; the course's exams with the learner's state (the outline slot).
+    with django_assert_max_num_queries(9):
         response = player.client.get(material_url(player.course, player.materials[-1]))
     assert response.status_code == 200
 
@@ -86,6 +86,7 @@ def test_next_query_budget(player: Player, django_assert_max_num_queries: MaxQue
 
 
 def test_course_end_query_budget(player: Player, django_assert_max_num_queries: MaxQueries) -> None:
-    with django_assert_max_num_queries(6):
+    # The outline (6) and the course's exams, read once for both slots.
+    with django_assert_max_num_queries(7):
         response = player.client.get(reverse("learning:course_end", args=[player.course.slug]))
     assert response.status_code == 200

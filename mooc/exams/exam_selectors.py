@@ -1,0 +1,190 @@
+"""Reads for the learner's exam pages: landing, taking, result, history, player slots.
+
+Pages shown before an attempt is graded read option texts only: `AttemptOption.weight`
+and `feedback` (the answer key) are never loaded for them (`.only()`), so no template
+can leak them by accident.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from mooc.accounts.models import User
+from mooc.catalog.models import Course
+from mooc.exams.models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptOption,
+    AttemptQuestion,
+    AttemptState,
+    Exam,
+)
+
+
+def exam_get(*, exam_id: int) -> Exam | None:
+    """An exam with its course (and the course's category, for the page header)."""
+    return Exam.objects.select_related("course").filter(pk=exam_id).first()
+
+
+def exam_attempts_for_user(*, exam: Exam, user: User) -> list[Attempt]:
+    """The learner's attempts at `exam`, oldest first (no questions loaded)."""
+    return list(
+        Attempt.objects.filter(exam=exam, user=user)
+        .only("id", "number", "state", "score", "passed", "deadline", "started_at")
+        .order_by("number")
+    )
+
+
+def attempt_get_for_user(*, attempt_id: int, user: User) -> Attempt | None:
+    """The learner's own attempt with its exam and course; None for anyone else's."""
+    return Attempt.objects.select_related("exam__course").filter(pk=attempt_id, user=user).first()
+
+
+@dataclass(frozen=True)
+class GridItem:
+    number: int  # 1-based, as shown ("Soal 3")
+    answered: bool  # a non-empty answer is stored on the server
+
+
+def attempt_grid(*, attempt: Attempt) -> list[GridItem]:
+    """Every question of the attempt and whether the server holds an answer (one query)."""
+    rows = (
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values_list("position", "answer__option_positions")
+    )
+    return [GridItem(number=position + 1, answered=bool(chosen)) for position, chosen in rows]
+
+
+def attempt_question_for_taking(*, attempt: Attempt, position: int) -> AttemptQuestion | None:
+    """One question of a running attempt with its options' positions and texts only,
+    and the stored answer (if any). Two queries."""
+    return (
+        AttemptQuestion.objects.filter(attempt=attempt, position=position)
+        .select_related("answer")
+        .only(
+            "id",
+            "attempt_id",
+            "position",
+            "text",
+            "image",
+            "qtype",
+            "option_count",
+            "answer__id",
+            "answer__option_positions",
+            "answer__client_seq",
+        )
+        .prefetch_related(
+            Prefetch(
+                "options",
+                queryset=AttemptOption.objects.only(
+                    "id", "attempt_question_id", "position", "text"
+                ).order_by("position"),
+            )
+        )
+        .first()
+    )
+
+
+def chosen_positions(question: AttemptQuestion) -> list[int]:
+    try:
+        return list(question.answer.option_positions)
+    except AttemptAnswer.DoesNotExist:
+        return []
+
+
+def attempt_questions_for_review(*, attempt: Attempt) -> list[AttemptQuestion]:
+    """A graded attempt's questions with options (weights included) and answers."""
+    assert attempt.state == AttemptState.GRADED
+    return list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .select_related("answer")
+        .prefetch_related(Prefetch("options", queryset=AttemptOption.objects.order_by("position")))
+        .order_by("position")
+    )
+
+
+def attempt_history(*, user: User) -> QuerySet[Attempt]:
+    """Every graded attempt of the learner, newest first, with exam and course (one query)."""
+    return (
+        Attempt.objects.filter(user=user, state=AttemptState.GRADED)
+        .select_related("exam__course")
+        .only(
+            "id",
+            "number",
+            "submitted_at",
+            "graded_at",
+            "score",
+            "passed",
+            "exam__id",
+            "exam__title",
+            "exam__is_final",
+            "exam__course__id",
+            "exam__course__title",
+            "exam__course__slug",
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+# --- The course player's slots ----------------------------------------------------------------
+
+
+class ExamState(enum.Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+@dataclass
+class ExamEntry:
+    exam: Exam
+    state: ExamState = ExamState.NOT_STARTED
+    best_score: Decimal | None = None
+
+
+@dataclass
+class CourseExams:
+    entries: list[ExamEntry] = field(default_factory=list)
+
+    @property
+    def final(self) -> ExamEntry | None:
+        return next((entry for entry in self.entries if entry.exam.is_final), None)
+
+
+def course_exams_for_user(*, course: Course, user: User | AnonymousUser | None) -> CourseExams:
+    """The course's exams (final first) with the learner's state in each: one query
+    (the learner's attempts are folded in as EXISTS / sub-selects)."""
+    exams = Exam.objects.filter(course=course).only(
+        "id", "title", "is_final", "course_id", "section_id"
+    )
+    learner = user if user is not None and user.is_authenticated else None
+    if learner is None:
+        return CourseExams(
+            [ExamEntry(exam=exam) for exam in exams.order_by("-is_final", "section_id", "title")]
+        )
+    mine = Attempt.objects.filter(exam=OuterRef("pk"), user_id=learner.pk)
+    annotated = exams.annotate(
+        any_passed=Exists(mine.filter(passed=True)),
+        any_running=Exists(mine.filter(state=AttemptState.IN_PROGRESS)),
+        any_graded=Exists(mine.filter(state=AttemptState.GRADED)),
+        best=Subquery(mine.filter(score__isnull=False).order_by("-score").values("score")[:1]),
+    ).order_by("-is_final", "section_id", "title", "id")
+    entries = []
+    for exam in annotated:
+        if exam.any_passed:
+            state = ExamState.PASSED
+        elif exam.any_running:
+            state = ExamState.IN_PROGRESS
+        elif exam.any_graded:
+            state = ExamState.FAILED
+        else:
+            state = ExamState.NOT_STARTED
+        entries.append(ExamEntry(exam=exam, state=state, best_score=exam.best))
+    return CourseExams(entries)

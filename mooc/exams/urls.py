@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from mooc.exams import views
+
+app_name = "exams"
+
+urlpatterns = [
+    path("riwayat/", views.history, name="history"),
+    path("<int:exam_id>/", views.landing, name="landing"),
+    path("<int:exam_id>/mulai/", views.start, name="start"),
+    path("percobaan/<int:attempt_id>/soal/<int:position>/", views.question, name="question"),
+    path("percobaan/<int:attempt_id>/jawab/", views.save, name="save"),
+    path("percobaan/<int:attempt_id>/status/", views.status, name="status"),
+    path("percobaan/<int:attempt_id>/kirim/", views.submit, name="submit"),
+    path("percobaan/<int:attempt_id>/hasil/", views.result, name="result"),
+]

@@ -1,0 +1,385 @@
+"""The learner's exam pages: landing, one question per page, autosave, submit, result, history.
+
+Rules kept here:
+- A learner only ever reaches their own attempts: every read filters by the signed-in
+  user, so someone else's attempt answers 404, exactly like a missing one.
+- The clock is the server's: every page computes the remaining time from the attempt's
+  deadline, and any read of an attempt past its deadline grades it first.
+- Nothing before grading reads the answer key (see `exam_selectors`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from mooc.accounts.models import User
+from mooc.core.errors import ServiceError
+from mooc.exams import engine
+from mooc.exams.exam_selectors import (
+    attempt_get_for_user,
+    attempt_grid,
+    attempt_history,
+    attempt_question_for_taking,
+    attempt_questions_for_review,
+    chosen_positions,
+    exam_attempts_for_user,
+    exam_get,
+)
+from mooc.exams.grading import question_points
+from mooc.exams.models import Attempt, AttemptState, Exam, QuestionType, ReviewMode
+from mooc.learning.permissions import can_study
+
+# Codes of `ServiceError` that mean "this attempt takes no more answers".
+_CLOSED_CODES = {"time_up", "submitted"}
+
+
+def _learner(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _exam_for_learner(request: HttpRequest, exam_id: int) -> Exam:
+    exam = exam_get(exam_id=exam_id)
+    if exam is None or not can_study(_learner(request), exam.course):
+        raise Http404
+    return exam
+
+
+def _attempt_for_learner(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The signed-in learner's attempt, graded first if its time ran out; else 404."""
+    attempt = attempt_get_for_user(attempt_id=attempt_id, user=_learner(request))
+    if attempt is None:
+        raise Http404
+    return engine.attempt_grade_if_expired(attempt=attempt)
+
+
+def _question_url(attempt: Attempt, number: int) -> str:
+    return reverse("exams:question", args=[attempt.pk, number])
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("exams:result", args=[attempt.pk])
+
+
+def _clock(seconds: int) -> str:
+    """1:05:09 or 05:09, as the countdown shows it before JavaScript runs."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _timer_context(attempt: Attempt) -> dict[str, Any]:
+    seconds = engine.attempt_remaining_seconds(attempt)
+    return {"remaining_seconds": seconds, "remaining_label": _clock(seconds)}
+
+
+def _may_start(exam: Exam, user: User) -> ServiceError | None:
+    """Why the learner may not start a new attempt now (None: they may)."""
+    try:
+        # The engine's own rule check (read-only), so the page and `attempt_start` agree.
+        engine._check_may_start(exam=exam, user=user, now=timezone.now())
+    except ServiceError as error:
+        return error
+    return None
+
+
+def _start_context(exam: Exam, user: User) -> dict[str, Any]:
+    attempts = exam_attempts_for_user(exam=exam, user=user)
+    running = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    if running is not None:
+        running = engine.attempt_grade_if_expired(attempt=running)
+        if running.state != AttemptState.IN_PROGRESS:
+            running = None
+    used = len(attempts)
+    left = None if exam.max_attempts is None else max(exam.max_attempts - used, 0)
+    refusal = None if running is not None else _may_start(exam, user)
+    return {
+        "exam": exam,
+        "course": exam.course,
+        "attempts": attempts,
+        "attempts_used": used,
+        "attempts_left": left,
+        "running": running,
+        "refusal": refusal,
+    }
+
+
+# --- Landing and start --------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@login_required
+def landing(request: HttpRequest, exam_id: int) -> HttpResponse:
+    exam = _exam_for_learner(request, exam_id)
+    return render(request, "exams/landing.html", _start_context(exam, _learner(request)))
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest, exam_id: int) -> HttpResponse:
+    exam = _exam_for_learner(request, exam_id)
+    try:
+        attempt = engine.attempt_start(exam=exam, user=_learner(request))
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("exams:landing", exam_id=exam.pk)
+    return redirect(_question_url(attempt, 1))
+
+
+# --- Taking -------------------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@login_required
+def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    attempt = _attempt_for_learner(request, attempt_id)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect(_result_url(attempt))
+    current = attempt_question_for_taking(attempt=attempt, position=position - 1)
+    if current is None:
+        raise Http404
+    grid = attempt_grid(attempt=attempt)
+    total = len(grid)
+    chosen = set(chosen_positions(current))
+    options = [
+        {"position": option.position, "text": option.text, "checked": option.position in chosen}
+        for option in current.options.all()
+    ]
+    context = {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "course": attempt.exam.course,
+        "question": current,
+        "number": position,
+        "total": total,
+        "options": options,
+        "multiple": current.qtype == QuestionType.MULTIPLE,
+        "grid": grid,
+        "unanswered": sum(1 for item in grid if not item.answered),
+        "previous_number": position - 1 if position > 1 else None,
+        "next_number": position + 1 if position < total else None,
+        "question_answered": bool(chosen),
+        "client_seq": time.time_ns() // 1_000_000,
+    }
+    context.update(_timer_context(attempt))
+    return render(request, "exams/question.html", context)
+
+
+def _parse_save(request: HttpRequest) -> tuple[int, list[int], int] | None:
+    try:
+        number = int(request.POST.get("position", ""))
+        options = [int(value) for value in request.POST.getlist("options")]
+        seq_raw = request.POST.get("client_seq", "")
+        client_seq = int(seq_raw) if seq_raw else time.time_ns() // 1_000_000
+    except ValueError:
+        return None
+    if number < 1 or client_seq < 0 or client_seq > 2**62:
+        return None
+    return number, options, client_seq
+
+
+def _form_target(request: HttpRequest, attempt_id: int, number: int) -> str:
+    """Where a plain form post goes after saving: the button pressed decides."""
+    go = request.POST.get("go", "next")
+    if go == "submit":
+        return reverse("exams:submit", args=[attempt_id])
+    if go == "previous":
+        return reverse("exams:question", args=[attempt_id, max(number - 1, 1)])
+    if go.isdigit() and int(go) >= 1:
+        return reverse("exams:question", args=[attempt_id, int(go)])
+    return reverse("exams:question", args=[attempt_id, number + 1])
+
+
+@require_POST
+@login_required
+def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Store one answer. fetch (Accept: application/json) gets JSON; a plain form is
+    redirected to the next question. Closed attempts answer 409."""
+    as_json = _wants_json(request)
+    parsed = _parse_save(request)
+    if parsed is None:
+        if as_json:
+            return JsonResponse(
+                {"ok": False, "code": "invalid", "message": _("The answer could not be read.")},
+                status=400,
+            )
+        raise Http404
+    number, options, client_seq = parsed
+    user = _learner(request)
+    try:
+        result = engine.answer_save(
+            attempt_id=attempt_id,
+            user=user,
+            position=number - 1,
+            option_positions=options,
+            client_seq=client_seq,
+        )
+    except ServiceError as error:
+        if error.code == "not_found":
+            raise Http404 from None
+        if error.code in _CLOSED_CODES:
+            attempt = _attempt_for_learner(request, attempt_id)  # grades it if time ran out
+            if as_json:
+                return JsonResponse(
+                    {
+                        "ok": False,
+                        "code": error.code,
+                        "message": str(error.message),
+                        "result_url": _result_url(attempt),
+                    },
+                    status=409,
+                )
+            messages.error(request, error.message)
+            return redirect(_result_url(attempt))
+        if as_json:
+            return JsonResponse(
+                {"ok": False, "code": error.code, "message": str(error.message)}, status=400
+            )
+        messages.error(request, error.message)
+        return redirect(reverse("exams:question", args=[attempt_id, number]))
+    if as_json:
+        return JsonResponse(
+            {
+                "ok": True,
+                "position": result.position + 1,
+                "options": result.option_positions,
+                "client_seq": result.client_seq,
+                "applied": result.applied,
+                "answered": bool(result.option_positions),
+            }
+        )
+    target = _form_target(request, attempt_id, number)
+    return redirect(target)
+
+
+@require_safe
+@never_cache
+@login_required
+def status(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """The server's clock and the confirmed answers, for re-syncing a tab that slept."""
+    attempt = _attempt_for_learner(request, attempt_id)
+    in_progress = attempt.state == AttemptState.IN_PROGRESS
+    answered = [item.number for item in attempt_grid(attempt=attempt) if item.answered]
+    return JsonResponse(
+        {
+            "state": attempt.state,
+            "remaining_seconds": engine.attempt_remaining_seconds(attempt),
+            "deadline": attempt.deadline.isoformat(),
+            "answered": answered if in_progress else [],
+            "result_url": None if in_progress else _result_url(attempt),
+        }
+    )
+
+
+# --- Submit and result --------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_for_learner(request, attempt_id)
+    if request.method == "POST":
+        try:
+            attempt = engine.attempt_submit(attempt_id=attempt.pk, user=_learner(request))
+        except ServiceError as error:
+            if error.code == "not_found":
+                raise Http404 from None
+            messages.error(request, error.message)
+        return redirect(_result_url(attempt))
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect(_result_url(attempt))
+    grid = attempt_grid(attempt=attempt)
+    context = {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "course": attempt.exam.course,
+        "grid": grid,
+        "total": len(grid),
+        "unanswered": sum(1 for item in grid if not item.answered),
+    }
+    context.update(_timer_context(attempt))
+    return render(request, "exams/submit.html", context)
+
+
+def _review_rows(attempt: Attempt, *, with_key: bool) -> list[dict[str, Any]]:
+    rows = []
+    for item in attempt_questions_for_review(attempt=attempt):
+        options = list(item.options.all())
+        chosen = set(chosen_positions(item))
+        points = question_points(
+            qtype=item.qtype, weights=[o.weight for o in options], chosen=chosen
+        )
+        rows.append(
+            {
+                "number": item.position + 1,
+                "text": item.text,
+                "points": (points * item.max_points).normalize(),
+                "max_points": item.max_points.normalize(),
+                "correct": points >= 1,
+                "general_feedback": item.general_feedback if with_key else "",
+                "options": [
+                    {
+                        "text": option.text,
+                        "chosen": option.position in chosen,
+                        "is_key": with_key and option.weight > 0,
+                        "feedback": option.feedback if with_key else "",
+                    }
+                    for option in options
+                ],
+            }
+        )
+    return rows
+
+
+@require_safe
+@never_cache
+@login_required
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_for_learner(request, attempt_id)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect(_question_url(attempt, 1))
+    exam = attempt.exam
+    mode = exam.review_mode
+    graded = attempt.state == AttemptState.GRADED
+    with_key = graded and (
+        mode == ReviewMode.ALWAYS
+        or (mode == ReviewMode.CORRECT_AFTER_PASS and bool(attempt.passed))
+    )
+    show_questions = graded and mode != ReviewMode.NOTHING
+    context = _start_context(exam, _learner(request))
+    context.update(
+        attempt=attempt,
+        review=_review_rows(attempt, with_key=with_key) if show_questions else [],
+        with_key=with_key,
+    )
+    return render(request, "exams/result.html", context)
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    attempts = list(attempt_history(user=_learner(request)))
+    return render(request, "exams/history.html", {"attempts": attempts})

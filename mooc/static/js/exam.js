@@ -1,0 +1,226 @@
+/* The exam page: autosave of every choice, the countdown from the server's deadline.
+ *
+ * - Every change posts the question's current choice to the save URL (form-encoded,
+ *   CSRF header) with client_seq = Date.now(), so an older save arriving late never
+ *   overwrites a newer one on the server. Failed saves are retried with exponential
+ *   backoff; until the server confirms, a live region says the answer is not saved.
+ * - The grid marks a question answered only after the server confirmed it.
+ * - The countdown starts from the seconds the server rendered and re-syncs with the
+ *   status URL whenever the tab wakes up (visibilitychange / focus) and every minute.
+ * - Without this script the form posts to the same URL and moves on: nothing depends on it.
+ */
+(function () {
+  "use strict";
+
+  var csrfToken = (function () {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  })();
+
+  /* ---------------- countdown ---------------- */
+  var timer = document.getElementById("exam-timer");
+  var announce = document.getElementById("exam-timer-announce");
+  var deadlineMs = null; // local clock time at which the server's deadline falls
+  var announced = {};
+  var expiring = false;
+
+  function fmt(total) {
+    total = Math.max(0, Math.floor(total));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = total % 60;
+    var mm = (m < 10 ? "0" : "") + m;
+    var ss = (s < 10 ? "0" : "") + s;
+    return h ? h + ":" + mm + ":" + ss : mm + ":" + ss;
+  }
+
+  function setRemaining(seconds) {
+    deadlineMs = Date.now() + seconds * 1000;
+    // Announcements already passed stay done; a longer time (extension) re-arms them.
+    if (seconds > 300) announced = {};
+    else if (seconds > 60) delete announced.one;
+  }
+
+  function say(text) {
+    if (!announce || !text) return;
+    announce.textContent = "";
+    window.setTimeout(function () { announce.textContent = text; }, 50);
+  }
+
+  function tick() {
+    if (!timer || deadlineMs === null) return;
+    var left = (deadlineMs - Date.now()) / 1000;
+    var value = timer.querySelector("[data-timer-value]");
+    if (value) value.textContent = fmt(left);
+    timer.classList.toggle("is-low", left <= 300);
+    if (left <= 300 && left > 60 && !announced.five) { announced.five = true; say(timer.dataset.msgFive); }
+    if (left <= 60 && left > 0 && !announced.one) { announced.one = true; say(timer.dataset.msgOne); }
+    if (left <= 0 && !expiring) {
+      expiring = true;
+      say(timer.dataset.msgUp);
+      // The server grades a moment after the deadline (its grace period): ask it.
+      window.setTimeout(function () { sync(true); }, 3000);
+    }
+  }
+
+  function sync(expired) {
+    if (!timer) return;
+    fetch(timer.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        if (data.state !== "in_progress") {
+          window.location.assign(data.result_url || timer.dataset.resultUrl);
+          return;
+        }
+        setRemaining(data.remaining_seconds);
+        if (data.remaining_seconds > 0) expiring = false;
+        else if (expired) window.setTimeout(function () { sync(true); }, 3000);
+        markGrid(data.answered || []);
+      })
+      .catch(function () {
+        if (expired) window.setTimeout(function () { sync(true); }, 5000);
+      });
+  }
+
+  if (timer) {
+    setRemaining(parseInt(timer.dataset.remainingSeconds, 10) || 0);
+    tick();
+    window.setInterval(tick, 1000);
+    window.setInterval(function () { sync(false); }, 60000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") sync(false);
+    });
+    window.addEventListener("focus", function () { sync(false); });
+  }
+
+  /* ---------------- grid ---------------- */
+  var grid = document.querySelector(".exam-grid");
+
+  function markOne(number, answered) {
+    if (!grid) return;
+    var link = grid.querySelector('[data-grid-number="' + number + '"]');
+    if (!link) return;
+    link.classList.toggle("btn-success", answered);
+    link.classList.toggle("is-answered", answered);
+    link.classList.toggle("btn-outline-secondary", !answered);
+    var label = link.querySelector("[data-grid-label]");
+    if (label) label.textContent = answered ? grid.dataset.msgAnswered : grid.dataset.msgUnanswered;
+  }
+
+  function markGrid(answeredNumbers) {
+    if (!grid) return;
+    var set = {};
+    answeredNumbers.forEach(function (n) { set[n] = true; });
+    // Keep a question with an unconfirmed local save as it is.
+    Array.prototype.forEach.call(grid.querySelectorAll("[data-grid-number]"), function (link) {
+      var n = link.getAttribute("data-grid-number");
+      if (pending && String(position) === n) return;
+      markOne(n, !!set[n]);
+    });
+  }
+
+  /* ---------------- autosave ---------------- */
+  var form = document.getElementById("exam-form");
+  var state = document.getElementById("save-state");
+  var position = form ? form.querySelector("input[name=position]").value : null;
+  var pending = null; // the latest unconfirmed save: {seq, options}
+  var inFlight = false;
+  var attempt = 0;
+  var retryTimer = null;
+  var closed = false;
+
+  function showState(text, unsaved) {
+    if (!state) return;
+    state.textContent = text;
+    state.classList.toggle("text-danger", !!unsaved);
+    state.classList.toggle("fw-semibold", !!unsaved);
+  }
+
+  function chosen() {
+    return Array.prototype.map.call(
+      form.querySelectorAll("input[name=options]:checked"),
+      function (input) { return input.value; }
+    );
+  }
+
+  function send() {
+    if (!pending || inFlight || closed) return;
+    var job = pending;
+    var body = new URLSearchParams();
+    body.append("position", position);
+    body.append("client_seq", String(job.seq));
+    job.options.forEach(function (o) { body.append("options", o); });
+    inFlight = true;
+    fetch(form.dataset.saveUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+    })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
+      })
+      .then(function (res) {
+        inFlight = false;
+        if (res.status === 409) {
+          closed = true;
+          pending = null;
+          showState(res.data.message || "", true);
+          window.setTimeout(function () {
+            window.location.assign(res.data.result_url || (timer && timer.dataset.resultUrl));
+          }, 2500);
+          return;
+        }
+        if (res.status === 400 || res.status === 403 || res.status === 404) {
+          // Not retryable (e.g. the session ended): say so and keep the warning on.
+          showState(res.data.message || form.dataset.msgUnsaved, true);
+          pending = null;
+          return;
+        }
+        if (res.status !== 200 || !res.data.ok) throw new Error(String(res.status));
+        attempt = 0;
+        if (pending === job) {
+          pending = null;
+          showState(form.dataset.msgSaved, false);
+          markOne(position, !!res.data.answered);
+        } else {
+          send(); // a newer choice was made meanwhile
+        }
+      })
+      .catch(function () {
+        inFlight = false;
+        attempt += 1;
+        showState(form.dataset.msgUnsaved, true);
+        var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) + Math.random() * 500;
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(send, delay);
+      });
+  }
+
+  if (form) {
+    form.addEventListener("change", function (event) {
+      if (!event.target || event.target.name !== "options") return;
+      pending = { seq: Date.now(), options: chosen() };
+      showState(form.dataset.msgSaving, false);
+      send();
+    });
+    // Coming back online: retry at once instead of waiting for the backoff.
+    window.addEventListener("online", function () { window.clearTimeout(retryTimer); send(); });
+    // With the script the navigation buttons just navigate (every choice is saved
+    // already); while a save is unconfirmed they stay put and the warning shows.
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || !button.dataset.href) return;
+      event.preventDefault();
+      if (pending || inFlight) {
+        showState(form.dataset.msgUnsaved, true);
+        send();
+        return;
+      }
+      window.location.assign(button.dataset.href);
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (pending && !closed) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+})();
