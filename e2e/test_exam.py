@@ -47,7 +47,7 @@ def test_a_learner_takes_the_final_exam(page: Page, viewport: str, demo_content:
     check_page(page, "exam-question", viewport)
 
     page.locator("input[name=options]").first.check()
-    expect(page.get_by_text("Tersimpan")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Tersimpan$"))).to_be_visible()
     attempt = Attempt.objects.get(user=rina, exam=exam)
     assert AttemptAnswer.objects.filter(attempt_question__attempt=attempt).count() == 1
 
