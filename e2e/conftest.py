@@ -117,3 +117,15 @@ def make_learner(db: None) -> Any:
         )
 
     return make
+
+
+def open_main_menu(page: Page) -> None:
+    """On a phone the main menu is collapsed: open it and wait until Bootstrap's
+    transition is over, since a click during the animation can be lost."""
+    from playwright.sync_api import expect
+
+    toggler = page.get_by_role("button", name="Buka menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-menu.show")).to_be_visible()
+        page.wait_for_function("!document.querySelector('#main-menu.collapsing')")

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page
+from e2e.conftest import check_page, open_main_menu
 from mooc.accounts.models import Unit, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,9 +42,7 @@ def log_in(page: Page, username: str, password: str) -> None:
 
 def test_register_activate_login_and_land_on_beranda(page: Page, viewport: str) -> None:
     page.goto(url(page, "/"))
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
     page.get_by_role("link", name="Daftar", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Daftar")
     check_page(page, "register", viewport)
@@ -149,11 +147,7 @@ def open_user_menu(page: Page) -> None:
     Waits for each animation to finish: a click during Bootstrap's collapse
     transition can be swallowed.
     """
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#main-menu.show")).to_be_visible()
-        page.wait_for_function("!document.querySelector('#main-menu.collapsing')")
+    open_main_menu(page)
     page.get_by_role("button", name="Budi").click()
     expect(page.get_by_role("button", name="Logout")).to_be_visible()
 

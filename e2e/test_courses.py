@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page
+from e2e.conftest import check_page, open_main_menu
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment, Favorite
 from mooc.learning.models import Material, MaterialProgress
@@ -41,9 +41,7 @@ def learner(username: str = "197001011995031001", name: str = "Rina Wulandari") 
 
 
 def open_menu(page: Page) -> None:
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
 
 
 def fill_login(page: Page, username: str) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page
+from e2e.conftest import check_page, open_main_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,9 +19,7 @@ def _demo(demo_content: None) -> None:
 
 def go_to(page: Page, label: str) -> None:
     """Click a main-menu item the way a person would, opening the menu on a phone."""
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=label).click()
 
 
@@ -82,9 +80,7 @@ def test_a_visitor_opens_a_video_tutorial(page: Page, viewport: str) -> None:
 
 def test_the_language_switch_shows_english(page: Page, viewport: str) -> None:
     page.goto(page.base_url + "/faq/")  # type: ignore[attr-defined]
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_label("Search questions")).to_be_visible()
