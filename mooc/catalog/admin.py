@@ -46,6 +46,7 @@ from mooc.catalog.permissions import (
     can_manage_course_people,
     is_course_manager,
 )
+from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.services import audit_log_record
@@ -312,37 +313,6 @@ class SectionInline(admin.TabularInline[Section, Course]):
         )
 
 
-def course_publication_set(
-    *,
-    actor: User,
-    courses: QuerySet[Course],
-    published: bool,
-    request: HttpRequest | None = None,
-) -> int:
-    """Publish or unpublish; each course that changes gets an audit entry. Returns how many."""
-    with transaction.atomic():
-        changing = list(courses.filter(is_published=not published).order_by("pk"))
-        Course.objects.filter(pk__in=[course.pk for course in changing]).update(
-            is_published=published, updated_at=timezone.now()
-        )
-        for course in changing:
-            _publication_audit(actor=actor, course=course, published=published, request=request)
-    return len(changing)
-
-
-def _publication_audit(
-    *, actor: User, course: Course, published: bool, request: HttpRequest | None
-) -> None:
-    audit_log_record(
-        actor=actor,
-        action="course.published" if published else "course.unpublished",
-        target=course,
-        before={"is_published": not published},
-        after={"is_published": published},
-        request=request,
-    )
-
-
 @admin.register(Course)
 class CourseAdmin(CourseScopedAdmin[Course]):
     course_path = ""
@@ -466,7 +436,7 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if "is_published" in form.changed_data:
-            _publication_audit(
+            course_publication_record(
                 actor=_actor(request), course=obj, published=obj.is_published, request=request
             )
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Enrollment, Favorite
 from mooc.core.errors import ServiceError
+from mooc.core.services import audit_log_record
 
 NOT_PUBLISHED = _("This course is not open.")
 WINDOW_CLOSED = _("Enrolment for this course is closed.")
@@ -18,8 +22,6 @@ INTERNAL_ONLY = _("This course is only for internal employees registered with a 
 
 def enrollment_refusal(*, user: User | None, course: Course) -> ServiceError | None:
     """Why this learner may not enrol now, or None. Views use it to explain a disabled button."""
-    from django.utils import timezone
-
     now = timezone.now()
     if not course.is_published:
         return ServiceError(NOT_PUBLISHED, code="not_published")
@@ -64,3 +66,36 @@ def favorite_toggle(*, user: User, course: Course) -> bool:
     except IntegrityError:
         pass
     return True
+
+
+def course_publication_set(
+    *,
+    actor: User,
+    courses: QuerySet[Course],
+    published: bool,
+    request: HttpRequest | None = None,
+) -> int:
+    """Publish or unpublish; each course that changes gets an audit entry. Returns how many."""
+    with transaction.atomic():
+        changing = list(courses.filter(is_published=not published).order_by("pk"))
+        Course.objects.filter(pk__in=[course.pk for course in changing]).update(
+            is_published=published, updated_at=timezone.now()
+        )
+        for course in changing:
+            course_publication_record(
+                actor=actor, course=course, published=published, request=request
+            )
+    return len(changing)
+
+
+def course_publication_record(
+    *, actor: User, course: Course, published: bool, request: HttpRequest | None
+) -> None:
+    audit_log_record(
+        actor=actor,
+        action="course.published" if published else "course.unpublished",
+        target=course,
+        before={"is_published": not published},
+        after={"is_published": published},
+        request=request,
+    )

@@ -101,7 +101,9 @@ def _refuse(message: str, code: str) -> ServiceError:
     return ServiceError(message, code=code)
 
 
-def _check_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
+def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
+    """Raise ServiceError (with a code) when the learner may not start now; pages use it
+    to explain a disabled start button with the same rules as `attempt_start`."""
     if exam.available_from and now < exam.available_from:
         raise _refuse(_("This exam is not open yet."), "not_open")
     if exam.available_until and now > exam.available_until:
@@ -242,7 +244,7 @@ def attempt_start(
             if not _expired(running, now):
                 return running
             attempt_grade_if_expired(attempt=running, now=now)
-        _check_may_start(exam=exam, user=user, now=now)
+        attempt_may_start(exam=exam, user=user, now=now)
         questions = _draw_questions(exam=exam, rng=rng)
         try:
             with transaction.atomic():

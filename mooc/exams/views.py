@@ -92,7 +92,7 @@ def _may_start(exam: Exam, user: User) -> ServiceError | None:
     """Why the learner may not start a new attempt now (None: they may)."""
     try:
         # The engine's own rule check (read-only), so the page and `attempt_start` agree.
-        engine._check_may_start(exam=exam, user=user, now=timezone.now())
+        engine.attempt_may_start(exam=exam, user=user, now=timezone.now())
     except ServiceError as error:
         return error
     return None
