@@ -132,6 +132,19 @@ _COURSE: dict[str, Any] = {
     },
 }
 
+# How many questions each attempt draws from one category of the bank (GIFT's
+# $CATEGORY: path). The manifest reader checks the categories exist in the package's
+# question files and that the counts add up to question_count.
+_QUOTA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["category", "count"],
+    "properties": {
+        "category": {"type": "string", "minLength": 1, "maxLength": 255},
+        "count": {"type": "integer", "minimum": 1, "maximum": 32767},
+    },
+}
+
 # The course's final exam (the certificate-deciding test). Ranges follow the Exam model;
 # question_count against the size of the bank is checked by the manifest reader.
 _EXAM: dict[str, Any] = {
@@ -152,6 +165,7 @@ _EXAM: dict[str, Any] = {
         "review_mode": {"enum": [*REVIEW_MODES, None]},
         "available_from": _DATETIME,
         "available_until": _DATETIME,
+        "quotas": {"type": ["array", "null"], "items": _QUOTA},
     },
 }
 

@@ -25,8 +25,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -47,7 +48,14 @@ from mooc.exams.engine import (
     exam_extend_running,
 )
 from mooc.exams.grading import question_points
-from mooc.exams.models import Attempt, AttemptQuestion, AttemptState, Exam
+from mooc.exams.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Exam,
+    ExamCategoryQuota,
+    Question,
+)
 from mooc.exams.selectors import question_categories_for
 from mooc.learning.models import Section
 
@@ -112,12 +120,115 @@ class ExamAdminForm(forms.ModelForm[Exam]):
         return data
 
 
+class QuotaInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Quotas must add up to the exam's number of questions, come from its course's
+    bank, and not ask a category for more active questions than it has."""
+
+    def clean(self) -> None:
+        super().clean()
+        exam: Exam = self.instance
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("category") is not None
+            and not form.cleaned_data.get("DELETE")
+            and form not in self.deleted_forms
+        ]
+        if not kept:
+            return
+        course_id = getattr(exam, "course_id", None)
+        problems: list[str] = []
+        seen: set[int] = set()
+        # A category listed twice is refused by the formset's own unique check.
+        for form in kept:
+            category = form.cleaned_data["category"]
+            seen.add(category.pk)
+            if course_id is not None and category.course_id != course_id:
+                problems.append(
+                    gettext("The category “%(category)s” is not in the exam's course.")
+                    % {"category": category}
+                )
+        available = dict(
+            Question.objects.filter(category_id__in=seen, is_active=True)
+            .values("category_id")
+            .annotate(n=Count("id"))
+            .values_list("category_id", "n")
+        )
+        for form in kept:
+            category, count = form.cleaned_data["category"], form.cleaned_data.get("count") or 0
+            if count > available.get(category.pk, 0):
+                problems.append(
+                    ngettext(
+                        "The category “%(category)s” has only %(available)d active "
+                        "question; its quota is %(count)d.",
+                        "The category “%(category)s” has only %(available)d active "
+                        "questions; its quota is %(count)d.",
+                        available.get(category.pk, 0),
+                    )
+                    % {
+                        "category": category,
+                        "available": available.get(category.pk, 0),
+                        "count": count,
+                    }
+                )
+        total = sum(form.cleaned_data.get("count") or 0 for form in kept)
+        if exam.question_count and total != exam.question_count:
+            problems.append(
+                gettext(
+                    "The quotas add up to %(total)d questions, but the exam draws "
+                    "%(count)d (number of questions). Make them equal."
+                )
+                % {"total": total, "count": exam.question_count}
+            )
+        if problems:
+            raise ValidationError(problems)
+
+
+class QuotaInline(admin.TabularInline[ExamCategoryQuota, Exam]):
+    """Per-category quotas: part of the exam, so whoever may change the exam may
+    change them."""
+
+    model = ExamCategoryQuota
+    formset = QuotaInlineFormSet
+    fields = ("category", "count")
+    extra = 0
+    verbose_name_plural = _("questions per category (optional)")
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name == "category":
+            kwargs["queryset"] = question_categories_for(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _may_change(self, request: HttpRequest, obj: Exam | None) -> bool:
+        perm = "exams.change_exam" if obj is not None else "exams.add_exam"
+        return request.user.has_perm(perm) and (
+            obj is None or can_edit_course(request.user, obj.course)
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("exams.view_exam") and (
+            obj is None or can_edit_course(request.user, obj.course)
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+
 # --- Exams ------------------------------------------------------------------------------------
 
 
 @admin.register(Exam)
 class ExamAdmin(CourseScopedAdmin[Exam]):
     form = ExamAdminForm
+    inlines = (QuotaInline,)
     change_form_template = "admin/exams/exam/change_form.html"
     list_display = (
         "title",
@@ -138,7 +249,13 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
         (None, {"fields": ("course", "is_final", "section", "title")}),
         (
             _("Questions"),
-            {"fields": ("question_count", "categories", "shuffle_questions", "shuffle_options")},
+            {
+                "fields": ("question_count", "categories", "shuffle_questions", "shuffle_options"),
+                "description": _(
+                    "With questions per category (below the form), every attempt draws "
+                    "exactly those numbers and the categories chosen here are not used."
+                ),
+            },
         ),
         (
             _("Rules"),

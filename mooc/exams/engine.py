@@ -7,10 +7,11 @@ Rules the rest of the product relies on
   Saves are accepted until `deadline + SAVE_GRACE` (a request sent in the last second
   on a slow link still counts), and an attempt is graded automatically only after that
   same moment, so every acknowledged save is in the grade.
-- Every save and the grading lock the attempt row. A save holds the lock while it
-  checks the state and the deadline and writes the answer; grading holds it while it
-  reads the answers and moves the attempt to "graded". So a save either lands before
-  the grade (and counts) or is refused; none is acknowledged and then lost.
+- Every save and the grading lock the attempt row: a save shares it (FOR SHARE, in
+  the same statement that checks the state and the deadline and writes the answer),
+  grading holds it exclusively while it reads the answers and moves the attempt to
+  "graded". So a save either lands before the grade (and counts) or is refused; none
+  is acknowledged and then lost (see `_SAVE_SQL`).
 - An attempt is graded exactly once: the transition in_progress → graded happens under
   the row lock, and whoever comes second (a double submit, the periodic job) finds it
   graded and returns it as it is.
@@ -21,6 +22,7 @@ Rules the rest of the product relies on
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 import random
@@ -28,9 +30,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,6 +41,7 @@ from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
+from mooc.exams.fastsave import SessionIdentity, hmac_pads
 from mooc.exams.grading import GradedQuestion, attempt_score, is_passed
 from mooc.exams.models import (
     Attempt,
@@ -101,9 +105,29 @@ def _refuse(message: str, code: str) -> ServiceError:
     return ServiceError(message, code=code)
 
 
+def _when(moment: dt.datetime) -> str:
+    """A moment as the learner reads it: local time (WIB by default), localized format."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
     """Raise ServiceError (with a code) when the learner may not start now; pages use it
     to explain a disabled start button with the same rules as `attempt_start`."""
+    course = exam.course
+    # No exception for staff either: a draft course's attempts would count for real.
+    if not course.is_published:
+        raise _refuse(_("This course is not published."), "course_unpublished")
+    if course.starts_at is not None and now < course.starts_at:
+        raise _refuse(
+            _("This course has not started yet: it runs from %(date)s.")
+            % {"date": _when(course.starts_at)},
+            "course_not_started",
+        )
+    if course.ends_at is not None and now >= course.ends_at:
+        raise _refuse(
+            _("This course ended on %(date)s.") % {"date": _when(course.ends_at)},
+            "course_ended",
+        )
     if exam.available_from and now < exam.available_from:
         raise _refuse(_("This exam is not open yet."), "not_open")
     if exam.available_until and now > exam.available_until:
@@ -148,20 +172,60 @@ def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
             )
 
 
-def _draw_questions(*, exam: Exam, rng: random.Random) -> list[Question]:
-    pool = Question.objects.filter(course_id=exam.course_id, is_active=True)
-    category_ids = list(exam.categories.values_list("id", flat=True))
-    if category_ids:
-        pool = pool.filter(category_id__in=category_ids)
-    ids = list(pool.values_list("id", flat=True))
-    if not ids:
-        raise _refuse(_("This exam has no questions yet."), "no_questions")
-    if len(ids) < exam.question_count:
-        # The exam still runs, with what the bank has; the admin needs to know.
-        logger.warning(
-            "exam %s draws %d questions from a bank of %d", exam.pk, exam.question_count, len(ids)
+def _draw_by_quota(*, exam: Exam, rng: random.Random) -> list[int] | None:
+    """Ids drawn by the exam's category quotas, in random order; None without quotas.
+
+    Each category gives `count` of its active questions (fewer, with a warning for
+    the admin, when it has fewer). `Exam.categories` plays no part here.
+    """
+    quotas = list(exam.quotas.order_by("category_id").values_list("category_id", "count"))
+    if not quotas:
+        return None
+    by_category: dict[int, list[int]] = {category_id: [] for category_id, _count in quotas}
+    rows = (
+        Question.objects.filter(
+            course_id=exam.course_id, is_active=True, category_id__in=list(by_category)
         )
-    chosen = rng.sample(ids, min(exam.question_count, len(ids)))
+        .order_by("id")
+        .values_list("id", "category_id")
+    )
+    for pk, category_id in rows:
+        by_category[category_id].append(pk)
+    chosen: list[int] = []
+    for category_id, count in quotas:
+        ids = by_category[category_id]
+        if len(ids) < count:
+            logger.warning(
+                "exam %s draws %d questions from category %s, which has %d",
+                exam.pk,
+                count,
+                category_id,
+                len(ids),
+            )
+        chosen += rng.sample(ids, min(count, len(ids)))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _draw_questions(*, exam: Exam, rng: random.Random) -> list[Question]:
+    chosen = _draw_by_quota(exam=exam, rng=rng)
+    if chosen is None:
+        pool = Question.objects.filter(course_id=exam.course_id, is_active=True)
+        category_ids = list(exam.categories.values_list("id", flat=True))
+        if category_ids:
+            pool = pool.filter(category_id__in=category_ids)
+        ids = list(pool.values_list("id", flat=True))
+        if len(ids) < exam.question_count:
+            # The exam still runs, with what the bank has; the admin needs to know.
+            logger.warning(
+                "exam %s draws %d questions from a bank of %d",
+                exam.pk,
+                exam.question_count,
+                len(ids),
+            )
+        chosen = rng.sample(ids, min(exam.question_count, len(ids)))
+    if not chosen:
+        raise _refuse(_("This exam has no questions yet."), "no_questions")
     by_id = {
         q.pk: q
         for q in Question.objects.filter(pk__in=chosen)
@@ -269,9 +333,41 @@ class SaveResult:
     applied: bool
 
 
-_UPSERT_SQL = """
+# One statement does the whole save on PostgreSQL, without an explicit transaction
+# (a single statement is one): it finds the question in the learner's own attempt,
+# checks the attempt is still running and within deadline + grace, validates the
+# chosen positions, and upserts the answer unless a newer one (higher client_seq,
+# from another tab) is stored. No row comes back when anything does not hold.
+#
+# Why this keeps "a save either lands before the grade or is refused" without the
+# row lock saves used to take: the SELECT takes FOR SHARE on the attempt row, and
+# grading (and extending) take FOR UPDATE on it, which conflicts with FOR SHARE.
+# - A save that got its share lock first holds it until its statement commits; grading
+#   waits for it, and then reads the answer it wrote.
+# - A save arriving while grading holds the lock waits; PostgreSQL then re-checks
+#   the WHERE clause on the new version of the attempt row (state = 'graded' now)
+#   and the SELECT yields nothing: the save is refused, never acknowledged and lost.
+# FOR SHARE, not FOR KEY SHARE: KEY SHARE does not conflict with a plain UPDATE of a
+# non-key column (FOR NO KEY UPDATE), so an UPDATE of the state or deadline that did
+# not lock first could slip past it. Saves do not conflict with each other (shared
+# locks), so one learner's two tabs never wait on each other for the attempt row;
+# two saves of the same question are ordered by ON CONFLICT on the answer row, and
+# the WHERE on client_seq keeps the newer one whatever order they commit in.
+_SAVE_SQL = """
 INSERT INTO exams_attemptanswer (attempt_question_id, option_positions, client_seq, saved_at)
-VALUES (%s, %s::jsonb, %s, %s)
+SELECT aq.id, %(positions)s::jsonb, %(client_seq)s, %(now)s
+FROM exams_attemptquestion aq
+JOIN exams_attempt a ON a.id = aq.attempt_id
+{identity_join}
+WHERE aq.attempt_id = %(attempt_id)s
+  AND aq.position = %(position)s
+  AND a.user_id = %(user_id)s
+  AND a.state = %(in_progress)s
+  AND a.deadline + %(grace)s >= %(now)s
+  AND %(highest)s < aq.option_count
+  AND (%(chosen)s <= 1 OR aq.qtype NOT IN (%(single)s, %(true_false)s))
+  {identity_where}
+FOR SHARE OF a
 ON CONFLICT (attempt_question_id) DO UPDATE
 SET option_positions = EXCLUDED.option_positions,
     client_seq = EXCLUDED.client_seq,
@@ -279,15 +375,53 @@ SET option_positions = EXCLUDED.option_positions,
 WHERE exams_attemptanswer.client_seq < EXCLUDED.client_seq
 RETURNING id
 """
+_UPSERT_SQL = _SAVE_SQL.format(identity_join="", identity_where="")
+# The session's claim checked in the same statement (see mooc/exams/fastsave.py):
+# the account may log in (AccountBackend's rule) and the session's auth hash is
+# still the HMAC of the current password hash (Django's get_user rule).
+_UPSERT_AS_SQL = _SAVE_SQL.format(
+    identity_join="JOIN accounts_user u ON u.id = a.user_id",
+    identity_where="""AND u.is_active AND u.activated_at IS NOT NULL AND u.locked_at IS NULL
+  AND encode(sha256(%(outer_pad)s || sha256(%(inner_pad)s || convert_to(u.password, 'UTF8'))),
+             'hex') = %(auth_hash)s""",
+)
 
 
 def _upsert_postgresql(
-    *, question_id: int, positions: list[int], client_seq: int, now: dt.datetime
+    *,
+    attempt_id: int,
+    user_id: int,
+    position: int,
+    positions: list[int],
+    client_seq: int,
+    now: dt.datetime,
+    identity: SessionIdentity | None = None,
 ) -> bool:
-    import json
-
+    """True when the answer was stored; False when any rule did not hold (the
+    caller finds out which)."""
+    if positions and positions[0] < 0:
+        return False
+    params: dict[str, Any] = {
+        "positions": json.dumps(positions),
+        "client_seq": client_seq,
+        "now": now,
+        "attempt_id": attempt_id,
+        "position": position,
+        "user_id": user_id,
+        "in_progress": AttemptState.IN_PROGRESS.value,
+        "grace": SAVE_GRACE,
+        "highest": positions[-1] if positions else -1,
+        "chosen": len(positions),
+        "single": QuestionType.SINGLE.value,
+        "true_false": QuestionType.TRUE_FALSE.value,
+    }
+    sql = _UPSERT_SQL
+    if identity is not None:
+        sql = _UPSERT_AS_SQL
+        params["inner_pad"], params["outer_pad"] = hmac_pads(settings.SECRET_KEY)
+        params["auth_hash"] = identity.auth_hash
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [question_id, json.dumps(positions), client_seq, now])
+        cursor.execute(sql, params)
         return cursor.fetchone() is not None
 
 
@@ -317,6 +451,51 @@ def _upsert_portable(
     return True
 
 
+def _save_checked(
+    question: AttemptQuestion | None, *, positions: list[int], now: dt.datetime
+) -> AttemptQuestion:
+    """Raise the refusal that applies to saving `positions` into `question`."""
+    if question is None:
+        # Someone else's attempt looks exactly like a missing one.
+        raise _refuse(_("This question is not part of your exam."), "not_found")
+    attempt = question.attempt
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise _refuse(_("This exam has already been submitted."), "submitted")
+    if _expired(attempt, now):
+        raise _refuse(_("Time is up: answers can no longer be saved."), "time_up")
+    valid = all(0 <= p < question.option_count for p in positions)
+    one_answer = question.qtype in (QuestionType.SINGLE, QuestionType.TRUE_FALSE)
+    if not valid or (one_answer and len(positions) > 1):
+        raise _refuse(_("That is not a valid answer to this question."), "invalid")
+    return question
+
+
+def _question_for_save(
+    *, attempt_id: int, user: User, position: int, lock: bool
+) -> AttemptQuestion | None:
+    questions = AttemptQuestion.objects.select_related("attempt")
+    if lock:
+        questions = questions.select_for_update(of=("attempt",))
+    return (
+        questions.filter(attempt_id=attempt_id, attempt__user=user, position=position)
+        .only("id", "qtype", "option_count", "attempt__state", "attempt__deadline")
+        .first()
+    )
+
+
+def _stored_result(question: AttemptQuestion, position: int) -> SaveResult | None:
+    stored = (
+        AttemptAnswer.objects.filter(attempt_question_id=question.pk)
+        .values("option_positions", "client_seq")
+        .first()
+    )
+    if stored is None:
+        return None
+    return SaveResult(
+        position, list(stored["option_positions"]), stored["client_seq"], applied=False
+    )
+
+
 def answer_save(
     *,
     attempt_id: int,
@@ -329,40 +508,77 @@ def answer_save(
     """Store the learner's choice for the question at `position` of their attempt.
 
     Idempotent: a save whose `client_seq` is not newer than the stored one changes
-    nothing and returns what is stored. Two queries on PostgreSQL (three when stale).
+    nothing and returns what is stored. One statement on PostgreSQL when it lands
+    (see `_SAVE_SQL`); a refused or stale save reads once more to say why.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        question = (
-            AttemptQuestion.objects.select_related("attempt")
-            .select_for_update(of=("attempt",))
-            .filter(attempt_id=attempt_id, attempt__user=user, position=position)
-            .only("id", "qtype", "option_count", "attempt__state", "attempt__deadline")
-            .first()
-        )
-        if question is None:
-            # Someone else's attempt looks exactly like a missing one.
-            raise _refuse(_("This question is not part of your exam."), "not_found")
-        attempt = question.attempt
-        if attempt.state != AttemptState.IN_PROGRESS:
-            raise _refuse(_("This exam has already been submitted."), "submitted")
-        if _expired(attempt, now):
-            raise _refuse(_("Time is up: answers can no longer be saved."), "time_up")
-        positions = sorted(set(option_positions))
-        valid = all(0 <= p < question.option_count for p in positions)
-        one_answer = question.qtype in (QuestionType.SINGLE, QuestionType.TRUE_FALSE)
-        if not valid or (one_answer and len(positions) > 1):
-            raise _refuse(_("That is not a valid answer to this question."), "invalid")
+    positions = sorted(set(option_positions))
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            question = _save_checked(
+                _question_for_save(attempt_id=attempt_id, user=user, position=position, lock=True),
+                positions=positions,
+                now=now,
+            )
+            if _upsert_portable(
+                question_id=question.pk, positions=positions, client_seq=client_seq, now=now
+            ):
+                return SaveResult(position, positions, client_seq, applied=True)
+            stored = _stored_result(question, position)
+            assert stored is not None  # we hold the lock: it cannot have gone
+            return stored
 
-        upsert = _upsert_postgresql if connection.vendor == "postgresql" else _upsert_portable
-        if upsert(question_id=question.pk, positions=positions, client_seq=client_seq, now=now):
+    for _try in range(3):
+        if _upsert_postgresql(
+            attempt_id=attempt_id,
+            user_id=user.pk,
+            position=position,
+            positions=positions,
+            client_seq=client_seq,
+            now=now,
+        ):
             return SaveResult(position, positions, client_seq, applied=True)
-        stored = AttemptAnswer.objects.values("option_positions", "client_seq").get(
-            attempt_question_id=question.pk
+        # Not stored: refused (raises), or a newer save is stored (stale tab).
+        question = _save_checked(
+            _question_for_save(attempt_id=attempt_id, user=user, position=position, lock=False),
+            positions=positions,
+            now=now,
         )
-        return SaveResult(
-            position, list(stored["option_positions"]), stored["client_seq"], applied=False
-        )
+        stored = _stored_result(question, position)
+        if stored is not None and stored.client_seq >= client_seq:
+            return stored
+        # The attempt changed between the two reads (say an extension came in just
+        # as the deadline passed): the rules hold now, so try the save again.
+    raise _refuse(_("The answer could not be saved. Please try again."), "busy")
+
+
+def answer_save_as(
+    *,
+    identity: SessionIdentity,
+    attempt_id: int,
+    position: int,
+    option_positions: list[int],
+    client_seq: int,
+    now: dt.datetime | None = None,
+) -> SaveResult | None:
+    """`answer_save` for the learner a session claims to be, on PostgreSQL, without
+    loading the user first: the statement checks the claim too (mooc/exams/fastsave.py).
+
+    Returns None, having changed nothing, whenever the save does not simply land
+    (a refusal, a stale save, an invalid session): the caller then authenticates as
+    usual and calls `answer_save`, which gives the precise answer.
+    """
+    positions = sorted(set(option_positions))
+    stored = _upsert_postgresql(
+        attempt_id=attempt_id,
+        user_id=identity.user_id,
+        position=position,
+        positions=positions,
+        client_seq=client_seq,
+        now=now or timezone.now(),
+        identity=identity,
+    )
+    return SaveResult(position, positions, client_seq, applied=True) if stored else None
 
 
 # --- Grading ------------------------------------------------------------------------------------

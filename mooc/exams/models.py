@@ -225,6 +225,42 @@ class Exam(models.Model):
         return self.title
 
 
+class ExamCategoryQuota(models.Model):
+    """How many questions each attempt draws from one category of the bank. An exam
+    with quotas draws exactly these (their sum is its `question_count`); without any
+    it draws `question_count` from the whole pool."""
+
+    exam = models.ForeignKey(
+        Exam, verbose_name=_("exam"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    # PROTECT: deleting a category must not silently change what an exam draws.
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="quotas",
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of questions"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("category quota")
+        verbose_name_plural = _("category quotas")
+        ordering = ["exam", "category__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "category"], name="exams_quota_one_per_category"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1), name="exams_quota_positive_count"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.count}"
+
+
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")

@@ -224,6 +224,9 @@ def _exam(exam: Exam) -> dict[str, Any]:
     for name in ("available_from", "available_until"):
         if getattr(exam, name) is not None:
             item[name] = _when(getattr(exam, name))
+    quotas = exam.quotas.select_related("category").order_by("category__name")
+    if quotas:
+        item["quotas"] = [{"category": q.category.name, "count": q.count} for q in quotas]
     return item
 
 

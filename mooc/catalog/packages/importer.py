@@ -40,7 +40,7 @@ from mooc.catalog.packages.manifest import (
 from mooc.catalog.packages.report import PackageReport
 from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
 from mooc.core.services import audit_log_record
-from mooc.exams.models import Exam
+from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
 from mooc.exams.services import questions_import
 from mooc.learning.models import Attachment, Material, Section
 
@@ -186,6 +186,31 @@ def _assign(row: models.Model, values: dict[str, Any]) -> list[str]:
             setattr(row, name, value)
             changed.append(name)
     return changed
+
+
+def _sync_quotas(exam: Exam, quotas: list[tuple[str, int]]) -> bool:
+    """Make the exam's per-category quotas those of the package (none when it lists
+    none); whether anything changed. The questions are imported already, so every
+    category named exists."""
+    wanted = dict(quotas)
+    current = {
+        quota.category.name: quota
+        for quota in ExamCategoryQuota.objects.filter(exam=exam).select_related("category")
+    }
+    if {name: quota.count for name, quota in current.items()} == wanted:
+        return False
+    ExamCategoryQuota.objects.filter(exam=exam).exclude(category__name__in=list(wanted)).delete()
+    categories = {
+        category.name: category
+        for category in QuestionCategory.objects.filter(
+            course_id=exam.course_id, name__in=list(wanted)
+        )
+    }
+    for name, count in wanted.items():
+        ExamCategoryQuota.objects.update_or_create(
+            exam=exam, category=categories[name], defaults={"count": count}
+        )
+    return True
 
 
 class _Importer:
@@ -460,13 +485,15 @@ class _Importer:
             return
         exam = Exam.objects.select_for_update().filter(course=course, is_final=True).first()
         if exam is None:
-            Exam.objects.create(course=course, is_final=True, **plan.values)
+            exam = Exam.objects.create(course=course, is_final=True, **plan.values)
+            _sync_quotas(exam, plan.quotas)
             self._count("exam", created=True, changed=True)
             return
         changed = _assign(exam, plan.values)
         if changed:
             exam.save(update_fields=[*changed, "updated_at"])
-        self._count("exam", created=False, changed=bool(changed))
+        quotas_changed = _sync_quotas(exam, plan.quotas)
+        self._count("exam", created=False, changed=bool(changed) or quotas_changed)
 
     def _retire(self, rows: list[Section] | list[Material], kind: str) -> None:
         for row in rows:

@@ -125,9 +125,11 @@ class QuestionFilePlan:
 
 @dataclass
 class ExamPlan:
-    """The course's final exam (`exam:`): Exam field → value."""
+    """The course's final exam (`exam:`): Exam field → value, and its per-category
+    quotas as (category name, count); an empty list means none."""
 
     values: dict[str, Any]
+    quotas: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -592,6 +594,7 @@ class ManifestReader:
             value = item.get(key)
             return default if value is None else value is True
 
+        quotas = self._quotas(item, at, questions, count)
         return ExamPlan(
             values={
                 "title": self._text(item, at, "title"),
@@ -607,8 +610,83 @@ class ManifestReader:
                 "review_mode": item.get("review_mode") or "score",
                 "available_from": opens,
                 "available_until": closes,
-            }
+            },
+            quotas=quotas,
         )
+
+    def _quotas(
+        self,
+        item: dict[str, Any],
+        at: list[str | int],
+        questions: list[QuestionFilePlan],
+        question_count: Any,
+    ) -> list[tuple[str, int]]:
+        """`exam.quotas`: categories of the package's questions, each asked for no more
+        than it holds, adding up to question_count. The schema has checked the shapes."""
+        in_category: dict[str, int] = {}
+        for plan in questions:
+            for question in plan.result.questions:
+                name = question.category.strip()
+                if name:
+                    in_category[name] = in_category.get(name, 0) + 1
+        quotas: list[tuple[str, int]] = []
+        seen: dict[str, str] = {}
+        for index, quota in enumerate(_list(item.get("quotas"))):
+            here: list[str | int] = [*at, "quotas", index]
+            if not isinstance(quota, dict):
+                continue
+            raw, count = quota.get("category"), quota.get("count")
+            if not isinstance(raw, str) or not isinstance(count, int) or isinstance(count, bool):
+                continue  # the schema has said so
+            name = raw.strip()
+            if name in seen:
+                self.error(
+                    [*here, "category"],
+                    _("The category “%(category)s” is listed twice: also at %(other)s.")
+                    % {"category": name, "other": seen[name]},
+                )
+                continue
+            seen[name] = field_path(here)
+            available = in_category.get(name)
+            if available is None:
+                known = ", ".join(f"“{known}”" for known in sorted(in_category)) or "—"
+                self.error(
+                    [*here, "category"],
+                    _(
+                        "No question of the package is in the category “%(category)s”. "
+                        "Categories of the package: %(known)s."
+                    )
+                    % {"category": name, "known": known},
+                )
+            elif count > available:
+                self.error(
+                    [*here, "count"],
+                    ngettext(
+                        "%(count)s questions are drawn from “%(category)s”, but it has "
+                        "only %(available)s question.",
+                        "%(count)s questions are drawn from “%(category)s”, but it has "
+                        "only %(available)s questions.",
+                        available,
+                    )
+                    % {"count": count, "category": name, "available": available},
+                )
+            quotas.append((name, count))
+        total = sum(count for _name, count in quotas)
+        if (
+            quotas
+            and isinstance(question_count, int)
+            and not isinstance(question_count, bool)
+            and total != question_count
+        ):
+            self.error(
+                [*at, "quotas"],
+                _(
+                    "The quotas add up to %(total)s questions, but question_count is "
+                    "%(count)s. Make them equal."
+                )
+                % {"total": total, "count": question_count},
+            )
+        return quotas
 
     # --- field helpers ----------------------------------------------------------------
 

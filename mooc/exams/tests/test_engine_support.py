@@ -34,7 +34,13 @@ def make_course() -> Course:
     category, _ = Category.objects.get_or_create(slug="umum", defaults={"name": "Umum"})
     n = next(_serial)
     return Course.objects.create(
-        slug=f"ujian-{n}", title=f"Kursus {n}", summary="Ringkasan.", category=category, jp=2
+        slug=f"ujian-{n}",
+        title=f"Kursus {n}",
+        summary="Ringkasan.",
+        category=category,
+        jp=2,
+        # Exams start only in published courses (`attempt_may_start`).
+        is_published=True,
     )
 
 

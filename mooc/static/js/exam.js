@@ -204,6 +204,17 @@
       showState(form.dataset.msgSaving, false);
       send();
     });
+    // A choice made before this script ran (a slow connection) fired no change event
+    // that we saw: the boxes differ from what the server rendered, so save them now.
+    var changedEarly = Array.prototype.some.call(
+      form.querySelectorAll("input[name=options]"),
+      function (input) { return input.checked !== input.defaultChecked; }
+    );
+    if (changedEarly) {
+      pending = { seq: Date.now(), options: chosen() };
+      showState(form.dataset.msgSaving, false);
+      send();
+    }
     // Coming back online: retry at once instead of waiting for the backoff.
     window.addEventListener("online", function () { window.clearTimeout(retryTimer); send(); });
     // With the script the navigation buttons just navigate (every choice is saved

@@ -1,0 +1,499 @@
+"""Exam-day benchmark: N learners log in, take the same 20-question exam, and submit.
+
+    .venv/bin/python bench/exam_day.py --users 3000          # the exam-day run
+    .venv/bin/python bench/exam_day.py --users 200 --saturate  # saves with no think time
+
+Everything runs on this machine against the local PostgreSQL and Redis, with the
+production settings (DEBUG off) and gunicorn; locust (in its own virtualenv, see
+bench/README.md) plays the learners. At the end the database is checked (every
+acknowledged answer stored, every attempt graded once with a grade that includes
+them) and a report is printed. Not a test: nothing here runs in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+QUESTIONS = 20
+PASSWORD = "Ujian2026Bench"  # noqa: S105 - the benchmark learners' shared password
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--saturate", action="store_true", help="saves with no think time")
+    parser.add_argument("--phase", type=float, default=30, help="seconds of each saturation phase")
+    parser.add_argument("--ceiling-users", type=int, default=64)
+    parser.add_argument("--spawn-rate", type=float, default=100)
+    parser.add_argument("--start-window", type=float, default=60)
+    parser.add_argument("--think-min", type=float, default=4)
+    parser.add_argument("--think-max", type=float, default=12)
+    parser.add_argument("--time-limit", type=int, default=90, help="exam time limit, minutes")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--port", type=int, default=8077)
+    parser.add_argument(
+        "--synchronous-commit",
+        default="on",
+        choices=["on", "off"],
+        help="diagnosis only: 'off' shows what waiting for the WAL flush costs",
+    )
+    parser.add_argument("--database", default="mooc_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/6")
+    parser.add_argument("--locust", default=str(ROOT / ".venv-bench" / "bin" / "locust"))
+    parser.add_argument(
+        "--locust-cpus", default="", help="pin locust to these CPUs with taskset (e.g. 1)"
+    )
+    parser.add_argument("--server-cpus", default="", help="pin gunicorn with taskset (e.g. 0,1)")
+    return parser.parse_args()
+
+
+def production_environment(args: argparse.Namespace) -> dict[str, str]:
+    run_dir = RESULTS / "var"
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{args.port}",
+        # The client plays nginx: it says the request came over HTTPS, and Django
+        # believes it from loopback, as in production behind the proxy.
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "REDIS_URL": args.redis,
+        "CACHE_KEY_PREFIX": "bench",
+        "STATIC_ROOT": str(run_dir / "static"),
+        "MEDIA_ROOT": str(run_dir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(run_dir / "private"),
+        "LOG_LEVEL": "INFO",
+    }
+
+
+# --- Database ------------------------------------------------------------------------
+
+
+def database_create(name: str, synchronous_commit: str) -> None:
+    import psycopg
+
+    assert name not in {"mooc_ci", "test_mooc_ci"}, "that database belongs to CI"
+    with psycopg.connect(
+        "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = {synchronous_commit}')
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def gift_bank(size: int) -> str:
+    lines = []
+    for i in range(1, size + 1):
+        lines.append(
+            f"::Soal {i}:: Pertanyaan nomor {i} tentang kebijakan publik? "
+            f"{{=Jawaban benar {i} ~Jawaban salah A{i} ~Jawaban salah B{i} ~Jawaban salah C{i}}}\n"
+        )
+    return "\n".join(lines)
+
+
+def seed(users: int, time_limit: int) -> dict[str, Any]:
+    """One published course with a 24-question bank, its final exam and N enrolled learners."""
+    import datetime as dt
+
+    from captcha.models import CaptchaStore
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from mooc.accounts.models import User
+    from mooc.catalog.models import Category, Course, Enrollment
+    from mooc.catalog.services import course_publication_set
+    from mooc.exams.models import Exam
+    from mooc.exams.services import question_file_parse, questions_import
+
+    now = timezone.now()
+    admin = User.objects.create_superuser(
+        username="bench-admin",
+        password=secrets.token_urlsafe(16),
+        full_name="Bench Admin",
+        email="admin@bench.invalid",
+        activated_at=now,
+    )
+    category, _ = Category.objects.get_or_create(slug="umum", defaults={"name": "Umum"})
+    course = Course.objects.create(
+        slug="ujian-bench", title="Kursus Uji Beban", summary="Uji beban.", category=category, jp=2
+    )
+    course_publication_set(actor=admin, courses=Course.objects.filter(pk=course.pk), published=True)
+    parsed = question_file_parse(data=gift_bank(24).encode(), filename="bank.gift")
+    questions_import(course=course, result=parsed, actor=admin)
+    exam = Exam.objects.create(
+        course=course,
+        title="Ujian Akhir",
+        is_final=True,
+        question_count=QUESTIONS,
+        time_limit_minutes=time_limit,
+        passing_grade=60,
+    )
+    # One hash for everybody: hashing N Argon2 passwords here would take minutes.
+    # The logins, which are measured, each verify the hash as usual.
+    hashed = make_password(PASSWORD)
+    User.objects.bulk_create(
+        (
+            User(
+                username=f"bench{i:05d}",
+                password=hashed,
+                full_name=f"Peserta {i}",
+                email=f"bench{i:05d}@bench.invalid",
+                activated_at=now,
+            )
+            for i in range(users)
+        ),
+        batch_size=1000,
+    )
+    learners = list(User.objects.filter(username__startswith="bench0").values_list("pk", flat=True))
+    Enrollment.objects.bulk_create(
+        (Enrollment(user_id=pk, course=course, jp=course.jp) for pk in learners), batch_size=1000
+    )
+    # Each learner "reads" their own captcha: the answers are known in advance.
+    CaptchaStore.objects.bulk_create(
+        (
+            CaptchaStore(
+                challenge="BENCH",
+                response="bench",
+                hashkey=f"bench-{i:05d}",
+                expiration=now + dt.timedelta(hours=3),
+            )
+            for i in range(users)
+        ),
+        batch_size=1000,
+    )
+    return {"exam_id": exam.pk, "course_id": course.pk}
+
+
+# --- Processes -------------------------------------------------------------------------
+
+
+def gunicorn_start(
+    args: argparse.Namespace, env: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "4096",
+        # Like nginx in front of browsers: a learner's connection stays open between
+        # answers (a client sending just as the server closes an idle one would fail).
+        "--keep-alive",
+        "75",
+        "--worker-connections",
+        "4000",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
+        "--worker-tmp-dir",
+        "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, as in production
+        "--no-control-socket",
+    ]
+    if args.server_cpus:
+        command = ["taskset", "--cpu-list", args.server_cpus, *command]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit(f"gunicorn did not answer; see {log}")
+
+
+def locust_run(
+    args: argparse.Namespace, *, mode: str, users: int, exam_id: int, out: Path, run_time: int
+) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "BENCH_MODE": mode,
+        "BENCH_USERS": str(users),
+        "BENCH_EXAM_ID": str(exam_id),
+        "BENCH_QUESTIONS": str(QUESTIONS),
+        "BENCH_PASSWORD": PASSWORD,
+        "BENCH_START_WINDOW": str(args.start_window),
+        "BENCH_THINK_MIN": str(args.think_min),
+        "BENCH_THINK_MAX": str(args.think_max),
+        "BENCH_PHASE": str(args.phase),
+        "BENCH_OUT": str(out),
+        "BENCH_ORIGIN": f"https://127.0.0.1:{args.port}",
+    }
+    command = [
+        args.locust,
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--host",
+        f"http://127.0.0.1:{args.port}",
+        "--run-time",
+        f"{run_time}s",
+        "--stop-timeout",
+        "30",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    if args.locust_cpus:
+        command = ["taskset", "--cpu-list", args.locust_cpus, *command]
+    with (out.with_suffix(".log")).open("wb") as log:
+        subprocess.run(command, cwd=ROOT / "bench", env=env, check=False, stdout=log, stderr=log)
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+# --- Checking and reporting --------------------------------------------------------------
+
+
+def verify(acked: list[list[Any]], *, exam_id: int, expect_graded: bool) -> dict[str, int]:
+    """Every acknowledged save stored; every attempt graded once, with a grade that
+    counts exactly the stored answers."""
+    from mooc.exams.grading import GradedQuestion, attempt_score
+    from mooc.exams.models import Attempt, AttemptAnswer, AttemptQuestion
+
+    latest: dict[tuple[int, int], tuple[int, list[int]]] = {}
+    for attempt_id, position, options, seq in acked:
+        key = (attempt_id, position)
+        if key not in latest or latest[key][0] < seq:
+            latest[key] = (seq, options)
+    stored = {
+        (row["attempt_question__attempt_id"], row["attempt_question__position"]): (
+            row["client_seq"],
+            row["option_positions"],
+        )
+        for row in AttemptAnswer.objects.filter(attempt_question__attempt__exam_id=exam_id).values(
+            "attempt_question__attempt_id",
+            "attempt_question__position",
+            "client_seq",
+            "option_positions",
+        )
+    }
+    lost = 0
+    for key, (seq, options) in latest.items():
+        found = stored.get(key)
+        if found is None or found[0] < seq or (found[0] == seq and found[1] != options):
+            lost += 1
+    attempts = list(Attempt.objects.filter(exam_id=exam_id))
+    per_user: dict[int, int] = defaultdict(int)
+    for attempt in attempts:
+        per_user[attempt.user_id] += 1
+    graded = [a for a in attempts if a.state == "graded" and a.graded_at is not None]
+    wrong_grade = 0
+    if expect_graded:
+        questions = AttemptQuestion.objects.filter(attempt__exam_id=exam_id).prefetch_related(
+            "options"
+        )
+        by_attempt: dict[int, list[GradedQuestion]] = defaultdict(list)
+        for question in questions:
+            key = (question.attempt_id, question.position)
+            by_attempt[question.attempt_id].append(
+                GradedQuestion(
+                    qtype=question.qtype,
+                    weights=[o.weight for o in question.options.all()],
+                    chosen=stored[key][1] if key in stored else [],
+                    max_points=question.max_points,
+                )
+            )
+        wrong_grade = sum(1 for a in graded if a.score != attempt_score(by_attempt[a.pk]))
+    return {
+        "acknowledged saves": len(acked),
+        "answers to check (latest per question)": len(latest),
+        "lost answers": lost,
+        "attempts": len(attempts),
+        "learners with more than one attempt": sum(1 for n in per_user.values() if n > 1),
+        "attempts graded": len(graded),
+        "attempts not graded": len(attempts) - len(graded) if expect_graded else 0,
+        "grades not matching the stored answers": wrong_grade,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def step_table(records: list[list[Any]]) -> list[str]:
+    by_step: dict[str, list[tuple[float, float, bool]]] = defaultdict(list)
+    for name, end, rt, ok in records:
+        by_step[name].append((end, rt, ok))
+    lines = [
+        f"{'step':<18}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p99 ms':>9}{'max ms':>9}"
+    ]
+    for name in sorted(by_step):
+        rows = by_step[name]
+        times = [rt for _, rt, _ in rows]
+        ends = [end for end, _, _ in rows]
+        span = max(ends) - min(e - rt / 1000 for e, rt, _ in rows) if rows else 0
+        rate = len(rows) / span if span > 0 else 0.0
+        lines.append(
+            f"{name:<18}{len(rows):>9}{sum(1 for *_, ok in rows if not ok):>8}{rate:>9.1f}"
+            f"{percentile(times, 50):>9.0f}{percentile(times, 95):>9.0f}"
+            f"{percentile(times, 99):>9.0f}{max(times):>9.0f}"
+        )
+    return lines
+
+
+def rate_in(records: list[list[Any]], name: str, start: float, end: float) -> float:
+    """Completed requests per second of `name` between start and end (the first two
+    seconds are left out as warm-up)."""
+    start += 2
+    count = sum(1 for n, t, _, ok in records if n == name and ok and start <= t <= end)
+    return count / (end - start) if end > start else 0.0
+
+
+def busiest(records: list[list[Any]], name: str, width: float = 10) -> float:
+    buckets: dict[int, int] = defaultdict(int)
+    for n, t, _, ok in records:
+        if n == name and ok:
+            buckets[int(t // width)] += 1
+    return max(buckets.values(), default=0) / width
+
+
+def main() -> None:
+    args = parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    env = production_environment(args)
+    began = time.time()
+
+    print(f"Preparing database {args.database} and {args.users} learners…", flush=True)
+    database_create(args.database, args.synchronous_commit)
+    django_setup(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
+    seeded = seed(args.users, args.time_limit)
+
+    from django.db import connections
+
+    connections.close_all()  # the server gets every connection slot
+    server = gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log")
+    try:
+        mode = "saturate" if args.saturate else "exam"
+        exam_budget = int(args.start_window + QUESTIONS * (args.think_max + 5) + 120)
+        run_time = int(args.users * 0.5 + exam_budget + (2 * args.phase + 60))
+        print(f"Running locust ({mode}, {args.users} learners)…", flush=True)
+        data = locust_run(
+            args,
+            mode=mode,
+            users=args.users,
+            exam_id=seeded["exam_id"],
+            out=RESULTS / f"{stamp}-{mode}.json",
+            run_time=run_time,
+        )
+        if mode == "exam":
+            print(f"Running the ceiling view ({args.ceiling_users} clients)…", flush=True)
+            ceiling = locust_run(
+                args,
+                mode="ceiling",
+                users=args.ceiling_users,
+                exam_id=seeded["exam_id"],
+                out=RESULTS / f"{stamp}-ceiling.json",
+                run_time=int(args.phase + 60),
+            )
+        else:
+            ceiling = data
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    checks = verify(data["acked"], exam_id=seeded["exam_id"], expect_graded=mode == "exam")
+    records = data["records"]
+    clock = data["clock"]
+    logins = [r for r in records if r[0] == "2 login" and r[3]]
+    login_rate = (
+        len(logins) / (clock["all_logged_in"] - clock["first_login"])
+        if "all_logged_in" in clock
+        else 0.0
+    )
+    if mode == "saturate":
+        save_rate = rate_in(records, "5 save answer", clock["saves_from"], clock["saves_until"])
+    else:
+        saves = [r for r in records if r[0] == "5 save answer"]
+        first = min((r[1] - r[2] / 1000 for r in saves), default=0.0)
+        last = max((r[1] for r in saves), default=0.0)
+        save_rate = len([r for r in saves if r[3]]) / (last - first) if last > first else 0.0
+    cclock = ceiling["clock"]
+    ceiling_rate = rate_in(
+        ceiling["records"], "9 ceiling view", cclock["ceiling_from"], cclock["ceiling_until"]
+    )
+    errors = sum(1 for r in records if not r[3])
+
+    lines = [
+        "",
+        f"Exam-day benchmark — {mode}, {args.users} learners, {os.cpu_count()} CPUs, "
+        f"gunicorn {args.workers} × {args.worker_class}"
+        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
+        f"think time {args.think_min:g}–{args.think_max:g} s, start window {args.start_window:g} s"
+        if mode == "exam"
+        else f"phases of {args.phase:g} s, no think time",
+        "",
+        *step_table(records + (ceiling["records"] if mode == "exam" else [])),
+        "",
+        f"{'answer saves per second':<44}{save_rate:>10.1f}"
+        + ("  (mean over the exam)" if mode == "exam" else "  (saturated)"),
+        f"{'answer saves per second, busiest 10 s':<44}{busiest(records, '5 save answer'):>10.1f}",
+        f"{'ceiling view per second (one query)':<44}{ceiling_rate:>10.1f}",
+        f"{'saves / ceiling':<44}{save_rate / ceiling_rate if ceiling_rate else 0:>10.0%}",
+        f"{'logins per second (Argon2 per login)':<44}{login_rate:>10.1f}",
+        f"{'errors (all steps)':<44}{errors:>10}",
+        "",
+        *(f"{name:<44}{value:>10}" for name, value in checks.items()),
+        "",
+        f"wall time {time.time() - began:.0f} s; records in {RESULTS}",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    (RESULTS / f"{stamp}-{mode}-report.txt").write_text(report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

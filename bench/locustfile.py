@@ -1,0 +1,295 @@
+"""Locust scenario for the exam-day benchmark; started by bench/exam_day.py, which
+passes the parameters in BENCH_* environment variables (see bench/README.md).
+
+Modes:
+- "exam": every learner logs in (the login storm); when all are logged in the clock
+  starts, each starts the exam within BENCH_START_WINDOW seconds, opens each of the
+  questions, thinks, saves an answer, and finally submits and opens the result.
+- "ceiling": only the ceiling phase of "saturate", anonymous.
+- "saturate": every learner logs in and starts the exam, then all save answers with
+  no think time for BENCH_PHASE seconds, and then all call the one-query ceiling view
+  for the same time, on the same connections.
+
+The client plays browser and TLS proxy at once: it sends X-Forwarded-Proto: https
+(gunicorn and Django trust it from 127.0.0.1, as behind nginx) and keeps the cookies
+itself, because the production cookies are Secure and a cookie jar would not send
+them over the plain-HTTP loopback.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from typing import Any
+
+import gevent
+from gevent.event import Event
+from locust import constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.exception import StopUser
+
+MODE = os.environ.get("BENCH_MODE", "exam")
+USERS = int(os.environ.get("BENCH_USERS", "10"))
+FIRST_USER = int(os.environ.get("BENCH_FIRST_USER", "0"))
+EXAM_ID = int(os.environ.get("BENCH_EXAM_ID", "0"))
+QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "20"))
+PASSWORD = os.environ.get("BENCH_PASSWORD", "")
+START_WINDOW = float(os.environ.get("BENCH_START_WINDOW", "60"))
+THINK_MIN = float(os.environ.get("BENCH_THINK_MIN", "2"))
+THINK_MAX = float(os.environ.get("BENCH_THINK_MAX", "6"))
+PHASE = float(os.environ.get("BENCH_PHASE", "30"))
+OUT = os.environ.get("BENCH_OUT", "locust-records.json")
+ORIGIN = os.environ.get("BENCH_ORIGIN", "https://127.0.0.1:8000")
+
+_ATTEMPT = re.compile(r"/percobaan/(\d+)/")
+
+_serial = itertools.count(FIRST_USER)
+_logged_in = 0
+_started = 0
+_finished = 0
+_all_logged_in = Event()
+_all_started = Event()
+_clock: dict[str, float] = {}
+# (step, end time, response time in ms, ok)
+_records: list[tuple[str, float, float, bool]] = []
+# (attempt id, position from 0, options, client_seq) of every acknowledged save
+_acked: list[tuple[int, int, list[int], int]] = []
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception: BaseException | None, **_kw: Any) -> None:
+    _records.append((name, time.time(), response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _dump(**_kw: Any) -> None:
+    with open(OUT, "w", encoding="utf-8") as out:
+        json.dump({"records": _records, "acked": _acked, "clock": _clock}, out)
+
+
+def _mark(name: str) -> None:
+    _clock.setdefault(name, time.time())
+
+
+def _done_one() -> None:
+    global _finished
+    _finished += 1
+    if _finished == USERS:
+        _mark("all_done")
+        runner = Learner.environment_ref.runner if Learner.environment_ref else None
+        if runner is not None:
+            gevent.spawn_later(0.5, runner.quit)
+
+
+class Learner(FastHttpUser):
+    wait_time = constant(0)
+    # A browser waits minutes before giving up; a login storm must queue, not fail.
+    network_timeout = 600.0
+    connection_timeout = 600.0
+    # Keep-alive connections, one per learner (like one browser each).
+    concurrency = 1
+    environment_ref: Any = None
+
+    def on_start(self) -> None:
+        Learner.environment_ref = self.environment
+        self.index = next(_serial)
+        self.cookies: dict[str, str] = {}
+        # Distinct client addresses, as from many offices (the lockout counts per user + IP).
+        self.address = f"10.{(self.index >> 16) & 255}.{(self.index >> 8) & 255}.{self.index & 255}"
+
+    # --- HTTP helpers -----------------------------------------------------------------
+
+    def _headers(
+        self, extra: dict[str, str] | None = None, *, anonymous: bool = False
+    ) -> dict[str, str]:
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": self.address}
+        if self.cookies and not anonymous:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if extra:
+            headers.update(extra)
+        return headers
+
+    def _keep_cookies(self, response: Any) -> None:
+        if response.headers is None:
+            return
+        for field, value in response.headers.items():
+            if field.lower() != "set-cookie":
+                continue
+            pair, _, attributes = value.partition(";")
+            name, _, content = pair.strip().partition("=")
+            expired = "max-age=0" in attributes.lower() or "1970" in attributes
+            if expired:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = content.strip('"')
+
+    def _get(
+        self, url: str, name: str, *, expect: tuple[int, ...] = (200,), anonymous: bool = False
+    ) -> Any:
+        with self.client.get(
+            url,
+            name=name,
+            headers=self._headers(anonymous=anonymous),
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._keep_cookies(response)
+            if response.status_code not in expect:
+                response.failure(f"HTTP {response.status_code}")
+            else:
+                response.success()
+            return response
+
+    def _post(
+        self,
+        url: str,
+        name: str,
+        data: list[tuple[str, str]],
+        *,
+        expect: tuple[int, ...],
+        json_answer: bool = False,
+    ) -> Any:
+        extra = {
+            "Origin": ORIGIN,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-CSRFToken": self.cookies.get("csrftoken", ""),
+        }
+        if json_answer:
+            extra["Accept"] = "application/json"
+        body = "&".join(f"{k}={v}" for k, v in data)
+        with self.client.post(
+            url,
+            name=name,
+            data=body,
+            headers=self._headers(extra),
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._keep_cookies(response)
+            if response.status_code not in expect:
+                response.failure(f"HTTP {response.status_code}")
+            else:
+                response.success()
+            return response
+
+    # --- The journey ------------------------------------------------------------------
+
+    def _login(self) -> bool:
+        self._get("/login/", "1 login page")
+        username = f"bench{self.index:05d}"
+        response = self._post(
+            "/login/",
+            "2 login",
+            [
+                ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")),
+                ("username", username),
+                ("password", PASSWORD),
+                ("captcha_0", f"bench-{self.index:05d}"),
+                ("captcha_1", "bench"),
+            ],
+            expect=(302,),
+        )
+        return response.status_code == 302
+
+    def _start(self) -> int | None:
+        response = self._post(f"/ujian/{EXAM_ID}/mulai/", "3 start exam", [], expect=(302,))
+        location = (
+            (response.headers or {}).get("Location", "") if response.status_code == 302 else ""
+        )
+        found = _ATTEMPT.search(location or "")
+        return int(found.group(1)) if found else None
+
+    def _save(self, attempt: int, number: int, *, seq: int | None = None) -> bool:
+        options = [random.randrange(4)]
+        client_seq = seq if seq is not None else time.time_ns() // 1_000_000
+        response = self._post(
+            f"/ujian/percobaan/{attempt}/jawab/",
+            "5 save answer",
+            [("position", str(number)), ("client_seq", str(client_seq))]
+            + [("options", str(o)) for o in options],
+            expect=(200,),
+            json_answer=True,
+        )
+        if response.status_code != 200:
+            return False
+        try:
+            answer = response.json()
+        except ValueError:
+            return False
+        if answer.get("ok") and answer.get("applied"):
+            _acked.append((attempt, number - 1, options, client_seq))
+        return bool(answer.get("ok"))
+
+    def _wait_all(self, counter: str) -> None:
+        global _logged_in, _started
+        if counter == "login":
+            _logged_in += 1
+            if _logged_in == USERS:
+                _mark("all_logged_in")
+                _all_logged_in.set()
+            _all_logged_in.wait()
+        else:
+            _started += 1
+            if _started == USERS:
+                _mark("all_started")
+                _all_started.set()
+            _all_started.wait()
+
+    @task
+    def journey(self) -> None:
+        if MODE == "ceiling":
+            self._wait_all("start")
+            self._saturate(None)
+            _done_one()
+            raise StopUser
+        _mark("first_login")
+        logged_in = self._login()
+        self._wait_all("login")
+        attempt: int | None = None
+        if MODE == "exam":
+            gevent.sleep(random.uniform(0, START_WINDOW))
+        if logged_in:
+            attempt = self._start()
+        if MODE == "saturate":
+            self._wait_all("start")
+            self._saturate(attempt)
+        elif attempt is not None:
+            self._take_exam(attempt)
+        _done_one()
+        raise StopUser
+
+    def _take_exam(self, attempt: int) -> None:
+        for number in range(1, QUESTIONS + 1):
+            self._get(f"/ujian/percobaan/{attempt}/soal/{number}/", "4 question page")
+            gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
+            self._save(attempt, number)
+        self._get(f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")
+        self._post(
+            f"/ujian/percobaan/{attempt}/kirim/",
+            "7 submit",
+            [("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))],
+            expect=(302,),
+        )
+        self._get(f"/ujian/percobaan/{attempt}/hasil/", "8 result page")
+
+    def _saturate(self, attempt: int | None) -> None:
+        _mark("saves_from")
+        saves_until = _clock["saves_from"] + (PHASE if MODE == "saturate" else 0)
+        ceiling_from = saves_until + (2 if MODE == "saturate" else 0)
+        ceiling_until = ceiling_from + PHASE
+        _clock["saves_until"], _clock["ceiling_from"], _clock["ceiling_until"] = (
+            saves_until,
+            ceiling_from,
+            ceiling_until,
+        )
+        seq = 1
+        while attempt is not None and time.time() < saves_until:
+            self._save(attempt, seq % QUESTIONS + 1, seq=seq)
+            seq += 1
+        gevent.sleep(max(0.0, ceiling_from - time.time()))
+        while time.time() < ceiling_until:
+            self._get("/bench/ceiling/", "9 ceiling view", anonymous=True)

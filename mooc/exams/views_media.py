@@ -1,0 +1,39 @@
+"""The pictures of exam questions, for the learner taking (or reviewing) the attempt.
+
+A question's picture is a private file: the attempt copied its storage name when it
+started, and only the attempt's own learner gets it. Anyone else's attempt, a missing
+question or a question without a picture all answer 404, alike.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from mooc.accounts.models import User
+from mooc.core.files import private_file_response
+from mooc.exams.models import AttemptQuestion
+
+# The copy in the attempt never changes, but the browser must not share it.
+_MAX_AGE = 60 * 60
+
+
+@require_safe
+@login_required
+def question_image(request: HttpRequest, attempt_id: int, position: int) -> HttpResponseBase:
+    assert isinstance(request.user, User)  # login_required
+    name = (
+        AttemptQuestion.objects.filter(
+            attempt_id=attempt_id, attempt__user=request.user, position=position - 1
+        )
+        .values_list("image", flat=True)
+        .first()
+    )
+    if not name:
+        raise Http404
+    response = private_file_response(request, name)
+    patch_cache_control(response, private=True, max_age=_MAX_AGE)
+    return response
