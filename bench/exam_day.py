@@ -41,6 +41,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--think-min", type=float, default=4)
     parser.add_argument("--think-max", type=float, default=12)
     parser.add_argument("--time-limit", type=int, default=90, help="exam time limit, minutes")
+    parser.add_argument(
+        "--passing-grade",
+        type=float,
+        default=60,
+        help="the exam's passing grade (0: everybody passes and gets a certificate)",
+    )
+    parser.add_argument(
+        "--no-certificates", action="store_true", help="the course gives no certificate"
+    )
+    parser.add_argument(
+        "--submit-together",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="everybody submits within this many seconds once all have answered, "
+        "as when the time runs out (0: each submits when done)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--worker-class", default="gthread")
@@ -115,7 +132,9 @@ def gift_bank(size: int) -> str:
     return "\n".join(lines)
 
 
-def seed(users: int, time_limit: int) -> dict[str, Any]:
+def seed(
+    users: int, time_limit: int, *, passing_grade: float = 60, certificates: bool = True
+) -> dict[str, Any]:
     """One published course with a 24-question bank, its final exam and N enrolled learners."""
     import datetime as dt
 
@@ -139,7 +158,12 @@ def seed(users: int, time_limit: int) -> dict[str, Any]:
     )
     category, _ = Category.objects.get_or_create(slug="umum", defaults={"name": "Umum"})
     course = Course.objects.create(
-        slug="ujian-bench", title="Kursus Uji Beban", summary="Uji beban.", category=category, jp=2
+        slug="ujian-bench",
+        title="Kursus Uji Beban",
+        summary="Uji beban.",
+        category=category,
+        jp=2,
+        gives_certificate=certificates,
     )
     course_publication_set(actor=admin, courses=Course.objects.filter(pk=course.pk), published=True)
     parsed = question_file_parse(data=gift_bank(24).encode(), filename="bank.gift")
@@ -150,7 +174,7 @@ def seed(users: int, time_limit: int) -> dict[str, Any]:
         is_final=True,
         question_count=QUESTIONS,
         time_limit_minutes=time_limit,
-        passing_grade=60,
+        passing_grade=passing_grade,
     )
     # One hash for everybody: hashing N Argon2 passwords here would take minutes.
     # The logins, which are measured, each verify the hash as usual.
@@ -254,6 +278,7 @@ def locust_run(
         "BENCH_PHASE": str(args.phase),
         "BENCH_OUT": str(out),
         "BENCH_ORIGIN": f"https://127.0.0.1:{args.port}",
+        "BENCH_SUBMIT_TOGETHER": str(args.submit_together),
     }
     command = [
         args.locust,
@@ -344,6 +369,28 @@ def verify(acked: list[list[Any]], *, exam_id: int, expect_graded: bool) -> dict
         "attempts graded": len(graded),
         "attempts not graded": len(attempts) - len(graded) if expect_graded else 0,
         "grades not matching the stored answers": wrong_grade,
+        **_certificate_checks(exam_id),
+    }
+
+
+def _certificate_checks(exam_id: int) -> dict[str, int]:
+    """Passed enrolments and their certificates: one each, numbered 1..n without a gap."""
+    from mooc.catalog.models import Enrollment
+    from mooc.certificates.models import Certificate
+    from mooc.exams.models import Exam
+
+    course_id = Exam.objects.values_list("course_id", flat=True).get(pk=exam_id)
+    passed = Enrollment.objects.filter(course_id=course_id, result="passed").count()
+    sequences = sorted(
+        Certificate.objects.filter(course_id=course_id).values_list("sequence", flat=True),
+        key=lambda n: n or 0,
+    )
+    numbered = [n for n in sequences if n is not None]
+    return {
+        "passed enrolments": passed,
+        "certificates": len(sequences),
+        "certificates without a number": len(sequences) - len(numbered),
+        "gaps or repeats in the numbers": 0 if numbered == list(range(1, len(numbered) + 1)) else 1,
     }
 
 
@@ -410,7 +457,12 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()
-    seeded = seed(args.users, args.time_limit)
+    seeded = seed(
+        args.users,
+        args.time_limit,
+        passing_grade=args.passing_grade,
+        certificates=not args.no_certificates,
+    )
 
     from django.db import connections
 
@@ -473,6 +525,9 @@ def main() -> None:
         f"gunicorn {args.workers} × {args.worker_class}"
         + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
         f"think time {args.think_min:g}–{args.think_max:g} s, start window {args.start_window:g} s"
+        + f", passing grade {args.passing_grade:g}, certificates "
+        + ("off" if args.no_certificates else "on")
+        + (f", everybody submits within {args.submit_together:g} s" if args.submit_together else "")
         if mode == "exam"
         else f"phases of {args.phase:g} s, no think time",
         "",

@@ -44,6 +44,8 @@ THINK_MAX = float(os.environ.get("BENCH_THINK_MAX", "6"))
 PHASE = float(os.environ.get("BENCH_PHASE", "30"))
 OUT = os.environ.get("BENCH_OUT", "locust-records.json")
 ORIGIN = os.environ.get("BENCH_ORIGIN", "https://127.0.0.1:8000")
+# > 0: once everybody has answered, all submit within this many seconds (the deadline).
+SUBMIT_TOGETHER = float(os.environ.get("BENCH_SUBMIT_TOGETHER", "0"))
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
 
@@ -53,6 +55,8 @@ _started = 0
 _finished = 0
 _all_logged_in = Event()
 _all_started = Event()
+_answered = 0
+_all_answered = Event()
 _clock: dict[str, float] = {}
 # (step, end time, response time in ms, ok)
 _records: list[tuple[str, float, float, bool]] = []
@@ -268,6 +272,14 @@ class Learner(FastHttpUser):
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
             self._save(attempt, number)
         self._get(f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")
+        if SUBMIT_TOGETHER > 0:
+            global _answered
+            _answered += 1
+            if _answered == USERS:
+                _mark("all_answered")
+                _all_answered.set()
+            _all_answered.wait()
+            gevent.sleep(random.uniform(0, SUBMIT_TOGETHER))
         self._post(
             f"/ujian/percobaan/{attempt}/kirim/",
             "7 submit",

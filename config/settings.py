@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mooc.catalog",
     "mooc.learning",
     "mooc.exams",
+    "mooc.certificates",
 ]
 
 MIDDLEWARE = [
@@ -332,4 +333,5 @@ DEMO_LOADERS = [
     "mooc.accounts.demo.load",
     "mooc.content.demo.load",
     "mooc.catalog.demo.load",
+    "mooc.certificates.demo.load",
 ]

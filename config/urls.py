@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("mooc.catalog.urls")),
     path("belajar/", include("mooc.learning.urls")),
     path("ujian/", include("mooc.exams.urls")),
+    path("", include("mooc.certificates.urls")),
     path("", include("mooc.content.urls")),
 ]
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import check_page, open_main_menu
 from mooc.accounts.models import Unit, User
+from mooc.certificates.models import Certificate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NIP = "198609262015051001"
@@ -20,7 +21,9 @@ DEMO_NIP = "198609262015051001"
 
 @pytest.fixture(autouse=True)
 def _demo(demo_content: None) -> None:
-    # The demo learner would collide with the NIP registered below.
+    # The demo learner would collide with the NIP registered below. Certificates
+    # protect their holder from deletion, so the demo one goes first.
+    Certificate.objects.filter(user__username=DEMO_NIP).delete()
     User.objects.filter(username=DEMO_NIP).delete()
 
 

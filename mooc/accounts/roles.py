@@ -60,6 +60,12 @@ INSTRUCTOR_COURSE_PERMISSIONS = (
     ("exams", "change_exam"),
     ("exams", "view_attempt"),
     ("exams", "change_attempt"),
+    # Their courses' certificates: see them and download them in a zip. Corrections
+    # and revocation stay with the admins.
+    ("certificates", "view_certificate"),
+    ("certificates", "view_certificateversion"),
+    ("certificates", "view_certificateexport"),
+    ("certificates", "add_certificateexport"),
 )
 
 

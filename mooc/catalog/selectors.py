@@ -177,6 +177,7 @@ class CourseDetail:
     participant_count: int
     is_enrolled: bool
     is_favorite: bool
+    has_passed: bool = False
 
     @property
     def material_count(self) -> int:
@@ -198,6 +199,11 @@ def course_get_detail(
         courses = courses.annotate(
             is_enrolled=Exists(Enrollment.objects.filter(user=user, course=OuterRef("pk"))),
             is_favorite=Exists(Favorite.objects.filter(user=user, course=OuterRef("pk"))),
+            has_passed=Exists(
+                Enrollment.objects.filter(
+                    user=user, course=OuterRef("pk"), result=EnrollmentResult.PASSED
+                )
+            ),
         )
     materials = Material.objects.filter(is_retired=False).only("id", "section_id", "title")
     sections = Section.objects.current().prefetch_related(
@@ -218,6 +224,7 @@ def course_get_detail(
         participant_count=course.participant_count,  # type: ignore[attr-defined]
         is_enrolled=bool(getattr(course, "is_enrolled", False)),
         is_favorite=bool(getattr(course, "is_favorite", False)),
+        has_passed=bool(getattr(course, "has_passed", False)),
     )
 
 

@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,28 @@ from mooc.core.files import private_storage
 from mooc.core.vocabulary import Vocabulary, VocabularyProfile, vocabulary_for
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #0b3d91."))
+
+
+def validate_certificate_number_format(value: str) -> None:
+    """A number format must use {year} and {seq} and nothing else but {short_name}."""
+    import string
+
+    try:
+        fields = [
+            (name, spec)
+            for _text, name, spec, _conv in string.Formatter().parse(value)
+            if name is not None
+        ]
+        value.format(short_name="X", year=2026, seq=1)
+    except (ValueError, KeyError, IndexError):
+        raise ValidationError(
+            _("Use only {short_name}, {year} and {seq}, for example {short_name}/{year}/{seq:06d}.")
+        ) from None
+    names = {name for name, _spec in fields}
+    if not names <= {"short_name", "year", "seq"} or not {"year", "seq"} <= names:
+        raise ValidationError(
+            _("Use only {short_name}, {year} and {seq}, for example {short_name}/{year}/{seq:06d}.")
+        )
 
 
 class SiteSettings(models.Model):
@@ -50,6 +73,16 @@ class SiteSettings(models.Model):
         max_length=10,
         blank=True,
         help_text=_("Leave empty to derive it from TIME_ZONE (WIB, WITA or WIT)."),
+    )
+    certificate_number_format = models.CharField(
+        _("certificate number format"),
+        max_length=100,
+        default="{short_name}/{year}/{seq:06d}",
+        validators=[validate_certificate_number_format],
+        help_text=_(
+            "Placeholders: {short_name}, {year} and {seq} (the running number, restarting each "
+            "year; {seq:06d} pads it to six digits). {year} and {seq} are required."
+        ),
     )
     signatory_name = models.CharField(_("certificate signatory name"), max_length=200, blank=True)
     signatory_title = models.CharField(_("certificate signatory title"), max_length=200, blank=True)

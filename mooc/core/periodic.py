@@ -25,6 +25,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         "purge-unactivated-accounts", "mooc.accounts.tasks.purge_unactivated_accounts", 6 * 3600
     ),
     PeriodicJob("grade-expired-attempts", "mooc.exams.tasks.grade_expired_attempts", 60),
+    PeriodicJob(
+        "number-pending-certificates", "mooc.certificates.tasks.number_pending_certificates", 60
+    ),
 )
 
 

@@ -68,19 +68,11 @@ MAX_EXTENSION_MINUTES = 24 * 60
 
 def on_final_exam_passed(enrollment: Enrollment) -> None:
     """Called once, inside the grading transaction, when an enrolment first becomes
-    "passed" through its final exam.
+    "passed" through its final exam: the certificate is issued with the grade, so both
+    land or neither does (numbering, rendering and mail follow after the commit)."""
+    from mooc.certificates.services import certificate_issue
 
-    Placeholder: it only logs for now. The certificates work fills it in (issue the
-    certificate row here, so it lands or fails with the grade; queue anything slow,
-    such as rendering the PDF, with `transaction.on_commit`).
-    """
-    logger.info(
-        "final exam passed: enrollment=%s user=%s course=%s score=%s",
-        enrollment.pk,
-        enrollment.user_id,
-        enrollment.course_id,
-        enrollment.final_score,
-    )
+    certificate_issue(enrollment)
 
 
 # --- Reading the clock --------------------------------------------------------------------------
@@ -827,6 +819,20 @@ def enrollment_recompute(*, enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
+def _refuse_if_certified(enrollment: Enrollment) -> None:
+    """A reset may not silently take a pass away from under a valid certificate."""
+    from mooc.certificates.models import Certificate, CertificateState
+
+    if Certificate.objects.filter(enrollment=enrollment, state=CertificateState.VALID).exists():
+        raise _refuse(
+            _(
+                "This attempt passed the course and its certificate is valid: revoke the "
+                "certificate first (Certificates), then reset the attempt."
+            ),
+            "certified",
+        )
+
+
 def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = None) -> None:
     """Delete one attempt (an admin's decision, with a reason) and recompute the enrolment.
 
@@ -884,7 +890,10 @@ def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = 
         locked.delete()
         after: dict[str, Any] = {"deleted": True}
         if enrollment is not None:
+            was_passed = enrollment.result == EnrollmentResult.PASSED
             enrollment_recompute(enrollment=enrollment)
+            if was_passed and enrollment.result != EnrollmentResult.PASSED:
+                _refuse_if_certified(enrollment)
             after["enrollment"] = {
                 "status": enrollment.status,
                 "result": enrollment.result,

@@ -85,7 +85,12 @@ def test_the_instructor_views_content_and_edits_course_material_only() -> None:
         "accounts.view_user",
     ]:
         assert forbidden not in granted
-    non_course = {p for p in granted if not p.startswith(("catalog.", "learning.", "exams."))}
+    # Their courses' certificates: view and zip them, never correct or revoke them.
+    assert {"certificates.view_certificate", "certificates.add_certificateexport"} <= granted
+    assert "certificates.change_certificate" not in granted
+    non_course = {
+        p for p in granted if not p.startswith(("catalog.", "learning.", "exams.", "certificates."))
+    }
     assert all(perm.startswith("content.view_") for perm in non_course)
 
 

@@ -174,6 +174,18 @@ def test_resetting_from_the_admin_needs_a_reason_and_recomputes(admin_client: Cl
     assert refused.status_code == 200
     assert Attempt.objects.filter(pk=attempt.pk).exists()
 
+    # The pass carries a valid certificate: the form says to revoke it first.
+    certified = admin_client.post(url, {"reason": "Peserta salah akun"})
+    assert certified.status_code == 200
+    assert "revoke the certificate first" in certified.content.decode()
+    assert Attempt.objects.filter(pk=attempt.pk).exists()
+    from mooc.certificates.models import Certificate
+    from mooc.certificates.services import certificate_revoke
+
+    certificate_revoke(
+        certificate=Certificate.objects.get(user=user), actor=user, reason="Peserta salah akun"
+    )
+
     response = admin_client.post(url, {"reason": "Peserta salah akun"})
 
     assert response.status_code == 302
