@@ -72,6 +72,11 @@ def _question_url(attempt: Attempt, number: int) -> str:
     return reverse("exams:question", args=[attempt.pk, number])
 
 
+def _question_url_prefix(attempt: Attempt) -> str:
+    """ ".../soal/" of the attempt: the grid appends each number (one reverse, not twenty)."""
+    return _question_url(attempt, 1).removesuffix("1/")
+
+
 def _result_url(attempt: Attempt) -> str:
     return reverse("exams:result", args=[attempt.pk])
 
@@ -172,6 +177,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
         "options": options,
         "multiple": current.qtype == QuestionType.MULTIPLE,
         "grid": grid,
+        "question_url_prefix": _question_url_prefix(attempt),
         "unanswered": sum(1 for item in grid if not item.answered),
         "previous_number": position - 1 if position > 1 else None,
         "next_number": position + 1 if position < total else None,
@@ -341,6 +347,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "exam": attempt.exam,
         "course": attempt.exam.course,
         "grid": grid,
+        "question_url_prefix": _question_url_prefix(attempt),
         "total": len(grid),
         "unanswered": sum(1 for item in grid if not item.answered),
     }
