@@ -215,6 +215,46 @@ def seed(
 # --- Processes -------------------------------------------------------------------------
 
 
+def celery_start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """One Celery worker, as in production: it numbers, renders and mails certificates.
+    At the lowest CPU priority (docs/operations.md: background work must not take
+    the cores from the learners' requests on a shared host)."""
+    command = [
+        "nice",
+        "-n",
+        "19",
+        str(ROOT / ".venv" / "bin" / "celery"),
+        "-A",
+        "config",
+        "worker",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "WARNING",
+    ]
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def certificates_wait(course_id: int, timeout: float = 300) -> float:
+    """Seconds until the worker has completed every certificate of the course."""
+    from django.db.models import Q
+
+    from mooc.certificates.models import Certificate
+
+    began = time.time()
+    while time.time() - began < timeout:
+        pending = Certificate.objects.filter(course_id=course_id).filter(
+            Q(number__isnull=True) | Q(current_version__isnull=True)
+        )
+        if not pending.exists():
+            break
+        time.sleep(1)
+    return time.time() - began
+
+
 def gunicorn_start(
     args: argparse.Namespace, env: dict[str, str], log: Path
 ) -> subprocess.Popen[bytes]:
@@ -468,6 +508,7 @@ def main() -> None:
 
     connections.close_all()  # the server gets every connection slot
     server = gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log")
+    worker = celery_start(env, RESULTS / f"{stamp}-celery.log")
     try:
         mode = "saturate" if args.saturate else "exam"
         exam_budget = int(args.start_window + QUESTIONS * (args.think_max + 5) + 120)
@@ -493,9 +534,12 @@ def main() -> None:
             )
         else:
             ceiling = data
+        drained = certificates_wait(seeded["course_id"])
     finally:
         server.terminate()
         server.wait(timeout=30)
+        worker.terminate()
+        worker.wait(timeout=30)
 
     checks = verify(data["acked"], exam_id=seeded["exam_id"], expect_graded=mode == "exam")
     records = data["records"]
@@ -542,6 +586,7 @@ def main() -> None:
         f"{'errors (all steps)':<44}{errors:>10}",
         "",
         *(f"{name:<44}{value:>10}" for name, value in checks.items()),
+        f"{'certificates completed by the worker, s after':<44}{drained:>10.0f}",
         "",
         f"wall time {time.time() - began:.0f} s; records in {RESULTS}",
     ]

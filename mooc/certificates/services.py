@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,7 +178,12 @@ def certificate_issue(
 ) -> Certificate | None:
     """Create the certificate of a passed enrolment, inside the caller's transaction.
 
-    Called by the exam engine when an enrolment first becomes passed. Returns None when
+    Called by the exam engine, in the grading transaction, when an enrolment first
+    becomes passed: the certificate row (its code, series, year and passing time) lands
+    with the grade or not at all. What it states (the version snapshot) and its number
+    are written right after the commit by `certificate_complete`, in the background,
+    so the submit request pays for one INSERT only; any page that shows the
+    certificate completes it first if the background has not yet. Returns None when
     the course gives no certificate. Idempotent: an existing certificate is returned.
     """
     if enrollment.result != EnrollmentResult.PASSED:
@@ -190,28 +196,15 @@ def certificate_issue(
         return existing
     now = now or timezone.now()
     passed_at = enrollment.completed_at or now
-    local_passed = timezone.localtime(passed_at)
-    user = User.objects.select_related("unit").get(pk=enrollment.user_id)
     certificate = Certificate.objects.create(
         enrollment=enrollment,
-        user=user,
+        user_id=enrollment.user_id,
         course=course,
         series=site_settings_get().short_name,
-        year=local_passed.year,
+        year=timezone.localtime(passed_at).year,
         code=code_new(),
         passed_at=passed_at,
         issued_at=now,
-    )
-    _version_write(
-        certificate=certificate,
-        user=user,
-        course_title=course.title,
-        jp=enrollment.jp,
-        passed_on=local_passed.date(),
-        score=enrollment.final_score,
-        design=design_for_course(course),
-        actor=None,
-        reason="",
     )
     certificate_id = certificate.pk
     transaction.on_commit(lambda: certificate_after_issue(certificate_id), robust=True)
@@ -219,16 +212,56 @@ def certificate_issue(
 
 
 def certificate_after_issue(certificate_id: int) -> None:
-    """After the grade commits: number the certificate, then render and mail in the background."""
-    from mooc.certificates.tasks import certificate_render_task
+    """After the grade commits: snapshot, number, render and mail, in the background."""
+    from mooc.certificates.tasks import certificate_issued_task
 
-    number = certificate_number_assign(certificate_id)
-    if number is None:
-        return
-    certificate_render_task.delay(certificate_id)
-    certificate = Certificate.objects.select_related("user", "current_version").get(
+    certificate_issued_task.delay(certificate_id)
+
+
+def certificate_complete(certificate_id: int) -> Certificate:
+    """Write what the certificate states (version 1) and give it its number, once.
+
+    Idempotent and safe to run concurrently (the background task, a learner opening
+    the certificate page, the periodic job): the version is written under the
+    certificate's row lock, the number in `certificate_number_assign`.
+    """
+    certificate = Certificate.objects.get(pk=certificate_id)
+    if certificate.current_version_id is None:
+        with transaction.atomic():
+            locked = (
+                Certificate.objects.select_for_update(of=("self",))
+                .select_related("course", "enrollment")
+                .get(pk=certificate_id)
+            )
+            if locked.current_version_id is None:
+                user = User.objects.select_related("unit").get(pk=locked.user_id)
+                enrollment = locked.enrollment
+                _version_write(
+                    certificate=locked,
+                    user=user,
+                    course_title=locked.course.title,
+                    jp=enrollment.jp,
+                    passed_on=timezone.localtime(locked.passed_at).date(),
+                    score=enrollment.final_score,
+                    design=design_for_course(locked.course),
+                    actor=None,
+                    reason="",
+                )
+    if certificate.number is None:
+        certificate_number_assign(certificate_id)
+    return Certificate.objects.select_related("current_version", "course", "user").get(
         pk=certificate_id
     )
+
+
+def certificate_issued_finish(certificate_id: int) -> None:
+    """The background half of issuing: snapshot and number (if a page has not done it
+    already), the stored PDF, and the congratulation mail."""
+    certificate = certificate_complete(certificate_id)
+    if certificate.number is None:
+        return  # numbering failed (logged); the periodic job tries again
+    if certificate.current_version is not None and not certificate.is_revoked:
+        version_pdf_ensure(certificate.current_version, certificate)
     certificate_issued_email(certificate)
 
 
@@ -294,15 +327,14 @@ def certificate_number_assign(certificate_id: int) -> str | None:
 def certificates_number_pending(older_than_seconds: int = 30) -> int:
     """Number certificates whose numbering did not run (the periodic job)."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    pending = Certificate.objects.filter(number__isnull=True, issued_at__lt=cutoff).values_list(
-        "pk", flat=True
-    )
+    pending = Certificate.objects.filter(
+        Q(number__isnull=True) | Q(current_version__isnull=True), issued_at__lt=cutoff
+    ).values_list("pk", flat=True)
     numbered = 0
     for pk in list(pending[:5000]):
-        if certificate_number_assign(pk) is not None:
+        certificate_issued_finish(pk)
+        if Certificate.objects.filter(pk=pk, number__isnull=False).exists():
             numbered += 1
-            certificate = Certificate.objects.select_related("user", "current_version").get(pk=pk)
-            certificate_issued_email(certificate)
     return numbered
 
 

@@ -20,6 +20,14 @@ def certificate_render_task(certificate_id: int, version_id: int | None = None) 
     version_pdf_ensure(version, certificate)
 
 
+@shared_task(name="mooc.certificates.tasks.certificate_issued_task")
+def certificate_issued_task(certificate_id: int) -> None:
+    """Render and store a new certificate's PDF, then mail its holder."""
+    from mooc.certificates.services import certificate_issued_finish
+
+    certificate_issued_finish(certificate_id)
+
+
 @shared_task(name="mooc.certificates.tasks.number_pending_certificates")
 def number_pending_certificates() -> int:
     """Number certificates whose numbering did not run right after the grade."""

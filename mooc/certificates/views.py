@@ -30,6 +30,7 @@ from mooc.certificates.selectors import (
     mask_identity,
 )
 from mooc.certificates.services import (
+    certificate_complete,
     certificate_file_name,
     certificate_pdf_bytes,
     code_normalise,
@@ -48,16 +49,23 @@ VERIFY_WINDOW = 60
 @never_cache
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "certificates/list.html",
-        {"certificates": certificates_of_user(user=request.user)},
-    )
+    certificates = [
+        certificate
+        if certificate.current_version is not None
+        else certificate_complete(certificate.pk)  # just passed: finish it now
+        for certificate in certificates_of_user(user=request.user)
+    ]
+    return render(request, "certificates/list.html", {"certificates": certificates})
 
 
 def _viewable(request: HttpRequest, certificate_id: int) -> Certificate:
     certificate = certificate_for_viewer(certificate_id=certificate_id, user=request.user)
-    if certificate is None or certificate.current_version is None:
+    if certificate is None:
+        raise Http404
+    if certificate.current_version is None or certificate.number is None:
+        # Opened right after passing, before the background finished it: finish it now.
+        certificate = certificate_complete(certificate.pk)
+    if certificate.current_version is None:
         raise Http404
     return certificate
 

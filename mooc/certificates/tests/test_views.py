@@ -256,3 +256,20 @@ def test_certificate_page_query_count(
     client.get(reverse("certificates:detail", args=[issued.pk]))  # warm the site settings cache
     with django_assert_max_num_queries(6):
         client.get(reverse("certificates:detail", args=[issued.pk]))
+
+
+def test_a_page_opened_before_the_background_finished_completes_the_certificate() -> None:
+    # Passed, but the after-commit work (snapshot, number, PDF, mail) has not run yet:
+    # no on_commit callbacks are executed here.
+    course, exam = course_with_exam()
+    holder = make_user()
+    pass_course(holder, course, exam)
+    certificate = Certificate.objects.get(user=holder)
+    assert certificate.current_version is None and certificate.number is None
+
+    page = client_for(holder).get(reverse("certificates:detail", args=[certificate.pk]))
+    assert page.status_code == 200
+    certificate.refresh_from_db()
+    assert certificate.number and certificate.number in page.content.decode()
+    assert certificate.current_version is not None
+    assert certificate.current_version.holder_name == holder.full_name
