@@ -326,6 +326,10 @@ LOGGING: dict[str, Any] = {
 from mooc.core.periodic import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
+# Seconds between a pass and the background work on its certificate (snapshot, number,
+# PDF, mail): the end of an exam is the busiest minute, and this work can wait for it
+# to pass. Opening the certificate does the snapshot and number at once.
+CERTIFICATE_BACKGROUND_DELAY = envint("CERTIFICATE_BACKGROUND_DELAY", 60)
 
 # Each app's demo content, loaded in this order by `manage.py load_demo`.
 DEMO_LOADERS = [

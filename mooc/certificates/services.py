@@ -212,10 +212,13 @@ def certificate_issue(
 
 
 def certificate_after_issue(certificate_id: int) -> None:
-    """After the grade commits: snapshot, number, render and mail, in the background."""
+    """After the grade commits: snapshot, number, render and mail, in the background,
+    once the end-of-exam rush is over (`CERTIFICATE_BACKGROUND_DELAY`)."""
     from mooc.certificates.tasks import certificate_issued_task
 
-    certificate_issued_task.delay(certificate_id)
+    certificate_issued_task.apply_async(
+        args=[certificate_id], countdown=settings.CERTIFICATE_BACKGROUND_DELAY
+    )
 
 
 def certificate_complete(certificate_id: int) -> Certificate:
@@ -324,8 +327,11 @@ def certificate_number_assign(certificate_id: int) -> str | None:
         return None
 
 
-def certificates_number_pending(older_than_seconds: int = 30) -> int:
-    """Number certificates whose numbering did not run (the periodic job)."""
+def certificates_number_pending(older_than_seconds: int | None = None) -> int:
+    """Finish certificates whose background task was lost (the periodic job): those
+    still without a snapshot or a number a minute after their task was due."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.CERTIFICATE_BACKGROUND_DELAY + 60
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = Certificate.objects.filter(
         Q(number__isnull=True) | Q(current_version__isnull=True), issued_at__lt=cutoff

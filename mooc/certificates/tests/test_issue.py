@@ -205,7 +205,7 @@ def test_a_certificate_left_without_a_number_is_numbered_by_the_periodic_job(
     enrollment.completed_at = timezone.now()
     enrollment.save()
     # Issued, but the process "died" before the after-commit numbering ran.
-    certificate = certificate_issue(enrollment, now=timezone.now() - dt.timedelta(minutes=2))
+    certificate = certificate_issue(enrollment, now=timezone.now() - dt.timedelta(minutes=5))
     assert certificate is not None and certificate.number is None
 
     with django_capture_on_commit_callbacks(execute=True):
