@@ -217,7 +217,7 @@ def certificate_after_issue(certificate_id: int) -> None:
     from mooc.certificates.tasks import certificate_issued_task
 
     certificate_issued_task.apply_async(
-        args=[certificate_id], countdown=settings.CERTIFICATE_BACKGROUND_DELAY
+        args=(certificate_id,), countdown=settings.CERTIFICATE_BACKGROUND_DELAY
     )
 
 
