@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -40,21 +39,10 @@ from mooc.certificates.services import (
     certificate_revoke,
     version_layout,
 )
+from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
 from mooc.core.selectors import site_settings_get
-
-
-def _render(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, template: str, **context: Any
-) -> TemplateResponse:
-    request.current_app = model_admin.admin_site.name
-    return TemplateResponse(
-        request,
-        template,
-        {**model_admin.admin_site.each_context(request), "opts": model_admin.opts, **context},
-    )
-
 
 # --- Designs --------------------------------------------------------------------------------
 
@@ -374,10 +362,10 @@ class CertificateAdmin(CourseScopedAdmin[Certificate]):
                         current_app=self.admin_site.name,
                     )
                 )
-        return _render(
+        return admin_page(
             self,
             request,
-            "admin/exams/attempt/action_form.html",
+            "admin/action_form.html",
             title=title,
             original=certificate,
             form=form,
@@ -520,14 +508,10 @@ class CertificateExportAdmin(CourseScopedAdmin[CertificateExport]):
                         current_app=self.admin_site.name,
                     )
                 )
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/certificates/certificateexport/add.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": gettext("Download a course's certificates"),
-                "form": form,
-            },
+            title=gettext("Download a course's certificates"),
+            form=form,
         )

@@ -29,7 +29,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +39,7 @@ from mooc.catalog.permissions import (
     can_edit_course,
     courses_editable_by,
 )
+from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.exams.engine import (
     MAX_EXTENSION_MINUTES,
@@ -363,7 +363,7 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
                         "admin:exams_exam_change", args=[exam.pk], current_app=self.admin_site.name
                     )
                 )
-        return _render(
+        return admin_page(
             self,
             request,
             "admin/exams/exam/extend_running.html",
@@ -578,10 +578,10 @@ class AttemptAdmin(CourseScopedAdmin[Attempt]):
                 return HttpResponseRedirect(
                     reverse("admin:exams_attempt_changelist", current_app=self.admin_site.name)
                 )
-        return _render(
+        return admin_page(
             self,
             request,
-            "admin/exams/attempt/action_form.html",
+            "admin/action_form.html",
             title=gettext("Reset attempt: %(attempt)s") % {"attempt": _attempt_label(attempt)},
             original=attempt,
             form=form,
@@ -622,10 +622,10 @@ class AttemptAdmin(CourseScopedAdmin[Attempt]):
                         current_app=self.admin_site.name,
                     )
                 )
-        return _render(
+        return admin_page(
             self,
             request,
-            "admin/exams/attempt/action_form.html",
+            "admin/action_form.html",
             title=gettext("Grant extra time: %(attempt)s") % {"attempt": _attempt_label(attempt)},
             original=attempt,
             form=form,
@@ -640,18 +640,3 @@ def _attempt_label(attempt: Attempt) -> str:
         "exam": attempt.exam.title,
         "number": attempt.number,
     }
-
-
-def _render(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, template: str, **context: Any
-) -> TemplateResponse:
-    request.current_app = model_admin.admin_site.name
-    return TemplateResponse(
-        request,
-        template,
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.opts,
-            **context,
-        },
-    )

@@ -273,3 +273,18 @@ def test_a_page_opened_before_the_background_finished_completes_the_certificate(
     assert certificate.number and certificate.number in page.content.decode()
     assert certificate.current_version is not None
     assert certificate.current_version.holder_name == holder.full_name
+
+
+def test_certificate_list_query_count_does_not_grow_with_certificates(
+    issued: Certificate, django_assert_max_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    holder = issued.user
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            course, exam = course_with_exam()
+            pass_course(holder, course, exam)
+    client = client_for(holder)
+    client.get(reverse("certificates:list"))  # warm the site settings cache
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("certificates:list"))
+    assert response.content.decode().count("Download Sertifikat") == 4
