@@ -13,7 +13,7 @@ from mooc.accounts.models import User
 from mooc.catalog.models import Course, Enrollment, EnrollmentResult
 from mooc.certificates.models import Certificate, CertificateDesign
 from mooc.exams.engine import answer_save, attempt_start, attempt_submit
-from mooc.exams.models import AttemptQuestion, Exam
+from mooc.exams.models import Attempt, AttemptQuestion, Exam
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 DEMO_LEARNER = "198609262015051001"
@@ -35,6 +35,20 @@ def _design() -> None:
     design.save()
 
 
+def attempt_answer_correctly(*, attempt: Attempt, user: User) -> None:
+    """Save the full-weight options of every question (demo content and browser tests)."""
+    questions = AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+    for question in questions:
+        right = [option.position for option in question.options.all() if option.weight > 0]
+        answer_save(
+            attempt_id=attempt.pk,
+            user=user,
+            position=question.position,
+            option_positions=right if question.qtype == "multiple" else right[:1],
+            client_seq=1,
+        )
+
+
 def _passed_course() -> None:
     user = User.objects.filter(username=DEMO_LEARNER).first()
     course = Course.objects.filter(slug=DEMO_PASSED_COURSE).first()
@@ -50,15 +64,7 @@ def _passed_course() -> None:
         return
     with transaction.atomic():
         attempt = attempt_start(exam=exam, user=user)
-        for question in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options"):
-            right = [option.position for option in question.options.all() if option.weight > 0]
-            answer_save(
-                attempt_id=attempt.pk,
-                user=user,
-                position=question.position,
-                option_positions=right[:1] if question.qtype != "multiple" else right,
-                client_seq=1,
-            )
+        attempt_answer_correctly(attempt=attempt, user=user)
         attempt_submit(attempt_id=attempt.pk, user=user)
 
 

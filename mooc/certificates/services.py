@@ -327,7 +327,7 @@ def certificate_number_assign(certificate_id: int) -> str | None:
         return None
 
 
-def certificates_number_pending(older_than_seconds: int | None = None) -> int:
+def certificates_finish_pending(older_than_seconds: int | None = None) -> int:
     """Finish certificates whose background task was lost (the periodic job): those
     still without a snapshot or a number a minute after their task was due."""
     if older_than_seconds is None:

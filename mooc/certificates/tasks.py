@@ -31,9 +31,9 @@ def certificate_issued_task(certificate_id: int) -> None:
 @shared_task(name="mooc.certificates.tasks.number_pending_certificates")
 def number_pending_certificates() -> int:
     """Number certificates whose numbering did not run right after the grade."""
-    from mooc.certificates.services import certificates_number_pending
+    from mooc.certificates.services import certificates_finish_pending
 
-    numbered = certificates_number_pending()
+    numbered = certificates_finish_pending()
     if numbered:
         logger.warning("numbered %d certificate(s) left without a number", numbered)
     return numbered

@@ -19,7 +19,7 @@ from mooc.certificates.services import (
     CODE_LENGTH,
     certificate_issue,
     certificate_number_assign,
-    certificates_number_pending,
+    certificates_finish_pending,
 )
 from mooc.certificates.tests.support import course_with_exam, enrol, make_user, pass_course, take
 from mooc.core.errors import ServiceError
@@ -209,8 +209,8 @@ def test_a_certificate_left_without_a_number_is_numbered_by_the_periodic_job(
     assert certificate is not None and certificate.number is None
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert certificates_number_pending() == 1
+        assert certificates_finish_pending() == 1
     certificate.refresh_from_db()
     assert certificate.number is not None
     assert len(mail.outbox) == 1
-    assert certificates_number_pending() == 0
+    assert certificates_finish_pending() == 0
