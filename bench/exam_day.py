@@ -18,6 +18,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -347,6 +348,71 @@ def locust_run(
     return data
 
 
+# --- Where the CPU goes ------------------------------------------------------------------
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Process names (/proc/<pid>/comm) grouped as the report shows them.
+_GROUPS = {
+    "gunicorn": "gunicorn",
+    "postgres": "postgres",
+    "redis-server": "redis",
+    "locust": "locust",
+    "celery": "celery",
+}
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """Every process's group and CPU seconds (user + system) used so far."""
+    found: dict[int, tuple[str, float]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        group = next((g for prefix, g in _GROUPS.items() if name.startswith(prefix)), "other")
+        found[int(entry.name)] = (group, (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS)
+    return found
+
+
+class CpuSampler(threading.Thread):
+    """Samples `cpu_by_group` twice a second, so the report can say, per phase, how
+    much of the machine each part used."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, dict[int, tuple[str, float]]]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.samples.append((time.time(), cpu_by_process()))
+            self.stopped.wait(0.5)
+
+    def share(self, start: float, end: float) -> dict[str, float]:
+        """Cores used by each group between start and end (2.0 = two full cores)."""
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        if len(inside) < 2:
+            return {}
+        (t0, first), (t1, last) = inside[0], inside[-1]
+        used: dict[str, float] = defaultdict(float)
+        for pid, (group, seconds) in last.items():
+            # A process started in the window counts whole; one that ended is missed.
+            used[group] += seconds - (first[pid][1] if pid in first else 0.0)
+        return {g: v / (t1 - t0) for g, v in used.items()}
+
+
+def cpu_lines(title: str, share: dict[str, float]) -> list[str]:
+    if not share:
+        return []
+    parts = ", ".join(f"{g} {v:.2f}" for g, v in sorted(share.items(), key=lambda i: -i[1]))
+    return [f"cores used, {title}: {parts}"]
+
+
 # --- Checking and reporting --------------------------------------------------------------
 
 
@@ -509,6 +575,8 @@ def main() -> None:
     connections.close_all()  # the server gets every connection slot
     server = gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log")
     worker = celery_start(env, RESULTS / f"{stamp}-celery.log")
+    sampler = CpuSampler()
+    sampler.start()
     try:
         mode = "saturate" if args.saturate else "exam"
         exam_budget = int(args.start_window + QUESTIONS * (args.think_max + 5) + 120)
@@ -536,6 +604,7 @@ def main() -> None:
             ceiling = data
         drained = certificates_wait(seeded["course_id"])
     finally:
+        sampler.stopped.set()
         server.terminate()
         server.wait(timeout=30)
         worker.terminate()
@@ -562,6 +631,13 @@ def main() -> None:
         ceiling["records"], "9 ceiling view", cclock["ceiling_from"], cclock["ceiling_until"]
     )
     errors = sum(1 for r in records if not r[3])
+    if mode == "saturate":
+        cpu = cpu_lines("saves", sampler.share(clock["saves_from"] + 2, clock["saves_until"]))
+    else:
+        first_start = min((r[1] for r in records if r[0] == "3 start exam"), default=0.0)
+        cpu = cpu_lines("first 3 minutes", sampler.share(first_start, first_start + 180))
+        cpu += cpu_lines("after", sampler.share(first_start + 180, clock.get("all_done", 0.0)))
+    cpu += cpu_lines("ceiling", sampler.share(cclock["ceiling_from"] + 2, cclock["ceiling_until"]))
 
     lines = [
         "",
@@ -584,6 +660,7 @@ def main() -> None:
         f"{'saves / ceiling':<44}{save_rate / ceiling_rate if ceiling_rate else 0:>10.0%}",
         f"{'logins per second (Argon2 per login)':<44}{login_rate:>10.1f}",
         f"{'errors (all steps)':<44}{errors:>10}",
+        *cpu,
         "",
         *(f"{name:<44}{value:>10}" for name, value in checks.items()),
         f"{'certificates completed by the worker, s after':<44}{drained:>10.0f}",

@@ -114,6 +114,13 @@ DATABASES = {
         disable_server_side_cursors=envbool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The ORM binds parameters client-side and never prepares; the few hot statements
+    # (the answer save) go through mooc.core.db.prepared_cursor, prepared on first use
+    # per connection. Off (None) behind PgBouncer < 1.21 in transaction pooling mode.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        0 if envbool("DB_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks -------------------------------------------------

@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.core.db import prepared_cursor
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
 from mooc.exams.fastsave import SessionIdentity, hmac_pads
@@ -412,7 +413,7 @@ def _upsert_postgresql(
         sql = _UPSERT_AS_SQL
         params["inner_pad"], params["outer_pad"] = hmac_pads(settings.SECRET_KEY)
         params["auth_hash"] = identity.auth_hash
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
 

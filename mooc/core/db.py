@@ -1,0 +1,55 @@
+"""A cursor for the few statements that run thousands of times a minute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+
+class _StatementLogged(CursorDebugWrapper):
+    """Logs the statement as written (with its %(name)s placeholders): Django asks
+    the client-binding cursor for the merged text, which a server-binding one lacks."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
+
+
+@contextmanager
+def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
+    """A Django cursor whose statements PostgreSQL parses and plans only once per
+    connection.
+
+    Django binds parameters on the client and never prepares, which is right for the
+    ORM's endless variety of queries; for the answer save, planning cost more than
+    running it (0.25 of 0.44 ms of PostgreSQL CPU per save). This cursor binds on the
+    server, and psycopg prepares each statement on its first run on a connection
+    (`prepare_threshold` 0, set in settings) and keeps up to 100 of them. It is
+    Django's wrapper all the same: errors are translated and queries are counted and
+    logged as usual. Off PostgreSQL it is the ordinary cursor; with
+    DB_PREPARED_STATEMENTS=false psycopg binds on the server without preparing.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    # What BaseDatabaseWrapper._cursor() does, with another cursor class.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+    wrapped = (
+        _StatementLogged(raw, connection)
+        if connection.queries_logged
+        else CursorWrapper(raw, connection)
+    )
+    with wrapped:
+        yield wrapped
