@@ -18,6 +18,7 @@ them over the plain-HTTP loopback.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -48,6 +49,7 @@ ORIGIN = os.environ.get("BENCH_ORIGIN", "https://127.0.0.1:8000")
 SUBMIT_TOGETHER = float(os.environ.get("BENCH_SUBMIT_TOGETHER", "0"))
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
+_SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
 
 _serial = itertools.count(FIRST_USER)
 _logged_in = 0
@@ -102,6 +104,7 @@ class Learner(FastHttpUser):
         Learner.environment_ref = self.environment
         self.index = next(_serial)
         self.cookies: dict[str, str] = {}
+        self.save_token = ""
         # Distinct client addresses, as from many offices (the lockout counts per user + IP).
         self.address = f"10.{(self.index >> 16) & 255}.{(self.index >> 8) & 255}.{self.index & 255}"
 
@@ -163,7 +166,10 @@ class Learner(FastHttpUser):
             "X-CSRFToken": self.cookies.get("csrftoken", ""),
         }
         if json_answer:
+            # exam.js's fetch: JSON, and the page's save token.
             extra["Accept"] = "application/json"
+            if self.save_token:
+                extra["X-Save-Token"] = self.save_token
         body = "&".join(f"{k}={v}" for k, v in data)
         with self.client.post(
             url,
@@ -207,6 +213,12 @@ class Learner(FastHttpUser):
         found = _ATTEMPT.search(location or "")
         return int(found.group(1)) if found else None
 
+    def _question(self, attempt: int, number: int) -> None:
+        response = self._get(f"/ujian/percobaan/{attempt}/soal/{number}/", "4 question page")
+        found = _SAVE_TOKEN.search(response.text or "") if response.status_code == 200 else None
+        if found:
+            self.save_token = html.unescape(found.group(1))
+
     def _save(self, attempt: int, number: int, *, seq: int | None = None) -> bool:
         options = [random.randrange(4)]
         client_seq = seq if seq is not None else time.time_ns() // 1_000_000
@@ -224,6 +236,8 @@ class Learner(FastHttpUser):
             answer = response.json()
         except ValueError:
             return False
+        if answer.get("save_token"):
+            self.save_token = answer["save_token"]
         if answer.get("ok") and answer.get("applied"):
             _acked.append((attempt, number - 1, options, client_seq))
         return bool(answer.get("ok"))
@@ -259,6 +273,8 @@ class Learner(FastHttpUser):
         if logged_in:
             attempt = self._start()
         if MODE == "saturate":
+            if attempt is not None:
+                self._question(attempt, 1)
             self._wait_all("start")
             self._saturate(attempt)
         elif attempt is not None:
@@ -268,7 +284,7 @@ class Learner(FastHttpUser):
 
     def _take_exam(self, attempt: int) -> None:
         for number in range(1, QUESTIONS + 1):
-            self._get(f"/ujian/percobaan/{attempt}/soal/{number}/", "4 question page")
+            self._question(attempt, number)
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
             self._save(attempt, number)
         self._get(f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        from mooc.exams.fastsave import end_save_tokens
+
+        end_save_tokens(user)
 
 
 class ExamsConfig(AppConfig):
     name = "mooc.exams"
     label = "exams"
     verbose_name = _("Question banks and exams")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        # Logging out, on any device, ends the save tokens of running attempts.
+        user_logged_out.connect(_logged_out, dispatch_uid="exams-end-save-tokens")

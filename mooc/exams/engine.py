@@ -42,7 +42,7 @@ from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
 from mooc.core.db import prepared_cursor
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
-from mooc.exams.fastsave import SessionIdentity, hmac_pads
+from mooc.exams.fastsave import SaveToken, hmac_pads
 from mooc.exams.grading import GradedQuestion, attempt_score, is_passed
 from mooc.exams.models import (
     Attempt,
@@ -369,14 +369,16 @@ WHERE exams_attemptanswer.client_seq < EXCLUDED.client_seq
 RETURNING id
 """
 _UPSERT_SQL = _SAVE_SQL.format(identity_join="", identity_where="")
-# The session's claim checked in the same statement (see mooc/exams/fastsave.py):
-# the account may log in (AccountBackend's rule) and the session's auth hash is
-# still the HMAC of the current password hash (Django's get_user rule).
+# A save token's claim checked in the same statement (see mooc/exams/fastsave.py):
+# the attempt's key is the token's (no logout since), the account may log in
+# (AccountBackend's rule) and the token's tag is still the HMAC of the current
+# password hash.
 _UPSERT_AS_SQL = _SAVE_SQL.format(
     identity_join="JOIN accounts_user u ON u.id = a.user_id",
-    identity_where="""AND u.is_active AND u.activated_at IS NOT NULL AND u.locked_at IS NULL
+    identity_where="""AND a.save_key = %(save_key)s
+  AND u.is_active AND u.activated_at IS NOT NULL AND u.locked_at IS NULL
   AND encode(sha256(%(outer_pad)s || sha256(%(inner_pad)s || convert_to(u.password, 'UTF8'))),
-             'hex') = %(auth_hash)s""",
+             'hex') = %(password_tag)s""",
 )
 
 
@@ -388,7 +390,7 @@ def _upsert_postgresql(
     positions: list[int],
     client_seq: int,
     now: dt.datetime,
-    identity: SessionIdentity | None = None,
+    token: SaveToken | None = None,
 ) -> bool:
     """True when the answer was stored; False when any rule did not hold (the
     caller finds out which)."""
@@ -409,10 +411,11 @@ def _upsert_postgresql(
         "true_false": QuestionType.TRUE_FALSE.value,
     }
     sql = _UPSERT_SQL
-    if identity is not None:
+    if token is not None:
         sql = _UPSERT_AS_SQL
         params["inner_pad"], params["outer_pad"] = hmac_pads(settings.SECRET_KEY)
-        params["auth_hash"] = identity.auth_hash
+        params["save_key"] = token.save_key
+        params["password_tag"] = token.password_tag
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
@@ -547,29 +550,30 @@ def answer_save(
 
 def answer_save_as(
     *,
-    identity: SessionIdentity,
+    token: SaveToken,
     attempt_id: int,
     position: int,
     option_positions: list[int],
     client_seq: int,
     now: dt.datetime | None = None,
 ) -> SaveResult | None:
-    """`answer_save` for the learner a session claims to be, on PostgreSQL, without
-    loading the user first: the statement checks the claim too (mooc/exams/fastsave.py).
+    """`answer_save` for the holder of a save token, on PostgreSQL, without reading
+    the session or the user first: the statement checks the token's claim too
+    (mooc/exams/fastsave.py).
 
     Returns None, having changed nothing, whenever the save does not simply land
-    (a refusal, a stale save, an invalid session): the caller then authenticates as
-    usual and calls `answer_save`, which gives the precise answer.
+    (a refusal, a stale save, a token no longer good): the caller then authenticates
+    as usual and calls `answer_save`, which gives the precise answer.
     """
     positions = sorted(set(option_positions))
     stored = _upsert_postgresql(
         attempt_id=attempt_id,
-        user_id=identity.user_id,
+        user_id=token.user_id,
         position=position,
         positions=positions,
         client_seq=client_seq,
         now=now or timezone.now(),
-        identity=identity,
+        token=token,
     )
     return SaveResult(position, positions, client_seq, applied=True) if stored else None
 

@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from mooc.accounts.middleware import session_checked_by_view, session_idle_check
 from mooc.accounts.models import User
 from mooc.core.errors import ServiceError
 from mooc.exams import engine, fastsave
@@ -58,6 +60,13 @@ def _exam_for_learner(request: HttpRequest, exam_id: int) -> Exam:
     if exam is None or not can_study(_learner(request), exam.course):
         raise Http404
     return exam
+
+
+def _save_token(request: HttpRequest, attempt: Attempt) -> str:
+    """A save token for the signed-in learner's running attempt (mooc/exams/fastsave.py)."""
+    return fastsave.save_token_issue(
+        attempt=attempt, user=_learner(request), grace=engine.SAVE_GRACE
+    )
 
 
 def _attempt_for_learner(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -183,6 +192,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
         "next_number": position + 1 if position < total else None,
         "question_answered": bool(chosen),
         "client_seq": time.time_ns() // 1_000_000,
+        "save_token": _save_token(request, attempt),
     }
     context.update(_timer_context(attempt))
     return render(request, "exams/question.html", context)
@@ -213,48 +223,63 @@ def _form_target(request: HttpRequest, attempt_id: int, number: int) -> str:
     return reverse("exams:question", args=[attempt_id, number + 1])
 
 
+@csrf_exempt  # a good save token protects the fast path; the rest checks CSRF itself
+@session_checked_by_view
 @require_POST
 def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Store one answer. fetch (Accept: application/json) gets JSON; a plain form is
     redirected to the next question. Closed attempts answer 409.
 
-    The common case, a save that simply lands, takes one SQL statement that checks
-    the session's user as well (`engine.answer_save_as`); anything else takes the
-    fully authenticated path below, which also explains a refusal."""
+    The common case, a fetch with a good save token that simply lands, reads no
+    session and takes one SQL statement that checks the token's user as well
+    (`engine.answer_save_as`); anything else takes the fully authenticated path
+    below, which also explains a refusal and hands out a fresh token."""
     parsed = _parse_save(request)
-    identity = fastsave.session_identity(request) if parsed else None
-    if parsed and identity:
+    token = (
+        fastsave.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
+        if parsed
+        else None
+    )
+    if parsed and token:
         number, options, client_seq = parsed
         result = engine.answer_save_as(
-            identity=identity,
+            token=token,
             attempt_id=attempt_id,
             position=number - 1,
             option_positions=options,
             client_seq=client_seq,
         )
         if result is not None:
-            fastsave.user_verified(request, identity)
+            fastsave.user_verified(request, token.user_id)
             return _saved(request, attempt_id, number, result)
+    session_idle_check(request)
     return _save_checked(request, attempt_id, parsed)
 
 
 def _saved(
-    request: HttpRequest, attempt_id: int, number: int, result: engine.SaveResult
+    request: HttpRequest,
+    attempt_id: int,
+    number: int,
+    result: engine.SaveResult,
+    *,
+    save_token: str | None = None,
 ) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse(
-            {
-                "ok": True,
-                "position": result.position + 1,
-                "options": result.option_positions,
-                "client_seq": result.client_seq,
-                "applied": result.applied,
-                "answered": bool(result.option_positions),
-            }
-        )
+        answer: dict[str, Any] = {
+            "ok": True,
+            "position": result.position + 1,
+            "options": result.option_positions,
+            "client_seq": result.client_seq,
+            "applied": result.applied,
+            "answered": bool(result.option_positions),
+        }
+        if save_token:
+            answer["save_token"] = save_token
+        return JsonResponse(answer)
     return redirect(_form_target(request, attempt_id, number))
 
 
+@csrf_protect
 @login_required
 def _save_checked(
     request: HttpRequest, attempt_id: int, parsed: tuple[int, list[int], int] | None
@@ -300,7 +325,14 @@ def _save_checked(
             )
         messages.error(request, error.message)
         return redirect(reverse("exams:question", args=[attempt_id, number]))
-    return _saved(request, attempt_id, number, result)
+    # The page's token did not serve (none, expired, logged out elsewhere, extended
+    # deadline): a fresh one for the next saves.
+    fresh = None
+    if as_json:
+        running = attempt_get_for_user(attempt_id=attempt_id, user=user)
+        if running is not None and running.state == AttemptState.IN_PROGRESS:
+            fresh = _save_token(request, running)
+    return _saved(request, attempt_id, number, result, save_token=fresh)
 
 
 @require_safe
@@ -318,6 +350,7 @@ def status(request: HttpRequest, attempt_id: int) -> JsonResponse:
             "deadline": attempt.deadline.isoformat(),
             "answered": answered if in_progress else [],
             "result_url": None if in_progress else _result_url(attempt),
+            "save_token": _save_token(request, attempt) if in_progress else None,
         }
     )
 

@@ -4,7 +4,9 @@ the server's clock, autosave (fetch and plain forms), submit, result, history, s
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -322,6 +324,8 @@ def test_save_json_confirms_and_grid_counts_it(client_in: Client, attempt: Attem
     )
     assert response.status_code == 200
     data = response.json()
+    # Saved through the session (no save token sent): a token comes back for the next.
+    assert isinstance(data.pop("save_token"), str)
     assert data == {
         "ok": True,
         "position": 2,
@@ -400,7 +404,14 @@ def test_status_json_counts_from_the_server_deadline(client_in: Client, attempt:
     data = client_in.get(reverse("exams:status", args=[attempt.pk])).json()
     assert 95 <= data["remaining_seconds"] <= 100
     assert data["state"] == "in_progress"
-    assert set(data) == {"state", "remaining_seconds", "deadline", "answered", "result_url"}
+    assert set(data) == {
+        "state",
+        "remaining_seconds",
+        "deadline",
+        "answered",
+        "result_url",
+        "save_token",
+    }
     assert_no_key(json.dumps(data))
     expire(attempt)
     data = client_in.get(reverse("exams:status", args=[attempt.pk])).json()
@@ -504,18 +515,27 @@ def test_question_page_query_count(client_in: Client, attempt: Attempt) -> None:
 
 
 def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
-    client_in.get(q_url(attempt, 1))
-    data = {"position": 1, "options": ["0"], "client_seq": 1}
-    with CaptureQueriesContext(connection) as queries:
-        assert client_in.post(save_url(attempt), data, **JSON).status_code == 200
-    statements = [
-        q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
-    ]
-    # PostgreSQL: one statement that checks the session's user, the attempt and the
-    # deadline and upserts (mooc/exams/fastsave.py). Elsewhere: user, locked
-    # question+attempt, stored answer, insert.
-    expected = 1 if connection.vendor == "postgresql" else 4
-    assert len(statements) == expected, statements
+    page = client_in.get(q_url(attempt, 1)).content.decode()
+    token = html.unescape(re.search(r'data-save-token="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+
+    def statements(seq: int, **headers: str) -> list[str]:
+        data = {"position": 1, "options": ["0"], "client_seq": seq}
+        with CaptureQueriesContext(connection) as queries:
+            assert client_in.post(save_url(attempt), data, **JSON, **headers).status_code == 200
+        return [
+            q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+        ]
+
+    postgresql = connection.vendor == "postgresql"
+    # With the page's save token, on PostgreSQL: one statement that checks the
+    # token's user, the attempt and the deadline and upserts (mooc/exams/fastsave.py).
+    # Elsewhere the token is not used: as without one below.
+    with_token = statements(1, HTTP_X_SAVE_TOKEN=token)
+    assert len(with_token) == (1 if postgresql else 5), with_token
+    # Without it: the user, the save (PostgreSQL: one statement; elsewhere the locked
+    # question+attempt, the stored answer, the write), the attempt for a fresh token.
+    without = statements(2)
+    assert len(without) == (3 if postgresql else 5), without
 
 
 # --- The course player's slots ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 /* The exam page: autosave of every choice, the countdown from the server's deadline.
  *
  * - Every change posts the question's current choice to the save URL (form-encoded,
- *   CSRF header) with client_seq = Date.now(), so an older save arriving late never
- *   overwrites a newer one on the server. Failed saves are retried with exponential
+ *   with the page's save token and the CSRF header) with client_seq = Date.now(), so
+ *   an older save arriving late never overwrites a newer one on the server. A save
+ *   or status answer may carry a fresh save token, which replaces the page's. Failed saves are retried with exponential
  *   backoff; until the server confirms, a live region says the answer is not saved.
  * - The grid marks a question answered only after the server confirmed it.
  * - The countdown starts from the seconds the server rendered and re-syncs with the
@@ -15,6 +16,11 @@
   var csrfToken = (function () {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  })();
+  // Lets a save skip the session (mooc/exams/fastsave.py); the server renews it.
+  var saveToken = (function () {
+    var examForm = document.getElementById("exam-form");
+    return (examForm && examForm.dataset.saveToken) || "";
   })();
 
   /* ---------------- countdown ---------------- */
@@ -72,6 +78,7 @@
           window.location.assign(data.result_url || timer.dataset.resultUrl);
           return;
         }
+        if (data.save_token) saveToken = data.save_token;
         setRemaining(data.remaining_seconds);
         if (data.remaining_seconds > 0) expiring = false;
         else if (expired) window.setTimeout(function () { sync(true); }, 3000);
@@ -151,11 +158,13 @@
     body.append("client_seq", String(job.seq));
     job.options.forEach(function (o) { body.append("options", o); });
     inFlight = true;
+    var headers = { Accept: "application/json", "X-CSRFToken": csrfToken };
+    if (saveToken) headers["X-Save-Token"] = saveToken;
     fetch(form.dataset.saveUrl, {
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+      headers: headers,
     })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
@@ -178,6 +187,7 @@
           return;
         }
         if (res.status !== 200 || !res.data.ok) throw new Error(String(res.status));
+        if (res.data.save_token) saveToken = res.data.save_token;
         attempt = 0;
         if (pending === job) {
           pending = null;
