@@ -295,8 +295,8 @@ KEY_MARKERS = re.compile(
 )
 # What the JSON endpoints may answer with, and nothing more.
 JSON_KEYS = {
-    "save": {"ok", "position", "options", "client_seq", "applied", "answered"},
-    "status": {"state", "remaining_seconds", "deadline", "answered", "result_url"},
+    "save": {"ok", "position", "options", "client_seq", "applied", "answered", "save_token"},
+    "status": {"state", "remaining_seconds", "deadline", "answered", "result_url", "save_token"},
 }
 
 
@@ -309,6 +309,7 @@ def test_no_answer_key_reaches_the_browser_before_grading(
     _login(page, user, f"/ujian/{exam.pk}/")
 
     bodies: list[tuple[str, str, str]] = []  # (url, content type, text)
+    save_tokens: list[str] = []  # the X-Save-Token header of each save
 
     def record(request: Request) -> None:
         response = request.response()
@@ -316,6 +317,8 @@ def test_no_answer_key_reaches_the_browser_before_grading(
             return  # redirects have no body
         text = response.body().decode("utf-8", errors="replace")
         bodies.append((request.url, response.headers.get("content-type", ""), text))
+        if "/jawab/" in request.url:
+            save_tokens.append(request.headers.get("x-save-token", ""))
 
     page.on("requestfinished", record)
     page.get_by_role("button", name="Mulai Quiz").click()
@@ -358,6 +361,8 @@ def test_no_answer_key_reaches_the_browser_before_grading(
             kinds["js"] += 1
             assert not re.search(r"weight|data-correct|feedback", text), url
     assert kinds["html"] >= QUESTIONS + 2 and kinds["json"] >= QUESTIONS and kinds["js"] >= 1
+    # Every save carried the page's save token (the path that reads no session).
+    assert len(save_tokens) >= QUESTIONS and all(save_tokens), save_tokens
 
     # After grading the review shows the key: the same scan finds it there, so the
     # scan above was able to see a leak.
