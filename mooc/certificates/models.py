@@ -223,7 +223,7 @@ class CertificateVersion(models.Model):
     class Meta:
         verbose_name = _("certificate version")
         verbose_name_plural = _("certificate versions")
-        ordering = ["certificate", "-version"]
+        ordering = ["certificate_id", "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate", "version"], name="certificates_version_unique"

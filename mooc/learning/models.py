@@ -30,7 +30,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-        ordering = ["course", "order", "id"]
+        ordering = ["course_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "key"],
@@ -98,7 +98,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["material", "order", "id"]
+        ordering = ["material_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.title
