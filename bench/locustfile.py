@@ -3,8 +3,9 @@ passes the parameters in BENCH_* environment variables (see bench/README.md).
 
 Modes:
 - "exam": every learner logs in (the login storm); when all are logged in the clock
-  starts, each starts the exam within BENCH_START_WINDOW seconds, opens each of the
-  questions, thinks, saves an answer, and finally submits and opens the result.
+  starts, each starts the exam within BENCH_START_WINDOW seconds, opens the question
+  page (it carries every question, as for a browser with exam.js), then for each
+  question thinks and saves an answer, and finally submits and opens the result.
 - "ceiling": only the ceiling phase of "saturate", anonymous.
 - "saturate": every learner logs in and starts the exam, then all save answers with
   no think time for BENCH_PHASE seconds, and then all call the one-query ceiling view
@@ -283,8 +284,9 @@ class Learner(FastHttpUser):
         raise StopUser
 
     def _take_exam(self, attempt: int) -> None:
+        # One page load carries every question; exam.js moves between them in place.
+        self._question(attempt, 1)
         for number in range(1, QUESTIONS + 1):
-            self._question(attempt, number)
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
             self._save(attempt, number)
         self._get(f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")

@@ -146,6 +146,9 @@ def test_a_learner_fails_retakes_navigates_refreshes_and_passes(
     page.reload()
     chosen = {1: _answer(page, second, 1, right=True)}
     expect(_grid_item(page, 1)).to_have_class(re.compile(r"\bis-answered\b"))
+    # Moving between questions loads no page: they all came with this one.
+    documents: list[str] = []
+    page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
 
     page.get_by_role("button", name="Selanjutnya").click()
     chosen[2] = _answer(page, second, 2, right=True)
@@ -161,6 +164,16 @@ def test_a_learner_fails_retakes_navigates_refreshes_and_passes(
         expect(_grid_item(page, number)).to_have_class(re.compile(r"\bis-answered\b"))
     for number in (4, 5):
         expect(_grid_item(page, number)).not_to_have_class(re.compile(r"\bis-answered\b"))
+    expect(page).to_have_url(re.compile(rf"/percobaan/{second.pk}/soal/3/$"))
+    check_page(page, "exam-question-moved-to", viewport)
+    # Back and forward go through the questions seen, as pages would.
+    page.go_back()
+    expect(page.get_by_role("heading", name=f"Soal 1 dari {QUESTIONS}")).to_be_visible()
+    page.go_forward()
+    expect(page.get_by_role("heading", name=f"Soal 3 dari {QUESTIONS}")).to_be_visible()
+    for position in chosen[3]:
+        expect(page.locator(f"#option-{position}")).to_be_checked()
+    assert documents == [], documents
 
     # Refresh: same question, same choice, the clock goes on from the server's deadline.
     before = _countdown_seconds(page)
@@ -360,7 +373,11 @@ def test_no_answer_key_reaches_the_browser_before_grading(
         elif "javascript" in content_type:
             kinds["js"] += 1
             assert not re.search(r"weight|data-correct|feedback", text), url
-    assert kinds["html"] >= QUESTIONS + 2 and kinds["json"] >= QUESTIONS and kinds["js"] >= 1
+    # The landing, question and submit pages; the question page carries every question.
+    assert kinds["html"] >= 3 and kinds["json"] >= QUESTIONS and kinds["js"] >= 1
+    pages = " ".join(text for _url, kind, text in before_grading if "text/html" in kind)
+    texts = AttemptQuestion.objects.filter(attempt=attempt).values_list("text", flat=True)
+    assert all(re.sub(r"</?p>", "", text) in pages for text in texts)
     # Every save carried the page's save token (the path that reads no session).
     assert len(save_tokens) >= QUESTIONS and all(save_tokens), save_tokens
 

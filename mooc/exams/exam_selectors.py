@@ -8,6 +8,7 @@ can leak them by accident.
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from mooc.exams.models import (
     AttemptQuestion,
     AttemptState,
     Exam,
+    QuestionType,
 )
 
 
@@ -61,34 +63,44 @@ def attempt_grid(*, attempt: Attempt) -> list[GridItem]:
     return [GridItem(number=position + 1, answered=bool(chosen)) for position, chosen in rows]
 
 
-def attempt_question_for_taking(*, attempt: Attempt, position: int) -> AttemptQuestion | None:
-    """One question of a running attempt with its options' positions and texts only,
-    and the stored answer (if any). Two queries."""
-    return (
-        AttemptQuestion.objects.filter(attempt=attempt, position=position)
-        .select_related("answer")
-        .only(
-            "id",
-            "attempt_id",
-            "position",
-            "text",
-            "image",
-            "qtype",
-            "option_count",
-            "answer__id",
-            "answer__option_positions",
-            "answer__client_seq",
+@dataclass(frozen=True)
+class TakingQuestion:
+    """One question as the learner taking the exam may see it: no weight, no feedback."""
+
+    number: int  # 1-based
+    text: str  # sanitized rich text (copied from the bank's RichTextField)
+    has_image: bool
+    multiple: bool
+    options: list[tuple[int, str]]  # (position, sanitized text), in display order
+    chosen: frozenset[int]  # the positions the server holds as the answer
+
+
+def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
+    """Every question of a running attempt, in order, with options and the stored
+    answer. Two queries of plain rows: the page carries all of them (views.question),
+    and a hundred model instances cost more than the queries."""
+    options: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for question_id, position, text in (
+        AttemptOption.objects.filter(attempt_question__attempt=attempt)
+        .order_by("attempt_question_id", "position")
+        .values_list("attempt_question_id", "position", "text")
+    ):
+        options[question_id].append((position, text))
+    return [
+        TakingQuestion(
+            number=position + 1,
+            text=text,
+            has_image=bool(image),
+            multiple=qtype == QuestionType.MULTIPLE,
+            options=options[pk],
+            chosen=frozenset(chosen or ()),
         )
-        .prefetch_related(
-            Prefetch(
-                "options",
-                queryset=AttemptOption.objects.only(
-                    "id", "attempt_question_id", "position", "text"
-                ).order_by("position"),
-            )
+        for pk, position, text, image, qtype, chosen in AttemptQuestion.objects.filter(
+            attempt=attempt
         )
-        .first()
-    )
+        .order_by("position")
+        .values_list("id", "position", "text", "image", "qtype", "answer__option_positions")
+    ]
 
 
 def chosen_positions(question: AttemptQuestion) -> list[int]:

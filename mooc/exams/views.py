@@ -29,17 +29,24 @@ from mooc.accounts.models import User
 from mooc.core.errors import ServiceError
 from mooc.exams import engine, fastsave
 from mooc.exams.exam_selectors import (
+    GridItem,
+    TakingQuestion,
     attempt_get_for_user,
     attempt_grid,
     attempt_history,
-    attempt_question_for_taking,
     attempt_questions_for_review,
+    attempt_questions_for_taking,
     chosen_positions,
     exam_attempts_for_user,
     exam_get,
 )
 from mooc.exams.grading import question_points
-from mooc.exams.models import Attempt, AttemptState, Exam, QuestionType, ReviewMode
+from mooc.exams.models import (
+    Attempt,
+    AttemptState,
+    Exam,
+    ReviewMode,
+)
 from mooc.learning.permissions import can_study
 
 # Codes of `ServiceError` that mean "this attempt takes no more answers".
@@ -159,38 +166,55 @@ def start(request: HttpRequest, exam_id: int) -> HttpResponse:
 # --- Taking -------------------------------------------------------------------------------------
 
 
+def _taking_item(question: TakingQuestion, *, total: int, prefix: str) -> dict[str, Any]:
+    """What the page shows of one question (see exam_selectors.TakingQuestion)."""
+    number = question.number
+    return {
+        "number": number,
+        "text": question.text,
+        "image_url": f"{prefix}{number}/gambar/" if question.has_image else "",
+        "multiple": question.multiple,
+        "options": [
+            (position, text, position in question.chosen) for position, text in question.options
+        ],
+        "answered": bool(question.chosen),
+        "previous_number": number - 1 if number > 1 else None,
+        "previous_url": f"{prefix}{number - 1}/" if number > 1 else "",
+        "next_number": number + 1 if number < total else None,
+        "next_url": f"{prefix}{number + 1}/" if number < total else "",
+    }
+
+
 @require_safe
 @never_cache
 @login_required
 def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """Question `position` of the attempt, and every other question in inert <template>s:
+    exam.js moves between them without a page load (one request per attempt instead of
+    one per question on exam day, and moving on works on a dropped connection). Without
+    JavaScript each question is its own page, as the URL says."""
     attempt = _attempt_for_learner(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(_result_url(attempt))
-    current = attempt_question_for_taking(attempt=attempt, position=position - 1)
-    if current is None:
+    prefix = _question_url_prefix(attempt)
+    questions = attempt_questions_for_taking(attempt=attempt)
+    total = len(questions)
+    if not 1 <= position <= total:
         raise Http404
-    grid = attempt_grid(attempt=attempt)
-    total = len(grid)
-    chosen = set(chosen_positions(current))
-    options = [
-        {"position": option.position, "text": option.text, "checked": option.position in chosen}
-        for option in current.options.all()
-    ]
+    items = [_taking_item(q, total=total, prefix=prefix) for q in questions]
+    grid = [GridItem(number=item["number"], answered=item["answered"]) for item in items]
     context = {
         "attempt": attempt,
         "exam": attempt.exam,
         "course": attempt.exam.course,
-        "question": current,
+        "current": items[position - 1],
+        "questions": items,
         "number": position,
         "total": total,
-        "options": options,
-        "multiple": current.qtype == QuestionType.MULTIPLE,
         "grid": grid,
-        "question_url_prefix": _question_url_prefix(attempt),
+        "question_url_prefix": prefix,
+        "submit_url": reverse("exams:submit", args=[attempt.pk]),
         "unanswered": sum(1 for item in grid if not item.answered),
-        "previous_number": position - 1 if position > 1 else None,
-        "next_number": position + 1 if position < total else None,
-        "question_answered": bool(chosen),
         "client_seq": time.time_ns() // 1_000_000,
         "save_token": _save_token(request, attempt),
     }

@@ -224,6 +224,34 @@ def test_question_page_shows_number_timer_and_navigation(
     assert client_in.get(q_url(attempt, 5)).status_code == 404
 
 
+def test_question_page_carries_every_question_for_moving_in_place(
+    client_in: Client, attempt: Attempt
+) -> None:
+    AttemptAnswer.objects.create(
+        attempt_question=attempt.questions.get(position=2),
+        option_positions=[1],
+        saved_at=timezone.now(),
+    )
+    body = client_in.get(q_url(attempt, 2)).content.decode()
+    templates = dict(
+        re.findall(r'<template id="exam-q-(\d+)"(.*?)</template>', body, flags=re.DOTALL)
+    )
+    assert sorted(templates, key=int) == ["1", "2", "3", "4"]
+    for question in attempt.questions.all():
+        number = question.position + 1
+        part = templates[str(number)]
+        assert f'data-heading="Question {number} of 4"' in part
+        assert question.text in part
+        assert part.count('name="options"') == question.option_count
+        # Previous / Next say where they go, for exam.js and for plain form posts.
+        assert (f'data-number="{number - 1}"' in part) == (number > 1)
+        assert (f'data-number="{number + 1}"' in part) == (number < 4)
+    assert 'value="submit"' in templates["4"] and 'value="submit"' not in templates["3"]
+    # What the server holds is checked, in the template as in the form.
+    assert templates["3"].count(" checked") == 1 and 'data-answered="1"' in templates["3"]
+    assert " checked" not in templates["1"] and 'data-answered="0"' in templates["1"]
+
+
 def test_answer_key_never_reaches_the_browser_before_grading(
     client_in: Client, attempt: Attempt, exam: Exam
 ) -> None:
@@ -343,7 +371,9 @@ def test_save_json_confirms_and_grid_counts_it(client_in: Client, attempt: Attem
     assert status["answered"] == [2]
     # Refresh resumes the stored state.
     page = client_in.get(q_url(attempt, 2))
-    assert [o["position"] for o in page.context["options"] if o["checked"]] == [1]
+    assert [
+        position for position, _text, checked in page.context["current"]["options"] if checked
+    ] == [1]
 
 
 def test_invalid_save_is_400(client_in: Client, attempt: Attempt) -> None:
@@ -510,8 +540,8 @@ def test_question_page_query_count(client_in: Client, attempt: Attempt) -> None:
     client_in.get(q_url(attempt, 1))  # warm the site settings cache
     with CaptureQueriesContext(connection) as queries:
         assert client_in.get(q_url(attempt, 2)).status_code == 200
-    # user, attempt (+exam, course), question (+answer), its options, grid
-    assert len(queries) == 5, [q["sql"] for q in queries]
+    # user, attempt (+exam, course), every question (+answer), their options
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 def test_save_query_count(client_in: Client, attempt: Attempt) -> None:

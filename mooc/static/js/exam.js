@@ -6,6 +6,10 @@
  *   or status answer may carry a fresh save token, which replaces the page's. Failed saves are retried with exponential
  *   backoff; until the server confirms, a live region says the answer is not saved.
  * - The grid marks a question answered only after the server confirmed it.
+ * - The page carries every question of the attempt in <template>s: Previous, Next
+ *   and the grid show another question in place (and push its URL, so a refresh or
+ *   Back shows the same one) without a request, so moving on works on a dropped
+ *   connection. While an answer is unconfirmed they stay put and the warning shows.
  * - The countdown starts from the seconds the server rendered and re-syncs with the
  *   status URL whenever the tab wakes up (visibilitychange / focus) and every minute.
  * - Without this script the form posts to the same URL and moves on: nothing depends on it.
@@ -121,7 +125,7 @@
     // Keep a question with an unconfirmed local save as it is.
     Array.prototype.forEach.call(grid.querySelectorAll("[data-grid-number]"), function (link) {
       var n = link.getAttribute("data-grid-number");
-      if (pending && String(position) === n) return;
+      if (pending && pending.position === n) return;
       markOne(n, !!set[n]);
     });
   }
@@ -130,7 +134,7 @@
   var form = document.getElementById("exam-form");
   var state = document.getElementById("save-state");
   var position = form ? form.querySelector("input[name=position]").value : null;
-  var pending = null; // the latest unconfirmed save: {seq, options}
+  var pending = null; // the latest unconfirmed save: {seq, options, position}
   var inFlight = false;
   var attempt = 0;
   var retryTimer = null;
@@ -154,7 +158,7 @@
     if (!pending || inFlight || closed) return;
     var job = pending;
     var body = new URLSearchParams();
-    body.append("position", position);
+    body.append("position", job.position);
     body.append("client_seq", String(job.seq));
     job.options.forEach(function (o) { body.append("options", o); });
     inFlight = true;
@@ -191,8 +195,8 @@
         attempt = 0;
         if (pending === job) {
           pending = null;
-          showState(form.dataset.msgSaved, false);
-          markOne(position, !!res.data.answered);
+          if (job.position === position) showState(form.dataset.msgSaved, false);
+          markOne(job.position, !!res.data.answered);
         } else {
           send(); // a newer choice was made meanwhile
         }
@@ -207,10 +211,77 @@
       });
   }
 
+  /* ---------------- moving between questions ---------------- */
+  var heading = document.getElementById("exam-heading");
+  var questionBody = form && form.querySelector("[data-question-body]");
+  var questionNav = form && form.querySelector("[data-question-nav]");
+  var answers = {}; // question number -> option values chosen since the page loaded
+
+  function fill(target, source) {
+    while (target.firstChild) target.removeChild(target.firstChild);
+    while (source && source.firstChild) target.appendChild(source.firstChild);
+  }
+
+  function show(number, push) {
+    var template = document.getElementById("exam-q-" + number);
+    if (!template || !questionBody || !questionNav || !heading) return false;
+    var copy = template.content.cloneNode(true);
+    fill(questionBody, copy.querySelector('[data-part="body"]'));
+    fill(questionNav, copy.querySelector('[data-part="nav"]'));
+    position = String(number);
+    form.querySelector("input[name=position]").value = position;
+    if (answers[position]) {
+      Array.prototype.forEach.call(form.querySelectorAll("input[name=options]"), function (input) {
+        input.checked = answers[position].indexOf(input.value) >= 0;
+      });
+    }
+    var link = grid && grid.querySelector('[data-grid-number="' + position + '"]');
+    var answered = link ? link.classList.contains("is-answered") : template.dataset.answered === "1";
+    showState(answered ? form.dataset.msgSaved : "", false);
+    document.title = document.title.replace(heading.textContent, template.dataset.heading);
+    heading.textContent = template.dataset.heading;
+    if (grid) {
+      Array.prototype.forEach.call(grid.querySelectorAll("[aria-current]"), function (a) {
+        a.removeAttribute("aria-current");
+      });
+      if (link) link.setAttribute("aria-current", "page");
+    }
+    if (push) {
+      var url = link ? link.getAttribute("href") : window.location.pathname;
+      window.history.pushState({ question: position }, "", url);
+    }
+    window.scrollTo(0, 0);
+    heading.focus();
+    return true;
+  }
+
+  // Moving on waits for the answer to be confirmed, so the warning is never missed.
+  function go(number) {
+    if (pending || inFlight) {
+      showState(form.dataset.msgUnsaved, true);
+      send();
+      return true;
+    }
+    return show(number, true);
+  }
+
   if (form) {
+    window.history.replaceState({ question: position }, "", window.location.href);
+    window.addEventListener("popstate", function (event) {
+      if (event.state && event.state.question) show(event.state.question, false);
+    });
+    if (grid) {
+      grid.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest("[data-grid-number]");
+        if (!link || !document.getElementById("exam-q-" + link.dataset.gridNumber)) return;
+        event.preventDefault();
+        if (link.dataset.gridNumber !== position) go(link.dataset.gridNumber);
+      });
+    }
     form.addEventListener("change", function (event) {
       if (!event.target || event.target.name !== "options") return;
-      pending = { seq: Date.now(), options: chosen() };
+      answers[position] = chosen();
+      pending = { seq: Date.now(), options: answers[position], position: position };
       showState(form.dataset.msgSaving, false);
       send();
     });
@@ -221,18 +292,20 @@
       function (input) { return input.checked !== input.defaultChecked; }
     );
     if (changedEarly) {
-      pending = { seq: Date.now(), options: chosen() };
+      answers[position] = chosen();
+      pending = { seq: Date.now(), options: answers[position], position: position };
       showState(form.dataset.msgSaving, false);
       send();
     }
     // Coming back online: retry at once instead of waiting for the backoff.
     window.addEventListener("online", function () { window.clearTimeout(retryTimer); send(); });
-    // With the script the navigation buttons just navigate (every choice is saved
-    // already); while a save is unconfirmed they stay put and the warning shows.
+    // With the script the navigation buttons just move (every choice is saved
+    // already): to another question in place, or to the submit page.
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
       if (!button || !button.dataset.href) return;
       event.preventDefault();
+      if (button.dataset.number && go(button.dataset.number)) return;
       if (pending || inFlight) {
         showState(form.dataset.msgUnsaved, true);
         send();
