@@ -13,6 +13,7 @@ them) and a report is printed. Not a test: nothing here runs in CI.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -393,24 +394,47 @@ class CpuSampler(threading.Thread):
             self.samples.append((time.time(), cpu_by_process()))
             self.stopped.wait(0.5)
 
+    def _used(self, start: float, end: float) -> tuple[dict[int, tuple[str, float]], float]:
+        """CPU seconds per process between start and end, summed over consecutive
+        samples (so short-lived processes, like database backends recycled every
+        minute, count while they lived), and the seconds covered."""
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        used: dict[int, tuple[str, float]] = {}
+        for (_t0, before), (_t1, after) in itertools.pairwise(inside):
+            for pid, (group, seconds) in after.items():
+                if pid in before:
+                    total = used.get(pid, (group, 0.0))[1]
+                    used[pid] = (group, total + seconds - before[pid][1])
+        span = inside[-1][0] - inside[0][0] if len(inside) >= 2 else 0.0
+        return used, span
+
     def share(self, start: float, end: float) -> dict[str, float]:
         """Cores used by each group between start and end (2.0 = two full cores)."""
-        inside = [s for s in self.samples if start <= s[0] <= end]
-        if len(inside) < 2:
+        used, span = self._used(start, end)
+        if span <= 0:
             return {}
-        (t0, first), (t1, last) = inside[0], inside[-1]
-        used: dict[str, float] = defaultdict(float)
-        for pid, (group, seconds) in last.items():
-            # A process started in the window counts whole; one that ended is missed.
-            used[group] += seconds - (first[pid][1] if pid in first else 0.0)
-        return {g: v / (t1 - t0) for g, v in used.items()}
+        totals: dict[str, float] = defaultdict(float)
+        for group, seconds in used.values():
+            totals[group] += seconds
+        return {g: v / span for g, v in totals.items()}
+
+    def per_process(self, group: str, start: float, end: float) -> list[float]:
+        """Cores used by each process of `group` between start and end, busiest first
+        (shows whether the gunicorn workers share the load)."""
+        used, span = self._used(start, end)
+        if span <= 0:
+            return []
+        cores = [seconds / span for name, seconds in used.values() if name == group]
+        return sorted((c for c in cores if c >= 0.005), reverse=True)
 
 
-def cpu_lines(title: str, share: dict[str, float]) -> list[str]:
+def cpu_lines(title: str, sampler: CpuSampler, start: float, end: float) -> list[str]:
+    share = sampler.share(start, end)
     if not share:
         return []
     parts = ", ".join(f"{g} {v:.2f}" for g, v in sorted(share.items(), key=lambda i: -i[1]))
-    return [f"cores used, {title}: {parts}"]
+    workers = " + ".join(f"{v:.2f}" for v in sampler.per_process("gunicorn", start, end))
+    return [f"cores used, {title}: {parts} (gunicorn processes {workers})"]
 
 
 # --- Checking and reporting --------------------------------------------------------------
@@ -632,12 +656,12 @@ def main() -> None:
     )
     errors = sum(1 for r in records if not r[3])
     if mode == "saturate":
-        cpu = cpu_lines("saves", sampler.share(clock["saves_from"] + 2, clock["saves_until"]))
+        cpu = cpu_lines("saves", sampler, clock["saves_from"] + 2, clock["saves_until"])
     else:
         first_start = min((r[1] for r in records if r[0] == "3 start exam"), default=0.0)
-        cpu = cpu_lines("first 3 minutes", sampler.share(first_start, first_start + 180))
-        cpu += cpu_lines("after", sampler.share(first_start + 180, clock.get("all_done", 0.0)))
-    cpu += cpu_lines("ceiling", sampler.share(cclock["ceiling_from"] + 2, cclock["ceiling_until"]))
+        cpu = cpu_lines("first 3 minutes", sampler, first_start, first_start + 180)
+        cpu += cpu_lines("after", sampler, first_start + 180, clock.get("all_done", 0.0))
+    cpu += cpu_lines("ceiling", sampler, cclock["ceiling_from"] + 2, cclock["ceiling_until"])
 
     lines = [
         "",
