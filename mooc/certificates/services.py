@@ -494,7 +494,9 @@ def certificate_reissue(
     reason = _require_reason(reason)
     with transaction.atomic():
         locked = (
-            Certificate.objects.select_for_update().select_related("course").get(pk=certificate.pk)
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=certificate.pk)
         )
         if locked.is_revoked:
             raise ServiceError(_("A revoked certificate cannot be reissued."), code="revoked")

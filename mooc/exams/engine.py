@@ -819,7 +819,9 @@ def attempt_submit(*, attempt_id: int, user: User, now: dt.datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            # of=("self",): FOR UPDATE would also lock the joined exam row, and every
+            # submit of the exam would wait for the one before (the end-of-exam rush).
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("exam")
             .filter(pk=attempt_id, user=user)
             .first()
@@ -838,7 +840,11 @@ def attempt_grade_if_expired(*, attempt: Attempt, now: dt.datetime | None = None
     if attempt.state != AttemptState.IN_PROGRESS or not _expired(attempt, now):
         return attempt
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("exam")
+            .get(pk=attempt.pk)
+        )
         # Re-checked under the lock: a submit or an extension may have come first.
         if locked.state == AttemptState.IN_PROGRESS and _expired(locked, now):
             _grade_locked(locked, now=now, submitted=False)
@@ -857,7 +863,7 @@ def attempts_grade_expired(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             # skip_locked: a learner submitting right now is graded by their request.
             attempt = (
-                Attempt.objects.select_for_update(skip_locked=True)
+                Attempt.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("exam")
                 .filter(pk=pk, state=AttemptState.IN_PROGRESS)
                 .first()
@@ -1019,7 +1025,7 @@ def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = 
         raise ServiceError(_("Give a reason."), field="reason", code="reason_required")
     with transaction.atomic():
         locked = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("exam", "user")
             .filter(pk=attempt.pk)
             .first()

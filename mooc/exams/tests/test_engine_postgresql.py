@@ -177,3 +177,51 @@ def test_two_tabs_saving_in_either_order_keep_the_newer_answer() -> None:
         assert not [r for r in results if isinstance(r, Exception)]
         answer = AttemptAnswer.objects.get(attempt_question__attempt=attempt)
         assert (answer.option_positions, answer.client_seq) == ([2], round_ * 2 + 2)
+
+
+def test_grading_does_not_wait_on_the_exam_row() -> None:
+    """Grading locks the attempt, not the exam it reads with it: otherwise every
+    submit of the exam would queue behind the one before (the end-of-exam rush), and
+    behind anyone editing the exam. Here another connection holds the exam row."""
+    submitted = started_attempt()
+    other = make_user()
+    enrol(other, submitted.exam.course)
+    expired = attempt_start(exam=submitted.exam, user=other)
+    Attempt.objects.filter(pk=expired.pk).update(
+        deadline=timezone.now() - SAVE_GRACE - dt.timedelta(seconds=5)
+    )
+    import psycopg
+
+    settings = connection.settings_dict
+    holder = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+    )
+    try:
+        holder.execute("SELECT id FROM exams_exam WHERE id = %s FOR UPDATE", [submitted.exam_id])
+
+        def with_lock_timeout(call: Callable[[], T]) -> Callable[[], T]:
+            def run() -> T:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '3s'")
+                return call()
+
+            return run
+
+        results = in_threads(
+            [
+                with_lock_timeout(
+                    lambda: attempt_submit(attempt_id=submitted.pk, user=submitted.user)
+                ),
+                with_lock_timeout(lambda: attempts_grade_expired()),
+            ]
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    for attempt in (submitted, expired):
+        attempt.refresh_from_db()
+        assert attempt.state == "graded"
