@@ -183,7 +183,9 @@ def test_a_learner_fails_retakes_navigates_refreshes_and_passes(
     for position in chosen[3]:
         expect(page.locator(f"#option-{position}")).to_be_checked()
     after = _countdown_seconds(page)
-    assert before - 5 <= after <= before, (before, after)
+    # The page counts down on its own clock: a second of rounding either way (a reset
+    # clock would show 30:00 again).
+    assert before - 5 <= after <= before + 1, (before, after)
     expect(_grid_item(page, 2)).to_have_class(re.compile(r"\bis-answered\b"))
 
     page.get_by_role("button", name="Selanjutnya").click()
