@@ -519,10 +519,10 @@ JOIN exams_attempt a ON a.id = aq.attempt_id
 WHERE aq.attempt_id = %(attempt_id)s
   AND aq.position = %(position)s
   AND a.user_id = %(user_id)s
-  AND a.state = %(in_progress)s
-  AND a.deadline + %(grace)s >= %(now)s
+  AND a.state = '{in_progress}'
+  AND a.deadline + interval '{grace} seconds' >= %(now)s
   AND %(highest)s < aq.option_count
-  AND (%(chosen)s <= 1 OR aq.qtype NOT IN (%(single)s, %(true_false)s))
+  AND (%(chosen)s <= 1 OR aq.qtype NOT IN ('{single}', '{true_false}'))
   {identity_where}
 FOR SHARE OF a
 ON CONFLICT (attempt_question_id) DO UPDATE
@@ -532,12 +532,20 @@ SET option_positions = EXCLUDED.option_positions,
 WHERE exams_attemptanswer.client_seq < EXCLUDED.client_seq
 RETURNING id
 """
-_UPSERT_SQL = _SAVE_SQL.format(identity_join="", identity_where="")
+# The code's constants are written into the text (fewer parameters to send per save).
+_SAVE_CONSTANTS = {
+    "in_progress": AttemptState.IN_PROGRESS.value,
+    "grace": SAVE_GRACE.total_seconds(),
+    "single": QuestionType.SINGLE.value,
+    "true_false": QuestionType.TRUE_FALSE.value,
+}
+_UPSERT_SQL = _SAVE_SQL.format(identity_join="", identity_where="", **_SAVE_CONSTANTS)
 # A save token's claim checked in the same statement (see mooc/exams/fastsave.py):
 # the attempt's key is the token's (no logout since), the account may log in
 # (AccountBackend's rule) and the token's tag is still the HMAC of the current
 # password hash.
 _UPSERT_AS_SQL = _SAVE_SQL.format(
+    **_SAVE_CONSTANTS,
     identity_join="JOIN accounts_user u ON u.id = a.user_id",
     identity_where="""AND a.save_key = %(save_key)s
   AND u.is_active AND u.activated_at IS NOT NULL AND u.locked_at IS NULL
@@ -567,12 +575,8 @@ def _upsert_postgresql(
         "attempt_id": attempt_id,
         "position": position,
         "user_id": user_id,
-        "in_progress": AttemptState.IN_PROGRESS.value,
-        "grace": SAVE_GRACE,
         "highest": positions[-1] if positions else -1,
         "chosen": len(positions),
-        "single": QuestionType.SINGLE.value,
-        "true_false": QuestionType.TRUE_FALSE.value,
     }
     sql = _UPSERT_SQL
     if token is not None:

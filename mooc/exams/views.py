@@ -59,7 +59,8 @@ def _learner(request: HttpRequest) -> User:
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+    # META, not request.headers: that builds a dict of every header (5 % of a save).
+    return "application/json" in request.META.get("HTTP_ACCEPT", "")
 
 
 def _exam_for_learner(request: HttpRequest, exam_id: int) -> Exam:
