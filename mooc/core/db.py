@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
@@ -20,7 +20,9 @@ class _StatementLogged(CursorDebugWrapper):
 
 
 @contextmanager
-def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
+def prepared_cursor(
+    using: str = DEFAULT_DB_ALIAS, *, health_check: bool = True
+) -> Iterator[CursorWrapper]:
     """A Django cursor whose statements PostgreSQL parses and plans only once per
     connection.
 
@@ -32,6 +34,10 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
     Django's wrapper all the same: errors are translated and queries are counted and
     logged as usual. Off PostgreSQL it is the ordinary cursor; with
     DB_PREPARED_STATEMENTS=false psycopg binds on the server without preparing.
+
+    `health_check=False` skips Django's check of a reused connection (CONN_HEALTH_CHECKS:
+    a `SELECT 1` round trip before the request's first statement); see
+    `prepared_fetchone`.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -41,7 +47,8 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
     import psycopg
 
     # What BaseDatabaseWrapper._cursor() does, with another cursor class.
-    connection.close_if_health_check_failed()
+    if health_check:
+        connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
@@ -53,3 +60,34 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
     )
     with wrapped:
         yield wrapped
+
+
+def prepared_fetchone(
+    sql: str, params: dict[str, Any], using: str = DEFAULT_DB_ALIAS
+) -> tuple[Any, ...] | None:
+    """Run one prepared statement that may safely run twice, and return its first row.
+
+    For the statements of the busiest requests (the answer save): Django checks a
+    reused connection with a `SELECT 1` round trip before a request's first statement,
+    half of the round trips of a save. Here the statement itself is the check: if it
+    fails because the connection turned out dead (PostgreSQL restarted, a proxy closed
+    it), it runs once more on a new connection, as the health check would have done.
+    Inside a transaction, or when the connection still works (a real error), the
+    error is raised as usual.
+    """
+    connection = connections[using]
+    try:
+        with prepared_cursor(using, health_check=False) as cursor:
+            cursor.execute(sql, params)
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            return row
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block or (
+            connection.connection is not None and connection.is_usable()
+        ):
+            raise
+        connection.close()
+    with prepared_cursor(using) as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        return row

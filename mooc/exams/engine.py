@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
-from mooc.core.db import prepared_cursor
+from mooc.core.db import prepared_cursor, prepared_fetchone
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
 from mooc.exams.fastsave import SaveToken, hmac_pads
@@ -584,9 +584,8 @@ def _upsert_postgresql(
         params["inner_pad"], params["outer_pad"] = hmac_pads(settings.SECRET_KEY)
         params["save_key"] = token.save_key
         params["password_tag"] = token.password_tag
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    # Safe to run twice: a save that landed the first time is stale the second.
+    return prepared_fetchone(sql, params) is not None
 
 
 def _upsert_portable(
