@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 
 def _clear_test_cache() -> None:
@@ -36,3 +37,11 @@ def demo_content(db: None) -> None:
     from django.core.management import call_command
 
     call_command("load_demo", allow_production=True, verbosity=0)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """English for tests that read messages in their source language (gettext's
+    msgids); the site itself speaks Indonesian first."""
+    with translation.override("en"):
+        yield

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.functional import Promise
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,16 +24,11 @@ from mooc.accounts.nip import (
     validate_nip,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = dt.date(2026, 11, 22)
 PNS_NIP = "198609262015051001"  # born 26 Sep 1986, CPNS May 2015, male, serial 1
 PPPK_NIP = "199001012022211001"  # born 1 Jan 1990, PPPK 2022, 1st contract, male, serial 1
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    # Messages are asserted in English, their source language.
-    with translation.override("en"):
-        yield
 
 
 def parse(raw: str) -> NipInfo:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from mooc.accounts.models import User
 from mooc.accounts.roles import ROLE_CONTENT_ADMIN, roles_sync
@@ -23,15 +22,9 @@ from mooc.catalog.models import Course
 from mooc.catalog.packages import course_package_import
 from mooc.catalog.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 IMPORT_URL = "admin:catalog_course_import_package"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def _staff(username: str, *, group: str | None = None, perms: tuple[str, ...] = ()) -> User:

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from mooc.catalog.models import Course
 from mooc.catalog.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
 from mooc.learning.models import Material
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _run(*args: str) -> tuple[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from mooc.catalog.models import Course
 from mooc.catalog.packages import PackageReport, course_package_import
@@ -25,16 +24,9 @@ from mooc.catalog.tests.test_package_helpers import (
     write_package,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Build = Callable[[Path], Path]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    # Messages go through gettext; the assertions read the English source strings.
-    with translation.override("en"):
-        yield
 
 
 @dataclass

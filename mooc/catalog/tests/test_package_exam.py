@@ -4,14 +4,12 @@ package, checked by the schema and against the bank, and exported again."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from django.utils import translation
 
 from mooc.catalog import demo
 from mooc.catalog.models import Course
@@ -20,15 +18,9 @@ from mooc.catalog.packages import PackageReport, course_package_export, course_p
 from mooc.catalog.tests.test_package_helpers import empty_the_catalogue, manifest, write_package
 from mooc.exams.models import Attempt, Exam, ReviewMode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DEMO_SLUGS = [folder.name for folder in demo.demo_packages()]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def _bank(size: int) -> bytes:

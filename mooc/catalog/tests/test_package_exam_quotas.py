@@ -4,26 +4,18 @@ into the exam's quotas and exported again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from django.utils import translation
 
 from mooc.catalog.models import Course
 from mooc.catalog.packages import PackageReport, course_package_export, course_package_import
 from mooc.catalog.tests.test_package_helpers import manifest, write_package
 from mooc.exams.models import Exam, ExamCategoryQuota
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _bank() -> bytes:

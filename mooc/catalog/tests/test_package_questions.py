@@ -4,13 +4,11 @@ the course's bank; a failed question fails the package, a skipped one is a note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from django.utils import translation
 
 from mooc.catalog import demo
 from mooc.catalog.models import Course
@@ -25,7 +23,7 @@ from mooc.catalog.tests.test_package_helpers import (
 from mooc.exams.models import Option, Question, QuestionCategory, QuestionType
 from mooc.exams.services import question_content, question_file_parse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DEMO_SLUGS = [folder.name for folder in demo.demo_packages()]
 
@@ -61,13 +59,6 @@ NO_CORRECT_ANSWER = """
 ESSAY = """
 ::tnd-esai:: Jelaskan perbedaan surat dinas dan nota dinas.{}
 """
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    # Messages go through gettext; the assertions read the English source strings.
-    with translation.override("en"):
-        yield
 
 
 def _package(root: Path, files: dict[str, str], questions: list[dict[str, Any]]) -> Path:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from mooc.core.errors import ServiceError
 from mooc.exams.services import question_options_validate
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _weights(*values: str | int) -> list[Decimal]:

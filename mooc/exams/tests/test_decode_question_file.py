@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.utils import translation
 
 from mooc.exams.formats.decode import QuestionFileError, decode_question_file
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TEXT = "Soal “kutipan” — é\nA) ya\n"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def test_utf8_is_read_as_is() -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import translation
 
 from mooc.catalog.models import Course
 from mooc.exams.engine import attempt_start
@@ -30,13 +28,7 @@ from mooc.exams.tests.test_engine_support import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _categorised(course: Course) -> dict[str, QuestionCategory]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from mooc.core.errors import ServiceError
 from mooc.exams.engine import (
@@ -31,13 +29,7 @@ from mooc.exams.tests.test_engine_support import (
 from mooc.learning.models import Material, Section
 from mooc.learning.services import material_complete
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def refusal(**kwargs: object) -> ServiceError:

@@ -6,14 +6,12 @@ the start keeps to a fixed number of queries."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
@@ -37,13 +35,7 @@ from mooc.exams.tests.test_engine_support import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def add_question(

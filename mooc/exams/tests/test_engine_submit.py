@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment
@@ -37,13 +35,7 @@ from mooc.exams.tests.test_engine_support import (
     wrong_positions,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def take(exam: Exam, user: User, *, right: int, at: dt.datetime, submit: bool = True) -> Attempt:

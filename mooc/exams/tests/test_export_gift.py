@@ -3,7 +3,6 @@ bank (the round trip), from the service and from `manage.py export_questions`.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Question
@@ -31,14 +29,7 @@ from mooc.exams.tests.test_bank_support import (
     truefalse,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    # parse_gift names true/false options in the active language.
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _rich_bank() -> list[ParsedQuestion]:

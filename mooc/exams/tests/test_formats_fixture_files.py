@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from mooc.exams.formats.aiken import parse_aiken
 from mooc.exams.formats.decode import decode_question_file
 from mooc.exams.formats.gift import parse_gift
 
+pytestmark = pytest.mark.usefixtures("english")
+
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def read(name: str) -> str:

@@ -4,13 +4,11 @@ except that the types we don't support are named in the report instead of import
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from mooc.exams.formats import ParsedOption, ParseResult
 from mooc.exams.formats.aiken import parse_aiken
@@ -20,15 +18,12 @@ from mooc.exams.formats.gift import parse_gift
 
 MOODLE = Path(settings.BASE_DIR).parent / "shared" / "testdata" / "moodle"
 
-pytestmark = pytest.mark.skipif(
-    not MOODLE.is_dir(), reason=f"Moodle's fixture files are not in this checkout ({MOODLE})"
-)
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [
+    pytest.mark.skipif(
+        not MOODLE.is_dir(), reason=f"Moodle's fixture files are not in this checkout ({MOODLE})"
+    ),
+    pytest.mark.usefixtures("english"),
+]
 
 
 def read(name: str) -> str:

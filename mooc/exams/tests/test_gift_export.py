@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from mooc.exams.formats import ParsedOption, ParsedQuestion
 from mooc.exams.formats.export import to_gift
 from mooc.exams.formats.gift import parse_gift
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def read_back(questions: list[ParsedQuestion]) -> list[ParsedQuestion]:

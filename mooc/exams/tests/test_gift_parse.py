@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from mooc.exams.formats import ParsedOption, ParsedQuestion, ParseIssue
 from mooc.exams.formats import gift as gift_module
 from mooc.exams.formats.gift import parse_gift
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def only_question(text: str) -> ParsedQuestion:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import override_settings
-from django.utils import translation
 
 from mooc.core.errors import ServiceError
 from mooc.exams.services import question_file_parse, question_format_sniff
+
+pytestmark = pytest.mark.usefixtures("english")
 
 GIFT = """// Bank soal orientasi
 $CATEGORY: Orientasi/Nilai Dasar
@@ -34,12 +33,6 @@ A) 10 JP
 B) 20 JP
 ANSWER: B
 """
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def test_a_gift_file_is_read_by_its_extension() -> None:

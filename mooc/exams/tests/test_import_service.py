@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from mooc.core.models import AuditLog
 from mooc.exams.formats import ParsedQuestion
@@ -24,13 +22,7 @@ from mooc.exams.tests.test_bank_support import (
     truefalse,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_good_questions_are_imported_and_bad_ones_reported_by_line() -> None:

@@ -9,7 +9,6 @@ import hashlib
 import html
 import re
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from mooc.accounts.models import User
 from mooc.exams.engine import SAVE_GRACE, answer_save_as, attempt_start
@@ -34,17 +33,11 @@ from mooc.exams.tests.test_engine_support import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement save is PostgreSQL's"
 )
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

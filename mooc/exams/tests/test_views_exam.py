@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
@@ -38,18 +37,12 @@ from mooc.exams.tests.test_engine_support import (
 )
 from mooc.learning.models import Material, Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 # Distinctive weights and feedback: none of these may reach the browser before grading.
 SECRET_WEIGHTS = ["33.33333", "33.33334", "-50.00000", "100.00000"]
 SECRET_FEEDBACK = ["FEEDBACK-RIGHT-", "FEEDBACK-WRONG-", "GENERAL-FEEDBACK-"]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def make_secret_bank(course: Course, size: int = 4) -> None:
