@@ -39,6 +39,23 @@ def test_a_statement_is_prepared_once_per_connection() -> None:
 
 
 @postgres_only
+def test_without_preparing_statements_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DB_PREPARED_STATEMENTS=false (PgBouncer in transaction mode before 1.21):
+    prepare_threshold None, the statements are bound on the server, never prepared."""
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    statement = "SELECT %(n)s::int * 11 AS eleven_times"
+    for n in (1, 2, 3):
+        assert prepared_fetchone(statement, {"n": n}) == (n * 11,)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%eleven_times%"],
+        )
+        assert cursor.fetchone() == (0,)
+
+
+@postgres_only
 def test_database_errors_are_djangos() -> None:
     with prepared_cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE t_unique (n int UNIQUE)")

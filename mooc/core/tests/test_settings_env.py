@@ -114,6 +114,15 @@ def test_services_come_from_their_urls() -> None:
     assert values["TIME_ZONE"] == "Asia/Makassar"
 
 
+def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
+    url = {"DATABASE_URL": "postgres://mooc:pw@db.internal:5432/mooc"}
+    on = read_settings(url, "DATABASES")
+    off = read_settings({**url, "DB_PREPARED_STATEMENTS": "false"}, "DATABASES")
+    assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
+    assert "'prepare_threshold': 0" in json.loads(on.stdout)["DATABASES"]
+    assert "'prepare_threshold': None" in json.loads(off.stdout)["DATABASES"]
+
+
 def test_production_refuses_to_start_without_a_real_secret_key() -> None:
     for key in ["", "short-key"]:
         result = read_settings({"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "x"}, "DEBUG")
