@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mooc.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mooc.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mooc.core.middleware.LanguageMiddleware",
@@ -292,6 +293,28 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy, sent by mooc.core.middleware.ContentSecurityPolicyMiddleware.
+# Scripts only from this site's files (no page has an inline script or handler); style
+# attributes allowed (progress bars); pictures also over https (admin-written rich text
+# may show images hosted elsewhere) and data: (Bootstrap's icons); embedded players only
+# from the two hosts mooc.content.embeds makes embeds for.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "media-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if CAPTCHA_BACKEND == "recaptcha":  # Google's script and its challenge frame
+    CONTENT_SECURITY_POLICY["script-src"] += ["https://www.google.com", "https://www.gstatic.com"]
+    CONTENT_SECURITY_POLICY["frame-src"] += ["https://www.google.com"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

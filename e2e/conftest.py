@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that
 # tests make for setup are still synchronous and safe.
@@ -75,10 +82,20 @@ def context(browser: Browser, viewport: str) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext, live_server: Any) -> Page:
+def page(context: BrowserContext, live_server: Any) -> Iterator[Page]:
+    """A page of the live server; the test fails if the Content-Security-Policy
+    blocked anything on the way (Chromium reports each refusal on the console)."""
     page = context.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]
-    return page
+    refused: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", note)
+    yield page
+    assert not refused, "blocked by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 _axe = Axe()

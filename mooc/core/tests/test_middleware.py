@@ -65,3 +65,53 @@ def test_visitor_pages_carry_no_csrf_token(client) -> None:  # type: ignore[no-u
     response = client.get("/")
     assert "csrftoken" not in response.cookies
     assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def _policy(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split("; ")}
+
+
+def test_every_page_forbids_scripts_from_elsewhere_and_inline(client) -> None:  # type: ignore[no-untyped-def]
+    for url in ("/", "/login/", "/healthz"):
+        policy = _policy(client.get(url))
+        assert policy["script-src"] == ["'self'"], url
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+        assert policy["frame-ancestors"] == ["'none'"] and policy["form-action"] == ["'self'"]
+        assert policy["frame-src"] == [
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ]
+
+
+def test_a_view_may_send_a_policy_of_its_own() -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from mooc.core.middleware import ContentSecurityPolicyMiddleware
+
+    def view(request):  # type: ignore[no-untyped-def]
+        response = HttpResponse()
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+    response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
+    assert response["Content-Security-Policy"] == "sandbox"
+
+
+def test_no_template_carries_an_inline_script_the_policy_would_block() -> None:
+    """script-src 'self': a <script> without src, or an on…= handler, would not run."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    inline = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|\son[a-z]+=\"", re.I
+    )
+    found = [
+        str(path)
+        for path in Path(settings.BASE_DIR, "mooc").rglob("*.html")
+        if "emails" not in path.parts and inline.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -123,6 +123,16 @@ def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
     assert "'prepare_threshold': None" in json.loads(off.stdout)["DATABASES"]
 
 
+def test_recaptcha_keys_let_googles_script_and_frame_through_the_policy() -> None:
+    keys = {"RECAPTCHA_PUBLIC_KEY": "public-key", "RECAPTCHA_PRIVATE_KEY": "private-key"}
+    image = read_settings({}, "CONTENT_SECURITY_POLICY")
+    recaptcha = read_settings(keys, "CONTENT_SECURITY_POLICY")
+    assert image.returncode == 0 and recaptcha.returncode == 0, image.stderr + recaptcha.stderr
+    assert "google" not in json.loads(image.stdout)["CONTENT_SECURITY_POLICY"]
+    policy = json.loads(recaptcha.stdout)["CONTENT_SECURITY_POLICY"]
+    assert "https://www.gstatic.com" in policy and "https://www.google.com" in policy
+
+
 def test_production_refuses_to_start_without_a_real_secret_key() -> None:
     for key in ["", "short-key"]:
         result = read_settings({"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "x"}, "DEBUG")
