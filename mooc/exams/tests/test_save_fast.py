@@ -40,8 +40,8 @@ postgres_only = pytest.mark.skipif(
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-@pytest.fixture
-def attempt() -> Attempt:
+def running_attempt() -> Attempt:
+    """A learner's attempt at a 5-question exam of a published course, just started."""
     course = make_course()
     course.is_published = True
     course.save(update_fields=["is_published"])
@@ -49,6 +49,11 @@ def attempt() -> Attempt:
     user = make_user()
     enrol(user, course)
     return attempt_start(exam=make_exam(course, question_count=5), user=user)
+
+
+@pytest.fixture
+def attempt() -> Attempt:
+    return running_attempt()
 
 
 @pytest.fixture
