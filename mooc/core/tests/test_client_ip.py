@@ -45,3 +45,22 @@ def test_a_missing_or_garbled_header_falls_back_to_the_proxy(forwarded: str) -> 
 @override_settings(TRUSTED_PROXIES=["10.0.0.5"])
 def test_a_garbled_hop_stops_the_walk() -> None:
     assert client_ip(request("10.0.0.5", "1.2.3.4, garbage")) == "10.0.0.5"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_an_oversized_hop_is_garbage_and_never_cached() -> None:
+    from mooc.core.net import _parse_address
+
+    client_ip(request("10.0.0.5", "203.0.113.20"))  # the short ones are cached
+    before = _parse_address.cache_info()
+    huge = "1" * 8000
+    assert client_ip(request("10.0.0.5", f"203.0.113.20, {huge}")) == "10.0.0.5"
+    after = _parse_address.cache_info()
+    assert after.currsize == before.currsize and after.misses == before.misses
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_trust_follows_the_settings_despite_the_cache() -> None:
+    assert client_ip(request("10.0.0.5", "203.0.113.20")) == "203.0.113.20"
+    with override_settings(TRUSTED_PROXIES=[]):
+        assert client_ip(request("10.0.0.5", "203.0.113.20")) == "10.0.0.5"
