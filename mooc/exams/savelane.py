@@ -32,7 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve, set_urlconf
 from django.utils.module_loading import import_string
 
-from mooc.exams import fastsave
+from mooc.exams import fastsave, views
 
 LANE_MIDDLEWARE = [
     "mooc.core.middleware.RequestIdMiddleware",
@@ -47,8 +47,6 @@ class _NotInLane(Exception):
 
 
 def _lane_view(request: HttpRequest) -> HttpResponse:
-    from mooc.exams import views
-
     try:
         match = resolve(request.path_info)
     except Resolver404:

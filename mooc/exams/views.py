@@ -299,11 +299,12 @@ def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
     (`engine.answer_save_as`)."""
     if getattr(request, _FAST_MISSED, False):
         return None  # the save lane tried already: no second statement
-    parsed = _parse_save(request)
-    if parsed is None:
-        return None
+    # The token first: a plain form post has none, and its form is read once, later.
     token = fastsave.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
     if token is None:
+        return None
+    parsed = _parse_save(request)
+    if parsed is None:
         return None
     number, options, client_seq = parsed
     result = engine.answer_save_as(
