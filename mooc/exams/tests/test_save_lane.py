@@ -69,9 +69,21 @@ class Served:
             signals.request_finished.connect(close_old_connections)
         return answer["status"], answer["headers"], body
 
-
-def save_data(number: int = 1, option: int = 1, seq: int = 5) -> dict[str, Any]:
-    return {"position": number, "options": [str(option)], "client_seq": seq}
+    def save(
+        self,
+        attempt: Attempt,
+        token: str,
+        *,
+        number: int = 1,
+        option: int = 1,
+        seq: int = 5,
+        **headers: str,
+    ) -> tuple[str, dict[str, str], bytes]:
+        """An answer save as exam.js sends it."""
+        data = {"position": number, "options": [str(option)], "client_seq": seq}
+        return self.post(
+            url(attempt), data, HTTP_ACCEPT="application/json", HTTP_X_SAVE_TOKEN=token, **headers
+        )
 
 
 def url(attempt: Attempt) -> str:
@@ -88,12 +100,7 @@ def test_a_save_with_its_token_takes_the_lane_with_the_sites_headers_and_log_lin
         caplog.at_level(logging.INFO, logger="mooc.request"),
         CaptureQueriesContext(connection) as queries,
     ):
-        status, headers, body = served.post(
-            url(attempt),
-            save_data(number=2, option=3, seq=7),
-            HTTP_ACCEPT="application/json",
-            HTTP_X_SAVE_TOKEN=token,
-        )
+        status, headers, body = served.save(attempt, token, number=2, option=3, seq=7)
     assert status == "200 OK"
     assert b'"applied": true' in body
     assert served.full_stack == 0
@@ -117,16 +124,9 @@ def test_a_stale_save_goes_to_the_full_stack_without_a_second_statement(
 ) -> None:
     served = Served()
     token = token_of(attempt)
-    served.post(
-        url(attempt), save_data(seq=9), HTTP_ACCEPT="application/json", HTTP_X_SAVE_TOKEN=token
-    )
+    served.save(attempt, token, seq=9)
     with CaptureQueriesContext(connection) as queries:
-        status, _, body = served.post(
-            url(attempt),
-            save_data(option=2, seq=4),
-            HTTP_ACCEPT="application/json",
-            HTTP_X_SAVE_TOKEN=token,
-        )
+        status, _, body = served.save(attempt, token, option=2, seq=4)
     assert served.full_stack == 1
     saves = [
         q
@@ -142,9 +142,7 @@ def test_a_stale_save_goes_to_the_full_stack_without_a_second_statement(
 
 def test_a_bad_token_gets_the_full_stack_and_its_csrf_check(attempt: Attempt) -> None:
     served = Served()
-    status, _, _ = served.post(
-        url(attempt), save_data(), HTTP_ACCEPT="application/json", HTTP_X_SAVE_TOKEN="forged:token"
-    )
+    status, _, _ = served.save(attempt, "forged:token")
     assert served.full_stack == 1
     assert status.startswith("403")  # no session, no CSRF token: refused as before
     assert stored(attempt) is None
@@ -153,13 +151,7 @@ def test_a_bad_token_gets_the_full_stack_and_its_csrf_check(attempt: Attempt) ->
 @postgres_only
 def test_a_disallowed_host_is_refused_by_the_full_stack(attempt: Attempt) -> None:
     served = Served()
-    status, _, _ = served.post(
-        url(attempt),
-        save_data(),
-        HTTP_ACCEPT="application/json",
-        HTTP_X_SAVE_TOKEN=token_of(attempt),
-        HTTP_HOST="evil.example",
-    )
+    status, _, _ = served.save(attempt, token_of(attempt), HTTP_HOST="evil.example")
     assert served.full_stack == 1
     assert status.startswith("400")
     assert stored(attempt) is None
@@ -183,9 +175,7 @@ def test_a_database_error_in_the_lane_is_a_logged_500(
         mock.patch("mooc.exams.engine.answer_save_as", side_effect=OperationalError("server gone")),
         caplog.at_level(logging.ERROR, logger="django.request"),
     ):
-        status, _, _ = served.post(
-            url(attempt), save_data(), HTTP_ACCEPT="application/json", HTTP_X_SAVE_TOKEN=token
-        )
+        status, _, _ = served.save(attempt, token)
     assert status.startswith("500")
     assert served.full_stack == 0
     assert any("Internal Server Error" in r.getMessage() for r in caplog.records)
@@ -195,12 +185,7 @@ def test_a_database_error_in_the_lane_is_a_logged_500(
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_plain_http_is_redirected_to_https_before_anything_is_saved(attempt: Attempt) -> None:
     served = Served()
-    status, headers, _ = served.post(
-        url(attempt),
-        save_data(),
-        HTTP_ACCEPT="application/json",
-        HTTP_X_SAVE_TOKEN=token_of(attempt),
-    )
+    status, headers, _ = served.save(attempt, token_of(attempt))
     assert status.startswith("301") and headers["Location"].startswith("https://")
     assert stored(attempt) is None
 
