@@ -68,6 +68,21 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_runs_the_sites_handler() -> Iterator[None]:
+    """Django's live server builds a plain WSGIHandler; production runs config.wsgi's
+    SaveLaneHandler. The browser tests use that one, so exam.js's saves go through the
+    save lane as on the real site (mooc/exams/savelane.py)."""
+    import django.test.testcases as testcases
+
+    from mooc.exams.savelane import SaveLaneHandler
+
+    plain = testcases.WSGIHandler
+    testcases.WSGIHandler = SaveLaneHandler  # type: ignore[misc]
+    yield
+    testcases.WSGIHandler = plain  # type: ignore[misc]
+
+
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
 def viewport(request: pytest.FixtureRequest) -> str:
     return str(request.param)
