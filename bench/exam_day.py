@@ -13,6 +13,7 @@ them) and a report is printed. Not a test: nothing here runs in CI.
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
 import json
 import os
@@ -29,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 QUESTIONS = 20
+# (start, end) time spans, in seconds since the epoch
+Windows = list[tuple[float, float]]
 PASSWORD = "Ujian2026Bench"  # noqa: S105 - the benchmark learners' shared password
 
 
@@ -36,7 +39,16 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--saturate", action="store_true", help="saves with no think time")
-    parser.add_argument("--phase", type=float, default=30, help="seconds of each saturation phase")
+    parser.add_argument(
+        "--phase", type=float, default=40, help="seconds of saves and of the ceiling, each"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="saturation: the phases alternate in this many rounds (1: all saves, then "
+        "all ceiling)",
+    )
     parser.add_argument("--ceiling-users", type=int, default=64)
     parser.add_argument("--spawn-rate", type=float, default=100)
     parser.add_argument("--start-window", type=float, default=60)
@@ -318,6 +330,7 @@ def locust_run(
         "BENCH_THINK_MIN": str(args.think_min),
         "BENCH_THINK_MAX": str(args.think_max),
         "BENCH_PHASE": str(args.phase),
+        "BENCH_ROUNDS": str(args.rounds),
         "BENCH_OUT": str(out),
         "BENCH_ORIGIN": f"https://127.0.0.1:{args.port}",
         "BENCH_SUBMIT_TOGETHER": str(args.submit_together),
@@ -408,9 +421,20 @@ class CpuSampler(threading.Thread):
         span = inside[-1][0] - inside[0][0] if len(inside) >= 2 else 0.0
         return used, span
 
-    def share(self, start: float, end: float) -> dict[str, float]:
-        """Cores used by each group between start and end (2.0 = two full cores)."""
-        used, span = self._used(start, end)
+    def _used_in(self, windows: Windows) -> tuple[dict[int, tuple[str, float]], float]:
+        """`_used` summed over several (start, end) windows."""
+        used: dict[int, tuple[str, float]] = {}
+        covered = 0.0
+        for start, end in windows:
+            part, span = self._used(start, end)
+            covered += span
+            for pid, (group, seconds) in part.items():
+                used[pid] = (group, used.get(pid, (group, 0.0))[1] + seconds)
+        return used, covered
+
+    def share(self, windows: Windows) -> dict[str, float]:
+        """Cores used by each group in the windows (2.0 = two full cores)."""
+        used, span = self._used_in(windows)
         if span <= 0:
             return {}
         totals: dict[str, float] = defaultdict(float)
@@ -418,22 +442,22 @@ class CpuSampler(threading.Thread):
             totals[group] += seconds
         return {g: v / span for g, v in totals.items()}
 
-    def per_process(self, group: str, start: float, end: float) -> list[float]:
-        """Cores used by each process of `group` between start and end, busiest first
-        (shows whether the gunicorn workers share the load)."""
-        used, span = self._used(start, end)
+    def per_process(self, group: str, windows: Windows) -> list[float]:
+        """Cores used by each process of `group` in the windows, busiest first (shows
+        whether the gunicorn workers share the load)."""
+        used, span = self._used_in(windows)
         if span <= 0:
             return []
         cores = [seconds / span for name, seconds in used.values() if name == group]
         return sorted((c for c in cores if c >= 0.005), reverse=True)
 
 
-def cpu_lines(title: str, sampler: CpuSampler, start: float, end: float) -> list[str]:
-    share = sampler.share(start, end)
+def cpu_lines(title: str, sampler: CpuSampler, windows: Windows) -> list[str]:
+    share = sampler.share(windows)
     if not share:
         return []
     parts = ", ".join(f"{g} {v:.2f}" for g, v in sorted(share.items(), key=lambda i: -i[1]))
-    workers = " + ".join(f"{v:.2f}" for v in sampler.per_process("gunicorn", start, end))
+    workers = " + ".join(f"{v:.2f}" for v in sampler.per_process("gunicorn", windows))
     return [f"cores used, {title}: {parts} (gunicorn processes {workers})"]
 
 
@@ -554,12 +578,38 @@ def step_table(records: list[list[Any]]) -> list[str]:
     return lines
 
 
-def rate_in(records: list[list[Any]], name: str, start: float, end: float) -> float:
-    """Completed requests per second of `name` between start and end (the first two
-    seconds are left out as warm-up)."""
-    start += 2
-    count = sum(1 for n, t, _, ok in records if n == name and ok and start <= t <= end)
-    return count / (end - start) if end > start else 0.0
+def measured(clock: dict[str, Any], kind: str) -> Windows:
+    """The measured part of each saturation window of `kind` ("saves" or
+    "ceiling"): the first window of the run leaves out two seconds of warm-up, the
+    others half a second (the switch from the other kind)."""
+    windows = clock.get("windows", [])
+    return [
+        (start + (2.0 if number == 0 else 0.5), end)
+        for number, (name, start, end) in enumerate(windows)
+        if name == kind
+    ]
+
+
+def rate_in(records: list[list[Any]], name: str, windows: Windows) -> float:
+    """Completed requests per second of `name` within the windows."""
+    ends = sorted(t for n, t, _, ok in records if n == name and ok)
+    count = sum(
+        bisect.bisect_right(ends, end) - bisect.bisect_left(ends, start) for start, end in windows
+    )
+    span = sum(end - start for start, end in windows)
+    return count / span if span > 0 else 0.0
+
+
+def round_ratios(records: list[list[Any]], clock: dict[str, Any]) -> list[float]:
+    """Saves / ceiling in each round of a saturation run (a save window and the
+    ceiling window beside it)."""
+    saves, ceiling = measured(clock, "saves"), measured(clock, "ceiling")
+    ratios = []
+    for save_window, ceiling_window in zip(saves, ceiling, strict=False):
+        top = rate_in(records, "9 ceiling view", [ceiling_window])
+        if top:
+            ratios.append(rate_in(records, "5 save answer", [save_window]) / top)
+    return ratios
 
 
 def busiest(records: list[list[Any]], name: str, width: float = 10) -> float:
@@ -604,7 +654,7 @@ def main() -> None:
     try:
         mode = "saturate" if args.saturate else "exam"
         exam_budget = int(args.start_window + QUESTIONS * (args.think_max + 5) + 120)
-        run_time = int(args.users * 0.5 + exam_budget + (2 * args.phase + 60))
+        run_time = int(args.users * 0.5 + exam_budget + 2 * (args.phase + args.rounds) + 60)
         print(f"Running locust ({mode}, {args.users} learners)…", flush=True)
         data = locust_run(
             args,
@@ -643,25 +693,26 @@ def main() -> None:
         if "all_logged_in" in clock
         else 0.0
     )
+    save_windows = measured(clock, "saves")
+    busiest_window = max((rate_in(records, "5 save answer", [w]) for w in save_windows), default=0)
     if mode == "saturate":
-        save_rate = rate_in(records, "5 save answer", clock["saves_from"], clock["saves_until"])
+        save_rate = rate_in(records, "5 save answer", save_windows)
     else:
         saves = [r for r in records if r[0] == "5 save answer"]
         first = min((r[1] - r[2] / 1000 for r in saves), default=0.0)
         last = max((r[1] for r in saves), default=0.0)
         save_rate = len([r for r in saves if r[3]]) / (last - first) if last > first else 0.0
     cclock = ceiling["clock"]
-    ceiling_rate = rate_in(
-        ceiling["records"], "9 ceiling view", cclock["ceiling_from"], cclock["ceiling_until"]
-    )
+    ceiling_rate = rate_in(ceiling["records"], "9 ceiling view", measured(cclock, "ceiling"))
+    ratios = round_ratios(records, clock) if mode == "saturate" else []
     errors = sum(1 for r in records if not r[3])
     if mode == "saturate":
-        cpu = cpu_lines("saves", sampler, clock["saves_from"] + 2, clock["saves_until"])
+        cpu = cpu_lines("saves", sampler, measured(clock, "saves"))
     else:
         first_start = min((r[1] for r in records if r[0] == "3 start exam"), default=0.0)
-        cpu = cpu_lines("first 3 minutes", sampler, first_start, first_start + 180)
-        cpu += cpu_lines("after", sampler, first_start + 180, clock.get("all_done", 0.0))
-    cpu += cpu_lines("ceiling", sampler, cclock["ceiling_from"] + 2, cclock["ceiling_until"])
+        cpu = cpu_lines("first 3 minutes", sampler, [(first_start, first_start + 180)])
+        cpu += cpu_lines("after", sampler, [(first_start + 180, clock.get("all_done", 0.0))])
+    cpu += cpu_lines("ceiling", sampler, measured(cclock, "ceiling"))
 
     lines = [
         "",
@@ -673,15 +724,26 @@ def main() -> None:
         + ("off" if args.no_certificates else "on")
         + (f", everybody submits within {args.submit_together:g} s" if args.submit_together else "")
         if mode == "exam"
-        else f"phases of {args.phase:g} s, no think time",
+        else f"{args.phase:g} s of saves and of the ceiling view in {args.rounds} alternating "
+        "rounds, no think time",
         "",
         *step_table(records + (ceiling["records"] if mode == "exam" else [])),
         "",
         f"{'answer saves per second':<44}{save_rate:>10.1f}"
         + ("  (mean over the exam)" if mode == "exam" else "  (saturated)"),
-        f"{'answer saves per second, busiest 10 s':<44}{busiest(records, '5 save answer'):>10.1f}",
+        (
+            f"{'answer saves per second, busiest 10 s':<44}"
+            f"{busiest(records, '5 save answer'):>10.1f}"
+            if mode == "exam"
+            else f"{'answer saves per second, busiest window':<44}" + f"{busiest_window:>10.1f}"
+        ),
         f"{'ceiling view per second (one query)':<44}{ceiling_rate:>10.1f}",
         f"{'saves / ceiling':<44}{save_rate / ceiling_rate if ceiling_rate else 0:>10.0%}",
+        *(
+            [f"{'saves / ceiling, each round':<44}" + " ".join(f"{r:.0%}" for r in ratios)]
+            if len(ratios) > 1
+            else []
+        ),
         f"{'logins per second (Argon2 per login)':<44}{login_rate:>10.1f}",
         f"{'errors (all steps)':<44}{errors:>10}",
         *cpu,

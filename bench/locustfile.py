@@ -8,8 +8,8 @@ Modes:
   question thinks and saves an answer, and finally submits and opens the result.
 - "ceiling": only the ceiling phase of "saturate", anonymous.
 - "saturate": every learner logs in and starts the exam, then all save answers with
-  no think time for BENCH_PHASE seconds, and then all call the one-query ceiling view
-  for the same time, on the same connections.
+  no think time and all call the one-query ceiling view, BENCH_PHASE seconds of
+  each on the same connections, alternating in BENCH_ROUNDS rounds (see _windows).
 
 The client plays browser and TLS proxy at once: it sends X-Forwarded-Proto: https
 (gunicorn and Django trust it from 127.0.0.1, as behind nginx) and keeps the cookies
@@ -44,6 +44,10 @@ START_WINDOW = float(os.environ.get("BENCH_START_WINDOW", "60"))
 THINK_MIN = float(os.environ.get("BENCH_THINK_MIN", "2"))
 THINK_MAX = float(os.environ.get("BENCH_THINK_MAX", "6"))
 PHASE = float(os.environ.get("BENCH_PHASE", "30"))
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "1")))
+# Idle seconds between two windows of "saturate", so one kind's last requests are
+# answered before the other kind starts.
+SWITCH_GAP = 1.0
 OUT = os.environ.get("BENCH_OUT", "locust-records.json")
 ORIGIN = os.environ.get("BENCH_ORIGIN", "https://127.0.0.1:8000")
 # > 0: once everybody has answered, all submit within this many seconds (the deadline).
@@ -60,7 +64,7 @@ _all_logged_in = Event()
 _all_started = Event()
 _answered = 0
 _all_answered = Event()
-_clock: dict[str, float] = {}
+_clock: dict[str, Any] = {}
 # (step, end time, response time in ms, ok)
 _records: list[tuple[str, float, float, bool]] = []
 # (attempt id, position from 0, options, client_seq) of every acknowledged save
@@ -76,6 +80,31 @@ def _record(name: str, response_time: float, exception: BaseException | None, **
 def _dump(**_kw: Any) -> None:
     with open(OUT, "w", encoding="utf-8") as out:
         json.dump({"records": _records, "acked": _acked, "clock": _clock}, out)
+
+
+def _windows(begin: float) -> list[tuple[str, float, float]]:
+    """The (kind, start, end) windows of a saturation run starting at `begin`, also
+    kept in the clock for the report.
+
+    "saturate" alternates saves and the ceiling view in ROUNDS rounds of PHASE/ROUNDS
+    seconds each, the order flipping every round (saves, ceiling, ceiling, saves,
+    saves, …): a virtual machine's neighbours and the server's own drift then weigh
+    on both kinds alike, where one long phase of each can land one in a slow minute.
+    "ceiling" is one window of the ceiling view.
+    """
+    if "windows" not in _clock:
+        kinds = ["ceiling"] if MODE == "ceiling" else ["saves", "ceiling"]
+        rounds = 1 if MODE == "ceiling" else ROUNDS
+        length = PHASE / rounds
+        windows: list[tuple[str, float, float]] = []
+        at = begin
+        for number in range(rounds):
+            for kind in kinds if number % 2 == 0 else kinds[::-1]:
+                windows.append((kind, at, at + length))
+                at += length + SWITCH_GAP
+        _clock["windows"] = windows
+    windows_kept: list[tuple[str, float, float]] = _clock["windows"]
+    return windows_kept
 
 
 def _mark(name: str) -> None:
@@ -324,18 +353,15 @@ class Learner(FastHttpUser):
 
     def _saturate(self, attempt: int | None) -> None:
         _mark("saves_from")
-        saves_until = _clock["saves_from"] + (PHASE if MODE == "saturate" else 0)
-        ceiling_from = saves_until + (2 if MODE == "saturate" else 0)
-        ceiling_until = ceiling_from + PHASE
-        _clock["saves_until"], _clock["ceiling_from"], _clock["ceiling_until"] = (
-            saves_until,
-            ceiling_from,
-            ceiling_until,
-        )
+        windows = _windows(_clock["saves_from"])
         seq = 1
-        while attempt is not None and time.time() < saves_until:
-            self._save(attempt, seq % QUESTIONS + 1, seq=seq)
-            seq += 1
-        gevent.sleep(max(0.0, ceiling_from - time.time()))
-        while time.time() < ceiling_until:
-            self._get("/bench/ceiling/", "9 ceiling view", anonymous=True)
+        for kind, start, end in windows:
+            gevent.sleep(max(0.0, start - time.time()))
+            while time.time() < end:
+                if kind == "saves" and attempt is not None:
+                    self._save(attempt, seq % QUESTIONS + 1, seq=seq)
+                    seq += 1
+                elif kind == "ceiling":
+                    self._get("/bench/ceiling/", "9 ceiling view", anonymous=True)
+                else:
+                    break
