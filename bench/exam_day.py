@@ -72,7 +72,7 @@ def parse_args() -> argparse.Namespace:
         help="everybody submits within this many seconds once all have answered, "
         "as when the time runs out (0: each submits when done)",
     )
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--port", type=int, default=8077)
