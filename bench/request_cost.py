@@ -8,6 +8,8 @@ those out: gunicorn runs one worker with one thread pinned to the first CPU, thi
 client sends one request at a time from another CPU over a kept-alive connection,
 and the CPU time that gunicorn and all of PostgreSQL's processes spend is read from
 /proc before and after each batch. What is left is the server's cost of a request.
+Last, the save statement alone is timed in PostgreSQL's backend against `SELECT 1`
+and a one-row UPDATE, with and without waiting for the commit's WAL flush.
 
     .venv/bin/python bench/request_cost.py            # 4,000 of each, twice
 
@@ -175,6 +177,76 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    statement_costs(attempt, args.requests)
+
+
+def statement_costs(attempt_id: int, count: int) -> None:
+    """PostgreSQL's own CPU per statement, one connection, prepared, sent from
+    this process: the save statement against `SELECT 1` and against the cheapest
+    durable write (one row updated and committed), each also with
+    `synchronous_commit = off` to show the part that is the commit's WAL flush."""
+    import datetime as dt
+    import json
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    from mooc.exams import engine, fastsave
+    from mooc.exams.models import Attempt
+
+    attempt = Attempt.objects.select_related("user").get(pk=attempt_id)
+    inner_pad, outer_pad = fastsave.hmac_pads(settings.SECRET_KEY)
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"], autocommit=True
+    ) as pg:
+        cursor = pg.cursor()
+        # An ordinary table: a temporary one would not be written to the WAL.
+        cursor.execute("DROP TABLE IF EXISTS bench_counter")
+        cursor.execute("CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint)")
+        cursor.execute("INSERT INTO bench_counter VALUES (1, 0)")
+        backend = pg.info.backend_pid
+        seq = time.time_ns() // 1_000_000 + 10**9  # above every save the HTTP part sent
+
+        def save_params() -> dict[str, object]:
+            nonlocal seq
+            seq += 1
+            return {
+                "positions": json.dumps([seq % 4]),
+                "client_seq": seq,
+                "now": dt.datetime.now(dt.UTC),
+                "attempt_id": attempt_id,
+                "position": seq % exam_day.QUESTIONS,  # from 0, as stored
+                "user_id": attempt.user_id,
+                "highest": seq % 4,
+                "chosen": 1,
+                "inner_pad": inner_pad,
+                "outer_pad": outer_pad,
+                "save_key": attempt.save_key,
+                "password_tag": fastsave.password_tag(attempt.user.password),
+            }
+
+        statements = {
+            "SELECT 1": ("SELECT 1", lambda: None),
+            "one-row UPDATE": ("UPDATE bench_counter SET n = n + 1 WHERE id = 1", lambda: None),
+            "answer save": (engine._UPSERT_AS_SQL, save_params),
+        }
+        print(f"\nms of PostgreSQL CPU per statement, {count} a batch, one connection")
+        print(f"{'':16} {'durable':>9} {'no flush':>9}")
+        for name, (sql, params) in statements.items():
+            costs = []
+            for synchronous in ("on", "off"):
+                cursor.execute(f"SET synchronous_commit = {synchronous}")
+                for _ in range(200):
+                    cursor.execute(sql, params(), prepare=True)
+                before = cpu_seconds([backend])
+                for _ in range(count):
+                    cursor.execute(sql, params(), prepare=True)
+                    assert name == "one-row UPDATE" or cursor.fetchone() is not None, name
+                costs.append((cpu_seconds([backend]) - before) / count * 1e3)
+            print(f"{name:16} {costs[0]:9.3f} {costs[1]:9.3f}")
+        cursor.execute("DROP TABLE bench_counter")
 
 
 if __name__ == "__main__":
