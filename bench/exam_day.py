@@ -74,6 +74,15 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--save-pool",
+        type=int,
+        default=None,
+        metavar="WORKERS",
+        help="exam mode: answer saves go to a second gunicorn with this many workers on "
+        "--port + 1, as nginx routes them in docs/operations.md (default 2; 0: one "
+        "server for everything, as always in saturate mode)",
+    )
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument(
@@ -270,15 +279,21 @@ def certificates_wait(course_id: int, timeout: float = 300) -> float:
 
 
 def gunicorn_start(
-    args: argparse.Namespace, env: dict[str, str], log: Path
+    args: argparse.Namespace,
+    env: dict[str, str],
+    log: Path,
+    *,
+    port: int | None = None,
+    workers: int | None = None,
 ) -> subprocess.Popen[bytes]:
+    port = port or args.port
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "config.wsgi:application",
         "--bind",
-        f"127.0.0.1:{args.port}",
+        f"127.0.0.1:{port}",
         "--workers",
-        str(args.workers),
+        str(workers or args.workers),
         "--worker-class",
         args.worker_class,
         "--threads",
@@ -308,7 +323,7 @@ def gunicorn_start(
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return process
         except OSError:
             time.sleep(0.3)
@@ -334,6 +349,7 @@ def locust_run(
         "BENCH_OUT": str(out),
         "BENCH_ORIGIN": f"https://127.0.0.1:{args.port}",
         "BENCH_SUBMIT_TOGETHER": str(args.submit_together),
+        "BENCH_SAVE_HOST": f"http://127.0.0.1:{args.port + 1}" if args.save_pool else "",
     }
     command = [
         args.locust,
@@ -622,6 +638,12 @@ def busiest(records: list[list[Any]], name: str, width: float = 10) -> float:
 
 def main() -> None:
     args = parse_args()
+    if args.save_pool is None:
+        args.save_pool = 0 if args.saturate else 2
+    if args.save_pool and args.saturate:
+        raise SystemExit(
+            "--save-pool is for exam mode: saturation compares saves and the ceiling on one server"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     env = production_environment(args)
@@ -648,6 +670,17 @@ def main() -> None:
 
     connections.close_all()  # the server gets every connection slot
     server = gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log")
+    servers = [server]
+    if args.save_pool:
+        servers.append(
+            gunicorn_start(
+                args,
+                env,
+                RESULTS / f"{stamp}-gunicorn-saves.log",
+                port=args.port + 1,
+                workers=args.save_pool,
+            )
+        )
     worker = celery_start(env, RESULTS / f"{stamp}-celery.log")
     sampler = CpuSampler()
     sampler.start()
@@ -679,8 +712,10 @@ def main() -> None:
         drained = certificates_wait(seeded["course_id"])
     finally:
         sampler.stopped.set()
-        server.terminate()
-        server.wait(timeout=30)
+        for running in servers:
+            running.terminate()
+        for running in servers:
+            running.wait(timeout=30)
         worker.terminate()
         worker.wait(timeout=30)
 
@@ -718,7 +753,8 @@ def main() -> None:
         "",
         f"Exam-day benchmark — {mode}, {args.users} learners, {os.cpu_count()} CPUs, "
         f"gunicorn {args.workers} × {args.worker_class}"
-        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
+        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
+        + (f", answer saves on their own pool of {args.save_pool}" if args.save_pool else ""),
         f"think time {args.think_min:g}–{args.think_max:g} s, start window {args.start_window:g} s"
         + f", passing grade {args.passing_grade:g}, certificates "
         + ("off" if args.no_certificates else "on")

@@ -31,7 +31,7 @@ from typing import Any
 import gevent
 from gevent.event import Event
 from locust import constant, events, task
-from locust.contrib.fasthttp import FastHttpUser
+from locust.contrib.fasthttp import FastHttpSession, FastHttpUser
 from locust.exception import StopUser
 
 MODE = os.environ.get("BENCH_MODE", "exam")
@@ -52,6 +52,9 @@ OUT = os.environ.get("BENCH_OUT", "locust-records.json")
 ORIGIN = os.environ.get("BENCH_ORIGIN", "https://127.0.0.1:8000")
 # > 0: once everybody has answered, all submit within this many seconds (the deadline).
 SUBMIT_TOGETHER = float(os.environ.get("BENCH_SUBMIT_TOGETHER", "0"))
+# Set: answer saves go to this server (a separate gunicorn pool for the save URL, as
+# nginx would route them; docs/operations.md), everything else to --host.
+SAVE_HOST = os.environ.get("BENCH_SAVE_HOST", "")
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
 _SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
@@ -138,6 +141,19 @@ class Learner(FastHttpUser):
         # The save's headers, built once: a save is the request the benchmark is
         # about, and locust shares the two cores with the server.
         self.save_headers: dict[str, str] = {}
+        # A second kept-alive connection, to the save pool, when there is one.
+        self.save_client = (
+            FastHttpSession(
+                base_url=SAVE_HOST,
+                request_event=self.environment.events.request,
+                user=self,
+                network_timeout=self.network_timeout,
+                connection_timeout=self.connection_timeout,
+                concurrency=1,
+            )
+            if SAVE_HOST
+            else self.client
+        )
         # Distinct client addresses, as from many offices (the lockout counts per user + IP).
         self.address = f"10.{(self.index >> 16) & 255}.{(self.index >> 8) & 255}.{self.index & 255}"
 
@@ -263,7 +279,7 @@ class Learner(FastHttpUser):
                 }
             )
         body = f"position={number}&client_seq={client_seq}&options={options[0]}"
-        with self.client.post(
+        with self.save_client.post(
             f"/ujian/percobaan/{attempt}/jawab/",
             name="5 save answer",
             data=body,
