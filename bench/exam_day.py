@@ -145,6 +145,24 @@ def django_setup(env: dict[str, str]) -> None:
     django.setup()
 
 
+def site_prepare(args: argparse.Namespace, *, synchronous_commit: str = "on") -> dict[str, str]:
+    """The production environment for `args` (its port, database and Redis db), with
+    the database dropped, created and migrated, the static files collected (the pages
+    need their manifest) and the Redis db flushed; Django is set up in this process
+    with the same environment (and so the same SECRET_KEY) as the server gets."""
+    env = production_environment(args)
+    database_create(args.database, synchronous_commit)
+    django_setup(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
+    return env
+
+
 def gift_bank(size: int) -> str:
     lines = []
     for i in range(1, size + 1):
@@ -646,19 +664,10 @@ def main() -> None:
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    env = production_environment(args)
     began = time.time()
 
     print(f"Preparing database {args.database} and {args.users} learners…", flush=True)
-    database_create(args.database, args.synchronous_commit)
-    django_setup(env)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    import redis
-
-    redis.Redis.from_url(args.redis).flushdb()
+    env = site_prepare(args, synchronous_commit=args.synchronous_commit)
     seeded = seed(
         args.users,
         args.time_limit,

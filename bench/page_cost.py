@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -50,16 +49,7 @@ def main() -> None:
         port=8090, database=args.database, redis=args.redis, workers=1, threads=1,
         worker_class="gthread", server_cpus="",
     )  # fmt: skip
-    env = exam_day.production_environment(server_args)
-    env["SECRET_KEY"] = secrets.token_urlsafe(64)
-    exam_day.database_create(args.database, "on")
-    exam_day.django_setup(env)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    import redis
-
-    redis.Redis.from_url(args.redis).flushdb()
+    exam_day.site_prepare(server_args)
     exam_id = exam_day.seed(args.learners, 90)["exam_id"]
 
     from django.test import Client

@@ -24,7 +24,6 @@ import html
 import http.client
 import os
 import re
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -99,17 +98,7 @@ def main() -> None:
         port=PORT, database=args.database, redis=args.redis, workers=1, threads=1,
         worker_class="gthread", server_cpus="0",
     )  # fmt: skip
-    env = exam_day.production_environment(server_args)
-    env["SECRET_KEY"] = secrets.token_urlsafe(64)  # the same for this process and gunicorn
-    exam_day.database_create(args.database, "on")
-    exam_day.django_setup(env)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    import redis
-
-    redis.Redis.from_url(args.redis).flushdb()
+    env = exam_day.site_prepare(server_args)
     exam_id = exam_day.seed(3, 90)["exam_id"]
     attempt, cookies, token, csrf = learner_session(exam_id)
     from django.db import connections
