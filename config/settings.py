@@ -195,6 +195,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
+# Failed logins (unknown NIP or wrong password) from one client IP in a quarter of an hour,
+# across all accounts: it slows NIP enumeration, which the per-account lockout cannot see.
+# Generous, since a whole office can sit behind one address on exam day.
+LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 100)
+LOGIN_IP_WINDOW_SECONDS = 15 * 60
+# Registrations per client IP an hour, and per NIP/Username or e-mail address an hour.
+REGISTRATION_IP_LIMIT = envint("REGISTRATION_IP_LIMIT", 50)
+REGISTRATION_IDENTIFIER_LIMIT = 5
 AXES_CLIENT_IP_CALLABLE = "mooc.core.net.client_ip"
 AXES_USERNAME_CALLABLE = "mooc.accounts.backends.axes_username"
 # Our login page shows the lockout message itself, in the form.

@@ -7,13 +7,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.backends import normalize_username
 from mooc.accounts.captcha import captcha_field
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import normalize_nip, validate_external_username, validate_nip
-from mooc.accounts.services.registration import EMAIL_TAKEN, NIP_TAKEN, Registration
+from mooc.accounts.services.registration import Registration
 
 PHONE_DIGITS = re.compile(r"^\+?[0-9]{8,15}$")
 
@@ -39,7 +40,34 @@ def unit_queryset() -> Any:
     return Unit.objects.filter(is_active=True).order_by("path")
 
 
-class RegistrationForm(forms.Form):
+class CaptchaFirstForm(forms.Form):
+    """The captcha is checked before anything else, and when it fails nothing else is:
+    no other field is cleaned and no account is looked up, so without a solved captcha
+    a form tells nobody anything (what was typed is kept for the next try)."""
+
+    def full_clean(self) -> None:
+        captcha = self.fields.get("captcha")
+        if not self.is_bound or captcha is None:
+            super().full_clean()
+            return
+        try:
+            # Cleaned once only: a solved image captcha is used up by its check.
+            answer = captcha.clean(self["captcha"].data)
+        except ValidationError as error:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self._errors["captcha"] = self.error_class(error.messages, renderer=self.renderer)
+            return
+        del self.fields["captcha"]
+        try:
+            super().full_clean()
+        finally:
+            self.fields["captcha"] = captcha
+        if hasattr(self, "cleaned_data"):
+            self.cleaned_data["captcha"] = answer
+
+
+class RegistrationForm(CaptchaFirstForm):
     employee_type = forms.ChoiceField(
         label=_("Employee type"),
         choices=EmployeeType.choices,
@@ -109,10 +137,9 @@ class RegistrationForm(forms.Form):
         return clean_phone(self.cleaned_data["phone"])
 
     def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        # Whether the address (or the NIP) already has an account is never said here:
+        # the service mails that account's owner instead (see `registration_submit`).
+        return str(self.cleaned_data["email"]).strip()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -128,9 +155,6 @@ class RegistrationForm(forms.Form):
                     validate_external_username(data["username"])
             except ValidationError as error:
                 self.add_error("username", error)
-            else:
-                if User.objects.filter(username__iexact=data["username"]).exists():
-                    self.add_error("username", ValidationError(NIP_TAKEN, code="nip_taken"))
         if internal and not data.get("unit"):
             self.add_error("unit", _("Choose your central unit or work unit."))
         if not internal and not (data.get("instansi") or "").strip():
@@ -165,7 +189,7 @@ class RegistrationForm(forms.Form):
         )
 
 
-class LoginForm(forms.Form):
+class LoginForm(CaptchaFirstForm):
     username = forms.CharField(label=_("NIP/Username"), max_length=64)
     password = forms.CharField(
         label=_("Password"),
@@ -181,7 +205,7 @@ class LoginForm(forms.Form):
         )
 
 
-class AccountMatchForm(forms.Form):
+class AccountMatchForm(CaptchaFirstForm):
     """NIP/Username + the registered e-mail: "Kirim Ulang Verifikasi" and "Lupa Password"."""
 
     username = forms.CharField(label=_("NIP/Username"), max_length=64)
@@ -309,7 +333,7 @@ class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(label=_("New e-mail address"), max_length=254)
 
 
-class ResetByEmailForm(PasswordResetForm):
+class ResetByEmailForm(CaptchaFirstForm, PasswordResetForm):
     """PASSWORD_RESET_FLOW=email_link: a reset link is mailed when NIP/Username
     and e-mail match an active account; the page says the same either way."""
 

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from mooc.accounts.backends import user_by_username
 from mooc.accounts.middleware import mark_session_seen
 from mooc.accounts.models import User
+from mooc.core.net import client_ip
+from mooc.core.ratelimit import ratelimit_hit, ratelimit_peek
 
 LoginProblem = Literal[
     "unknown", "wrong_password", "not_activated", "deactivated", "locked", "throttled"
@@ -30,11 +32,31 @@ def _cooloff_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
+def _ip_failure(request: HttpRequest, problem: LoginProblem) -> LoginRefused:
+    """Count a failure against the client IP (unknown NIPs never reach the per-account
+    lockout, so without this one address could try NIPs without end)."""
+    ratelimit_hit(
+        "login-fail:ip",
+        client_ip(request),
+        limit=settings.LOGIN_IP_FAILURE_LIMIT,
+        window=settings.LOGIN_IP_WINDOW_SECONDS,
+    )
+    return LoginRefused(problem)
+
+
 def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     """Log the user in, or raise LoginRefused naming the first problem found."""
+    by_ip = ratelimit_peek(
+        "login-fail:ip",
+        client_ip(request),
+        limit=settings.LOGIN_IP_FAILURE_LIMIT,
+        window=settings.LOGIN_IP_WINDOW_SECONDS,
+    )
+    if not by_ip.allowed:
+        raise LoginRefused("throttled", retry_minutes=max(1, -(-by_ip.retry_after // 60)))
     candidate = user_by_username(username)
     if candidate is None:
-        raise LoginRefused("unknown")
+        raise _ip_failure(request, "unknown")
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise LoginRefused("throttled", retry_minutes=_cooloff_minutes())
@@ -42,7 +64,7 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
         # The password was checked already; only an account that may not log in
         # needs a second look to tell a wrong password from its state.
         if candidate.can_log_in or not candidate.check_password(password):
-            raise LoginRefused("wrong_password")
+            raise _ip_failure(request, "wrong_password")
         if not candidate.is_active:
             raise LoginRefused("deactivated")
         if candidate.is_locked:

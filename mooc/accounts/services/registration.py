@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from mooc.accounts.nip import parse_nip
 from mooc.accounts.services.tokens import token_consume, token_issue
 from mooc.core.emails import email_send
 from mooc.core.errors import ServiceError
+from mooc.core.ratelimit import ratelimit_hit
 
 NIP_TAKEN = _("This NIP/Username is already registered.")
 EMAIL_TAKEN = _("This e-mail address is already registered.")
@@ -86,6 +88,47 @@ def user_register(*, registration: Registration) -> User:
             raise ServiceError(NIP_TAKEN, field="username", code="nip_taken") from exc
         raise ServiceError(EMAIL_TAKEN, field="email", code="email_taken") from exc
     return user
+
+
+def registration_submit(*, registration: Registration) -> User | None:
+    """The registration form's action: the new account, or None when the NIP/Username
+    or the e-mail address already has one.
+
+    The caller shows the same page either way ("check your e-mail"), so the form cannot
+    be used to learn who has an account. Instead, the owner of each existing account gets
+    a mail saying so, with the way in (log in, "Lupa Password", or a new activation link):
+    a learner who forgot they had registered is helped, a prober learns nothing. The
+    password is hashed either way, so both outcomes take the same time.
+    """
+    try:
+        return user_register(registration=registration)
+    except ServiceError as error:
+        if error.code not in ("nip_taken", "email_taken"):
+            raise
+    make_password(registration.password)
+    owners = User.objects.filter(username__iexact=registration.username) | User.objects.filter(
+        email__iexact=registration.email
+    )
+    for owner in owners.distinct():
+        registration_exists_notify(user=owner)
+    return None
+
+
+def registration_exists_notify(*, user: User) -> None:
+    """Tell an account's owner that someone registered with its NIP or e-mail address;
+    at most three such mails a day, so the form cannot be used to flood a mailbox."""
+    if not ratelimit_hit("registration-exists", str(user.pk), limit=3, window=86400).allowed:
+        return
+    email_send(
+        to=[user.email],
+        template="registration-exists",
+        context={
+            "user": user,
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "forgot_link": settings.SITE_URL + reverse("accounts:forgot_password"),
+            "resend_link": settings.SITE_URL + reverse("accounts:resend_activation"),
+        },
+    )
 
 
 @transaction.atomic

@@ -114,16 +114,19 @@ def test_bad_input_is_refused_next_to_its_field_and_creates_nothing(  # type: ig
     assert 'value="Siti Rahmawati"' in response.content.decode() or field == "full_name"
 
 
-def test_a_registered_nip_or_email_in_other_letter_case_is_refused(
+def test_a_registered_nip_or_email_gets_the_same_page_and_its_owner_a_mail(
     client, unit: Unit, make_user
 ) -> None:  # type: ignore[no-untyped-def]
-    make_user(NIP, email="Siti@Example.go.id")
+    owner = make_user(NIP, email="Siti@Example.go.id")
 
-    response = client.post("/daftar/", form(unit))
-    errors = response.context["form"].errors
-    assert "NIP/Username ini sudah terdaftar." in errors["username"]
-    assert "Alamat email ini sudah terdaftar." in errors["email"]
+    response = client.post("/daftar/", form(unit, email="lain@example.go.id"))
+
+    # Exactly what a new registration gets: nothing tells the visitor the NIP is taken.
+    assert response.status_code == 302 and response["Location"] == "/daftar/terkirim/"
     assert User.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "sudah memiliki akun" in mail.outbox[0].body
+    assert "/aktivasi/" not in mail.outbox[0].body
 
 
 def test_the_activation_link_works_once(client, unit: Unit) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from mooc.accounts.forms import AccountMatchForm, LoginForm, RegistrationForm
 from mooc.accounts.services.login import LoginRefused, user_login
-from mooc.accounts.services.registration import activation_resend, user_activate, user_register
+from mooc.accounts.services.registration import (
+    Registration,
+    activation_resend,
+    registration_submit,
+    user_activate,
+)
 from mooc.accounts.services.tokens import TokenError
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.net import client_ip
@@ -39,14 +44,40 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = user_register(registration=form.registration())
-        except ServiceError as error:
-            add_service_error(form, error)
+        registration = form.registration()
+        if _registration_limited(request, registration):
+            form.add_error(
+                None,
+                _(
+                    "Too many registrations from your network or with these details. "
+                    "Please try again in an hour."
+                ),
+            )
         else:
-            request.session["registered_email"] = user.email
+            # The same page whether or not the NIP or e-mail address already had an
+            # account: in that case its owner is mailed instead (registration_submit).
+            registration_submit(registration=registration)
+            request.session["registered_email"] = registration.email
             return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _registration_limited(request: HttpRequest, registration: Registration) -> bool:
+    hits = [
+        ratelimit_hit(
+            "register:ip", client_ip(request), limit=settings.REGISTRATION_IP_LIMIT, window=3600
+        ),
+        *(
+            ratelimit_hit(
+                "register:id",
+                identifier.lower(),
+                limit=settings.REGISTRATION_IDENTIFIER_LIMIT,
+                window=3600,
+            )
+            for identifier in (registration.username, registration.email)
+        ),
+    ]
+    return not all(hit.allowed for hit in hits)
 
 
 def register_done(request: HttpRequest) -> HttpResponse:
