@@ -200,6 +200,8 @@ AXES_RESET_ON_SUCCESS = True
 # Generous, since a whole office can sit behind one address on exam day.
 LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 100)
 LOGIN_IP_WINDOW_SECONDS = 15 * 60
+# Report viewers see users' e-mail addresses and phone numbers only if this is on.
+REPORT_VIEWERS_SEE_CONTACT_DETAILS = envbool("REPORT_VIEWERS_SEE_CONTACT_DETAILS", False)
 # Registrations per client IP an hour, and per NIP/Username or e-mail address an hour.
 REGISTRATION_IP_LIMIT = envint("REGISTRATION_IP_LIMIT", 50)
 REGISTRATION_IDENTIFIER_LIMIT = 5

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
@@ -325,6 +326,9 @@ def import_view(
 _UserService = Callable[..., User]
 
 
+CONTACT_FIELDS = ("email", "phone")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     form = UserChangeAdminForm
@@ -428,6 +432,44 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("roles"))
     def roles(self, obj: User) -> str:
         return ", ".join(sorted(group.name for group in obj.groups.all()))
+
+    # --- What a viewer who may not edit users sees ------------------------------------
+
+    def _contact_hidden(self, request: HttpRequest) -> bool:
+        """Report viewers (who may view users but not change them) see what their
+        reports need: who, which unit, which position; not how to reach them, unless
+        the institution decided so (REPORT_VIEWERS_SEE_CONTACT_DETAILS)."""
+        return not (
+            settings.REPORT_VIEWERS_SEE_CONTACT_DETAILS
+            or request.user.has_perm("accounts.change_user")
+        )
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        fields = super().get_list_display(request)
+        if self._contact_hidden(request):
+            return tuple(f for f in fields if f not in CONTACT_FIELDS)
+        return fields
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        fields = super().get_search_fields(request)
+        if self._contact_hidden(request):
+            return tuple(f for f in fields if f not in CONTACT_FIELDS)
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._contact_hidden(request):
+            return fieldsets
+        return tuple(
+            (
+                name,
+                {
+                    **options,
+                    "fields": tuple(f for f in options["fields"] if f not in CONTACT_FIELDS),
+                },
+            )
+            for name, options in fieldsets
+        )
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[User], search_term: str
