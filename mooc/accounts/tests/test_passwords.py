@@ -189,3 +189,21 @@ def test_the_email_link_flow_mails_a_reset_link(client, make_user, settings) -> 
     )
     assert done.status_code == 302
     assert User.objects.get().check_password(NEW)
+
+
+def test_with_the_email_link_flow_a_mail_failure_looks_like_a_mismatch(
+    client, make_user, settings
+) -> None:  # type: ignore[no-untyped-def]
+    # SMTP on a closed port: the mail cannot go, as when the broker is down. The page
+    # must answer as it does for data that match no account.
+    settings.PASSWORD_RESET_FLOW = "email_link"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    settings.EMAIL_TIMEOUT = 2
+    make_user()
+
+    matching = verify(client)
+    mismatch = client.post("/lupa-password/", captcha(username=NIP, email="lain@example.go.id"))
+
+    assert (matching.status_code, matching["Location"]) == (302, "/lupa-password/terkirim/")
+    assert (mismatch.status_code, mismatch["Location"]) == (302, "/lupa-password/terkirim/")
