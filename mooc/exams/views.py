@@ -502,11 +502,13 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         mode == ReviewMode.ALWAYS
         or (mode == ReviewMode.CORRECT_AFTER_PASS and bool(attempt.passed))
     )
-    show_questions = graded and mode != ReviewMode.NOTHING
+    # The questions are listed only where the answers may be shown: right/wrong per
+    # question, with attempts left, gives the key away as surely as the key itself.
+    # "Score only", and "correct answers after passing" before a pass, show the score.
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,
-        review=_review_rows(attempt, with_key=with_key) if show_questions else [],
+        review=_review_rows(attempt, with_key=with_key) if with_key else [],
         with_key=with_key,
     )
     return render(request, "exams/result.html", context)
