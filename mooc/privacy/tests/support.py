@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import parse_nip
@@ -88,6 +89,7 @@ def admin_user() -> User:
         full_name="Admin BPSDM",
         email="admin@example.go.id",
         is_staff=True,
+        activated_at=timezone.now(),
     )
     admin.groups.add(Group.objects.get(name=ROLE_ADMIN))
     return admin
