@@ -38,7 +38,7 @@ def test_a_learner_downloads_their_data_and_asks_for_deletion(
     check_page(page, "personal-data", viewport)
 
     page.get_by_role("button", name="Siapkan data saya").click()
-    expect(page.get_by_text("Data Anda sedang disiapkan")).to_be_visible()
+    expect(page.get_by_text("Data Anda sudah siap")).to_be_visible()
     download_link = page.get_by_test_id("export-download")
     expect(download_link).to_have_count(1)
     check_page(page, "personal-data-ready", viewport)

@@ -65,14 +65,18 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_request(request: HttpRequest) -> HttpResponse:
     try:
-        data_export_request(user=_me(request), request=request)
+        export = data_export_request(user=_me(request), request=request)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request,
-            _("We are preparing your data. When it is ready, the download appears below."),
-        )
+        export.refresh_from_db()  # without a broker the task has run already
+        if export.is_downloadable:
+            messages.success(request, _("Your data is ready: download it below."))
+        else:
+            messages.success(
+                request,
+                _("We are preparing your data. When it is ready, the download appears below."),
+            )
     return redirect("privacy:personal_data")
 
 
