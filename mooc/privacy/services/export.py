@@ -40,6 +40,7 @@ from mooc.privacy.models import DataExport, DataExportState, DeletionRequest
 logger = logging.getLogger(__name__)
 
 EXPORT_WINDOW = 24 * 60 * 60
+STALE_AFTER = dt.timedelta(minutes=30)
 
 README = """\
 Data pribadi Anda / Your personal data
@@ -72,9 +73,15 @@ def data_export_request(*, user: User, request: HttpRequest | None = None) -> Da
     """Queue a new export for `user`; refused while one is being prepared or past the limit."""
     from mooc.privacy.tasks import data_export_build_task
 
-    busy = DataExport.objects.filter(
+    unfinished = DataExport.objects.filter(
         user=user, state__in=[DataExportState.PENDING, DataExportState.RUNNING]
-    ).exists()
+    )
+    # A worker that died mid-way leaves its export unfinished: after a while it is
+    # given up, so the learner is not kept waiting until it expires.
+    unfinished.filter(created_at__lt=timezone.now() - STALE_AFTER).update(
+        state=DataExportState.FAILED, error="gave up: not finished in time"
+    )
+    busy = unfinished.exists()
     if busy:
         raise ServiceError(
             _("Your previous download is still being prepared. Refresh this page in a moment."),

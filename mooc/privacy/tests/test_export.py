@@ -204,3 +204,18 @@ def test_the_page_is_reached_from_the_profile_and_needs_a_login(
     assert url in client_for(mine.user).get(reverse("accounts:profile")).content.decode()
     assert Client().get(url).status_code == 302
     assert not mail.outbox or all("data" not in m.subject.lower() for m in mail.outbox)
+
+
+def test_an_export_left_unfinished_by_a_dead_worker_does_not_block_a_new_one(
+    two: tuple[History, History], django_capture_on_commit_callbacks: Any
+) -> None:
+    mine, _ = two
+    client = client_for(mine.user)
+    client.post(reverse("privacy:export_request"))  # queued; the worker never finishes it
+    DataExport.objects.update(
+        state=DataExportState.RUNNING, created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export_request"))
+    states = list(DataExport.objects.order_by("pk").values_list("state", flat=True))
+    assert states == [DataExportState.FAILED, DataExportState.DONE]
