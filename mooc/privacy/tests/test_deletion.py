@@ -311,3 +311,21 @@ def test_a_certificate_still_without_its_snapshot_gets_it_before_the_name_goes(
     assert certificate.current_version is not None
     assert certificate.current_version.holder_name == "Joko Prasetyo"
     assert certificate.current_version.score == Decimal("100.00")
+
+
+def test_the_admin_pages_list_and_explain_the_request(
+    rina: History, django_capture_on_commit_callbacks: Any
+) -> None:
+    _ask(client_for(rina.user), django_capture_on_commit_callbacks)
+    deletion = DeletionRequest.objects.get()
+    admin_client = client_for(admin_user())
+    listing = admin_client.get(reverse("admin:privacy_deletionrequest_changelist"))
+    assert listing.status_code == 200 and "Rina Wulandari" in listing.content.decode()
+    change = admin_client.get(reverse("admin:privacy_deletionrequest_change", args=[deletion.pk]))
+    # What stays: 1 enrolment, 2 attempts, 1 certificate.
+    assert "1 pendaftaran dan 2 percobaan" in change.content.decode()
+    approve = admin_client.get(reverse("admin:privacy_deletionrequest_approve", args=[deletion.pk]))
+    assert approve.status_code == 200
+    assert "tidak dapat dibatalkan" in approve.content.decode()
+    # Requests are made by learners and never deleted.
+    assert admin_client.get(reverse("admin:privacy_deletionrequest_add")).status_code == 403
