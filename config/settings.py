@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mooc.learning",
     "mooc.exams",
     "mooc.certificates",
+    "mooc.privacy",
 ]
 
 MIDDLEWARE = [
@@ -370,6 +371,15 @@ CELERY_BEAT_SCHEDULE = beat_schedule()
 # PDF, mail): the end of an exam is the busiest minute, and this work can wait for it
 # to pass. Opening the certificate does the snapshot and number at once.
 CERTIFICATE_BACKGROUND_DELAY = envint("CERTIFICATE_BACKGROUND_DELAY", 60)
+
+# --- Personal data (UU PDP 27/2022; docs/security.md) ---------------------------
+# A learner's data export stays downloadable this many days, then the job deletes it.
+DATA_EXPORT_DAYS = envint("DATA_EXPORT_DAYS", 7)
+# Exports a learner may ask for per 24 hours (each one reads their whole history).
+DATA_EXPORTS_PER_DAY = envint("DATA_EXPORTS_PER_DAY", 3)
+# Single-use link tokens are deleted this many days after they expire (until then a
+# late click still says "expired" rather than "invalid").
+ACCOUNT_TOKEN_RETENTION_DAYS = envint("ACCOUNT_TOKEN_RETENTION_DAYS", 7)
 
 # Each app's demo content, loaded in this order by `manage.py load_demo`.
 DEMO_LOADERS = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("mooc.accounts.urls")),
+    path("", include("mooc.privacy.urls")),
     path("", include("mooc.catalog.urls")),
     path("belajar/", include("mooc.learning.urls")),
     path("", include("mooc.certificates.urls")),

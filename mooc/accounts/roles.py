@@ -30,6 +30,7 @@ PROJECT_APP_LABELS = (
     "learning",
     "exams",
     "certificates",
+    "privacy",
     "reports",
 )
 # The apps whose models content admins author.

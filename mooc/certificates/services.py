@@ -42,6 +42,7 @@ from mooc.core.errors import ServiceError
 from mooc.core.files import private_storage
 from mooc.core.selectors import site_settings_get
 from mooc.core.services import audit_log_record
+from mooc.privacy.selectors import user_is_anonymised
 
 logger = logging.getLogger(__name__)
 
@@ -502,6 +503,12 @@ def certificate_reissue(
             raise ServiceError(_("A revoked certificate cannot be reissued."), code="revoked")
         previous = locked.current_version
         user = User.objects.select_related("unit").get(pk=locked.user_id)
+        if user_is_anonymised(user):
+            # A new version would print the placeholder instead of what was certified.
+            raise ServiceError(
+                _("The holder's account was deleted at their request; reissuing is not possible."),
+                code="holder_anonymised",
+            )
         version = _version_write(
             certificate=locked,
             user=user,

@@ -28,6 +28,14 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "number-pending-certificates", "mooc.certificates.tasks.number_pending_certificates", 60
     ),
+    # Retention (UU PDP; docs/security.md, "Record of processing").
+    PeriodicJob(
+        "purge-expired-account-tokens", "mooc.privacy.tasks.purge_expired_account_tokens", 6 * 3600
+    ),
+    PeriodicJob("purge-expired-captchas", "mooc.privacy.tasks.purge_expired_captchas", 3600),
+    PeriodicJob(
+        "purge-expired-data-exports", "mooc.privacy.tasks.purge_expired_data_exports", 3600
+    ),
 )
 
 
