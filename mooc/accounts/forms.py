@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
@@ -369,4 +370,10 @@ class ResetByEmailForm(CaptchaFirstForm, PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         text = loader.render_to_string(email_template_name, context)
         html = loader.render_to_string(html_email_template_name or email_template_name, context)
-        send_email_message.delay(subject=subject, text=text, html=html, to=[to_email])
+        # As every mail (mooc.core.emails): queued after the commit, and a broker failure
+        # is logged, not shown — a 500 for a match and a redirect for a mismatch would
+        # tell a visitor which NIP and address belong together.
+        transaction.on_commit(
+            lambda: send_email_message.delay(subject=subject, text=text, html=html, to=[to_email]),
+            robust=True,
+        )
