@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from config.celery import app as project_app
 from mooc.core import status
 from mooc.core.periodic import JOBS
 
@@ -94,6 +95,10 @@ def redis_app() -> Iterator[Celery]:
     app.conf.worker_hijack_root_logger = False
     yield app
     app.close()
+    # start_worker makes its app the current and default one; shared tasks such as the
+    # mail task must find the project's (eager in tests) again.
+    project_app.set_current()
+    project_app.set_default()
 
 
 @needs_redis
