@@ -53,7 +53,7 @@ KIND_LABELS = {
 
 def max_upload_bytes() -> int:
     """COURSE_PACKAGE_MAX_UPLOAD_BYTES; the web server's own body limit must allow it too."""
-    return int(getattr(settings, "COURSE_PACKAGE_MAX_UPLOAD_BYTES", 512 * 1024 * 1024))
+    return int(getattr(settings, "COURSE_PACKAGE_MAX_UPLOAD_BYTES", 500 * 1024 * 1024))
 
 
 class CoursePackageUploadForm(forms.Form):

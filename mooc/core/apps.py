@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
     name = "mooc.core"
     label = "core"
     verbose_name = _("Site")
+
+    def ready(self) -> None:
+        from celery.signals import task_success
+
+        from mooc.core.status import record_job_finished
+
+        # `manage.py status` reads when each periodic job last finished.
+        task_success.connect(record_job_finished, weak=False, dispatch_uid="mooc-job-finished")
