@@ -80,7 +80,7 @@ def test_never_seen_fails_only_for_the_every_minute_jobs() -> None:
 
 
 def test_an_unreachable_broker_fails_and_the_workers_are_not_asked() -> None:
-    app = Celery("status-test", broker="redis://127.0.0.1:1/0")
+    app = Celery("status-test", broker="redis://127.0.0.1:1/0", set_as_current=False)
     broker = status.check_broker(app, timeout=1)
     assert not broker.ok
     assert broker.line().startswith("broker: FAILED (")
