@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from mooc.core.net import client_ip, is_trusted_proxy
 
@@ -99,4 +99,27 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """A signed-in user's pages are theirs: `Cache-Control: private, no-cache` on every
+    response that read the session for an authenticated user and chose no caching of
+    its own, so no shared cache (an office proxy) keeps a learner's dashboard for the
+    next person. Responses that never touched the session are left alone: they cannot
+    depend on who asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            "Cache-Control" not in response
+            and session is not None
+            and session.accessed
+            and request.user.is_authenticated
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
         return response
