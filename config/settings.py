@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mooc.core.middleware.TrustedProxyHeadersMiddleware",
     "mooc.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mooc.core.middleware.ContentSecurityPolicyMiddleware",

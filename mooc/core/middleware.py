@@ -30,6 +30,31 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+class TrustedProxyHeadersMiddleware:
+    """Believe the scheme header (settings.SECURE_PROXY_SSL_HEADER, nginx's
+    `X-Forwarded-Proto`) only from an address in TRUSTED_PROXIES.
+
+    Django believes that header from any client once the setting is on, so a client
+    talking straight to gunicorn could say "https" and skip the HTTPS redirect (and be
+    sent secure cookies over plain HTTP). First in the chain, and in the save lane's:
+    everything after it, `request.is_secure()` included, sees the header only when our
+    own proxy wrote it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = settings.SECURE_PROXY_SSL_HEADER
+        if (
+            header is not None
+            and header[0] in request.META
+            and not is_trusted_proxy(request.META.get("REMOTE_ADDR", "") or "")
+        ):
+            del request.META[header[0]]
+        return self.get_response(request)
+
+
 class RequestIdMiddleware:
     """Give each request an id (kept from a trusted proxy's X-Request-ID) and log
     one line per request with it, so a user's complaint can be traced."""
