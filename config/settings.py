@@ -197,7 +197,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "mooc.core.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "mooc.core.net.client_ip_key"  # an IPv6 client counts by its /64
 AXES_USERNAME_CALLABLE = "mooc.accounts.backends.axes_username"
 # Our login page shows the lockout message itself, in the form.
 AXES_LOCKOUT_CALLABLE = "mooc.accounts.backends.axes_lockout_response"
