@@ -307,7 +307,31 @@ class ManifestReader:
             return None
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as error:
+        except (yaml.YAMLError, RecursionError) as error:
+            self._yaml_error(error)
+            return None
+        if root is None:
+            self.report.error(MANIFEST_NAME, "", _("The manifest is empty."))
+            return None
+        self.lines = _Lines(root)
+        if not self._check_nodes(root):
+            return None
+        try:
+            # Composing accepts any tag; constructing refuses the unsafe ones
+            # (`!!python/object…`) with a ConstructorError, reported like a syntax error.
+            data = _normalise(yaml.safe_load(text))
+        except (yaml.YAMLError, RecursionError) as error:
+            self._yaml_error(error)
+            return None
+        if not isinstance(data, dict):
+            self.error([], _("The manifest must be a mapping of fields (format_version, course…)."))
+            return None
+        return data
+
+    def _yaml_error(self, error: yaml.YAMLError | RecursionError) -> None:
+        if isinstance(error, RecursionError):
+            self.report.error(MANIFEST_NAME, "", str(TOO_COMPLEX))
+        elif isinstance(error, yaml.MarkedYAMLError):
             mark = error.problem_mark or error.context_mark
             problem = " ".join(part for part in (error.context, error.problem) if part)
             line = mark.line + 1 if mark else None
@@ -318,26 +342,10 @@ class ManifestReader:
                 % {"line": line, "column": mark.column + 1 if mark else "?", "problem": problem},
                 line,
             )
-            return None
-        except yaml.YAMLError as error:
+        else:
             self.report.error(
                 MANIFEST_NAME, "", _("This is not valid YAML: %(problem)s") % {"problem": error}
             )
-            return None
-        except RecursionError:
-            self.report.error(MANIFEST_NAME, "", str(TOO_COMPLEX))
-            return None
-        if root is None:
-            self.report.error(MANIFEST_NAME, "", _("The manifest is empty."))
-            return None
-        self.lines = _Lines(root)
-        if not self._check_nodes(root):
-            return None
-        data = _normalise(yaml.safe_load(text))
-        if not isinstance(data, dict):
-            self.error([], _("The manifest must be a mapping of fields (format_version, course…)."))
-            return None
-        return data
 
     def _check_nodes(self, root: Node) -> bool:
         """Refuse alias bombs and duplicate keys (YAML would keep the last silently)."""
