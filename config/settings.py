@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mooc.core.middleware.TrustedProxyHeadersMiddleware",
     "mooc.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mooc.core.middleware.ContentSecurityPolicyMiddleware",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mooc.core.middleware.PrivateCacheMiddleware",
     "mooc.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,7 +208,7 @@ REPORT_VIEWERS_SEE_CONTACT_DETAILS = envbool("REPORT_VIEWERS_SEE_CONTACT_DETAILS
 # Registrations per client IP an hour, and per NIP/Username or e-mail address an hour.
 REGISTRATION_IP_LIMIT = envint("REGISTRATION_IP_LIMIT", 50)
 REGISTRATION_IDENTIFIER_LIMIT = 5
-AXES_CLIENT_IP_CALLABLE = "mooc.core.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "mooc.core.net.client_ip_key"  # an IPv6 client counts by its /64
 AXES_USERNAME_CALLABLE = "mooc.accounts.backends.axes_username"
 # Our login page shows the lockout message itself, in the form.
 AXES_LOCKOUT_CALLABLE = "mooc.accounts.backends.axes_lockout_response"

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from mooc.accounts.captcha import captcha_refresh
 from mooc.core import views as core_views
 
 admin.site.site_header = _("MOOC administration")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bahasa/<str:code>/", core_views.language, name="language"),
+    path("captcha/refresh/", captcha_refresh),  # rate-limited, before the package's own
     path("captcha/", include("captcha.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

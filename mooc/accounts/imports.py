@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from django.contrib.auth.hashers import make_password
@@ -42,6 +45,16 @@ MAX_ROWS = 20_000  # data rows, the header not counted
 # 1,048,576 would otherwise be read to the end.
 MAX_RECORDS = 5 * MAX_ROWS
 MAX_COLUMNS = 50
+# An .xlsx is a zip: 807 KB unpacked to 20 million shared strings, which openpyxl
+# keeps in a list (155 s and ~3 GB; issue 14, F6). The zip's directory is checked
+# before openpyxl opens it: parts, unpacked sizes and the number of strings. Generous
+# for MAX_ROWS rows of user data (a few MB unpacked).
+MAX_XLSX_PARTS = 200
+MAX_XLSX_PART_BYTES = 32 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_XLSX_STRINGS = 20 * MAX_ROWS
+# A string item of the shared-strings part, `<si>` or with any namespace prefix (`<x:si>`).
+_XLSX_STRING = re.compile(rb"[<:]si[\s/>]")
 _QUERY_CHUNK = 500  # values per IN (...) query; SQLite limits the parameters of one query
 _EXCEL_EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number
 
@@ -59,6 +72,11 @@ FILE_BAD_XLSX = _(
     "The Excel file could not be read. Open it in Excel, save it as .xlsx and upload it again."
 )
 FILE_EMPTY = _("The file has no rows below the header row.")
+FILE_XLSX_TOO_BIG = _(
+    "The Excel file holds more than a user list needs (more than %(limit)s MB unpacked, "
+    "or too many parts or texts). Copy the user list alone into a new workbook, or "
+    "split it into smaller files."
+)
 FILE_MISSING_COLUMNS = _(
     "The first row must name the columns. Missing: %(columns)s. Expected: %(expected)s."
 )
@@ -150,8 +168,55 @@ def _xlsx_text(value: Any) -> tuple[str, bool]:
     return str(value), False
 
 
+def _xlsx_too_big() -> ServiceError:
+    return ServiceError(
+        FILE_XLSX_TOO_BIG % {"limit": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)},
+        field="file",
+        code="xlsx_too_big",
+    )
+
+
+def _xlsx_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """How many string items a part holds, counted while it streams past."""
+    count, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            # A match starting in the last few bytes may be cut off: it is counted with
+            # the next chunk, which starts with those bytes.
+            keep = max(len(window) - 8, 0)
+            count += sum(1 for match in _XLSX_STRING.finditer(window) if match.start() < keep)
+            tail = window[keep:]
+    return count + len(_XLSX_STRING.findall(tail))
+
+
+def _xlsx_check(data: bytes) -> None:
+    """Refuse a workbook whose zip unpacks to more than a user list could need, from
+    its directory and a streaming count, before openpyxl reads any of it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if (
+                len(infos) > MAX_XLSX_PARTS
+                or any(info.file_size > MAX_XLSX_PART_BYTES for info in infos)
+                or sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED_BYTES
+            ):
+                raise _xlsx_too_big()
+            # Every part is counted, not only xl/sharedStrings.xml: the workbook's
+            # content types may name the shared strings part anything.
+            strings = 0
+            for info in infos:
+                strings += _xlsx_strings(archive, info)
+                if strings > MAX_XLSX_STRINGS:
+                    raise _xlsx_too_big()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise ServiceError(FILE_BAD_XLSX, field="file", code="bad_xlsx") from None
+
+
 def _xlsx_records(data: bytes, inexact: set[tuple[int, int]]) -> Iterator[list[str]]:
     from openpyxl import load_workbook
+
+    _xlsx_check(data)
 
     try:
         # read_only streams the sheet; data_only reads what a formula showed, not the formula.
@@ -176,6 +241,22 @@ def _xlsx_records(data: bytes, inexact: set[tuple[int, int]]) -> Iterator[list[s
         workbook.close()
 
 
+def file_read(path: Path) -> bytes:
+    """A file's bytes for the import commands; a file too large is refused before it is
+    read, as the admin's upload form refuses it."""
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    return path.read_bytes()
+
+
+def _too_large() -> ServiceError:
+    return ServiceError(
+        FILE_TOO_LARGE % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        field="file",
+        code="too_large",
+    )
+
+
 def table_read(*, name: str, data: bytes, required: Sequence[str], known: Sequence[str]) -> Table:
     """Read an upload into a Table, or raise ServiceError for the file as a whole.
 
@@ -183,11 +264,7 @@ def table_read(*, name: str, data: bytes, required: Sequence[str], known: Sequen
     """
     kind = file_kind(name)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ServiceError(
-            FILE_TOO_LARGE % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="file",
-            code="too_large",
-        )
+        raise _too_large()
     inexact_cells: set[tuple[int, int]] = set()
     if kind == "csv":
         if data.startswith(b"PK\x03\x04"):  # a workbook renamed to .csv

@@ -49,6 +49,7 @@ from mooc.catalog.permissions import (
 from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
 from mooc.core.errors import ServiceError, add_service_error
+from mooc.core.images import PixelLimitedImageField
 from mooc.core.services import audit_log_record
 from mooc.learning.models import MaterialProgress, Section
 
@@ -138,6 +139,7 @@ class CourseAdminForm(forms.ModelForm[Course]):
             "staff",
             "is_published",
         )
+        field_classes = {"cover_image": PixelLimitedImageField}  # issue 14, F3
 
     def clean_cover_image(self) -> Any:
         image = self.cleaned_data.get("cover_image")
@@ -151,6 +153,7 @@ class InstructorAdminForm(forms.ModelForm[Instructor]):
         model = Instructor
         formfield_callback = https_formfield
         fields = ("name", "title", "photo", "bio", "user")
+        field_classes = {"photo": PixelLimitedImageField}  # issue 14, F3
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import URLPattern, path, reverse
@@ -42,6 +43,7 @@ from mooc.certificates.services import (
 from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
+from mooc.core.images import PixelLimitedImageField
 from mooc.core.selectors import site_settings_get
 
 # --- Designs --------------------------------------------------------------------------------
@@ -120,6 +122,9 @@ def _sample_content() -> CertificateContent:
 
 @admin.register(CertificateDesign)
 class CertificateDesignAdmin(admin.ModelAdmin[CertificateDesign]):
+    # Stored as uploaded and decoded for every PDF: the pixel limit is checked first
+    # (issue 14, F3).
+    formfield_overrides = {models.ImageField: {"form_class": PixelLimitedImageField}}
     form = CertificateDesignForm
     change_form_template = "admin/certificates/certificatedesign/change_form.html"
     list_display = ("name", "is_default", "course_count", "updated_at")

@@ -36,7 +36,7 @@ from mooc.certificates.services import (
     code_normalise,
     verification_url,
 )
-from mooc.core.net import client_ip
+from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit
 
 # Lookups per client address and window: plenty for people checking certificates,
@@ -131,7 +131,7 @@ def certificate_download(request: HttpRequest, certificate_id: int) -> HttpRespo
 
 def _limited(request: HttpRequest) -> HttpResponse | None:
     limit = ratelimit_hit(
-        "certificate-verify", client_ip(request), limit=VERIFY_LIMIT, window=VERIFY_WINDOW
+        "certificate-verify", client_ip_key(request), limit=VERIFY_LIMIT, window=VERIFY_WINDOW
     )
     if limit.allowed:
         return None

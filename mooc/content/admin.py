@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.db import models
 
 from mooc.content.models import FAQ, FAQCategory, News, VideoTutorial
+from mooc.core.images import PixelLimitedImageField
 
 
 @admin.register(News)
 class NewsAdmin(admin.ModelAdmin[News]):
+    # Stored as uploaded and decoded later: the pixel limit is checked first (issue 14, F3).
+    formfield_overrides = {models.ImageField: {"form_class": PixelLimitedImageField}}
     list_display = ["title", "published_at", "is_published", "updated_at"]
     list_filter = ["is_published", "published_at"]
     list_editable = ["is_published"]

@@ -4,15 +4,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mooc.core.images import PixelLimitedImageField
 from mooc.core.models import AuditLog, SiteSettings
 
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
+    # Stored as uploaded and decoded later: the pixel limit is checked first (issue 14, F3).
+    formfield_overrides = {models.ImageField: {"form_class": PixelLimitedImageField}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "tagline", "logo", "primary_colour"]}),
         (_("Vocabulary"), {"fields": ["vocabulary_profile"]}),

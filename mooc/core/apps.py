@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
 
         # `manage.py status` reads when each periodic job last finished.
         task_success.connect(record_job_finished, weak=False, dispatch_uid="mooc-job-finished")
+
+        # Pillow's limits (MAX_IMAGE_PIXELS, its bomb warning made an error) are set where
+        # the image checks live; importing them here sets them for every process.
+        from mooc.core import images  # noqa: F401

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from mooc.core.net import client_ip, is_trusted_proxy
 
@@ -28,6 +28,31 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class TrustedProxyHeadersMiddleware:
+    """Believe the scheme header (settings.SECURE_PROXY_SSL_HEADER, nginx's
+    `X-Forwarded-Proto`) only from an address in TRUSTED_PROXIES.
+
+    Django believes that header from any client once the setting is on, so a client
+    talking straight to gunicorn could say "https" and skip the HTTPS redirect (and be
+    sent secure cookies over plain HTTP). First in the chain, and in the save lane's:
+    everything after it, `request.is_secure()` included, sees the header only when our
+    own proxy wrote it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = settings.SECURE_PROXY_SSL_HEADER
+        if (
+            header is not None
+            and header[0] in request.META
+            and not is_trusted_proxy(request.META.get("REMOTE_ADDR", "") or "")
+        ):
+            del request.META[header[0]]
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:
@@ -99,4 +124,27 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """A signed-in user's pages are theirs: `Cache-Control: private, no-cache` on every
+    response that read the session for an authenticated user and chose no caching of
+    its own, so no shared cache (an office proxy) keeps a learner's dashboard for the
+    next person. Responses that never touched the session are left alone: they cannot
+    depend on who asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            "Cache-Control" not in response
+            and session is not None
+            and session.accessed
+            and request.user.is_authenticated
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
         return response

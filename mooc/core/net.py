@@ -78,3 +78,25 @@ def client_ip(request: HttpRequest) -> str:
             return str(ip)
         remote = str(ip)
     return remote
+
+
+# IPv6 hands a single subscriber a whole /64 (and often more): counting its addresses one
+# by one would give an attacker 2**64 fresh "IPs". Per-IP limits count the /64 instead.
+IPV6_RATELIMIT_PREFIX = 64
+
+
+@lru_cache(maxsize=4096)
+def ratelimit_ip_key(ip: str) -> str:
+    """The key per-IP limits count under: an IPv4 address as it is, an IPv6 address's
+    /64 network (an IPv4-mapped IPv6 address counts as its IPv4 address)."""
+    parsed = _parse(ip)
+    if not isinstance(parsed, ipaddress.IPv6Address):
+        return ip
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.IPv6Network((parsed, IPV6_RATELIMIT_PREFIX), strict=False))
+
+
+def client_ip_key(request: HttpRequest) -> str:
+    """`ratelimit_ip_key` of the client's address: what every per-IP limit counts."""
+    return ratelimit_ip_key(client_ip(request))

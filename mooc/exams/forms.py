@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
-from mooc.core.images import image_reencode
+from mooc.core.images import PixelLimitedImageField, image_reencode
 from mooc.exams.models import Option, Question, QuestionCategory
 from mooc.exams.services import (
     question_file_max_bytes,
@@ -63,7 +63,7 @@ class QuestionAdminForm(forms.ModelForm[Question]):
             "general_feedback",
             "is_active",
         )
-        field_classes = {"category": CategoryChoiceField}
+        field_classes = {"category": CategoryChoiceField, "image": PixelLimitedImageField}
         widgets = {"image": PrivateImageInput}
         help_texts = {
             "key": _(

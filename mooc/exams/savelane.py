@@ -9,10 +9,11 @@ time through gunicorn, that stack was a third of a save's server CPU
 (bench/request_cost.py).
 
 So the WSGI handler (config/wsgi.py) sends a POST carrying an X-Save-Token header
-through a short chain of the site's own middleware classes: the request id and its
-log line, SecurityMiddleware (HTTPS redirect, HSTS, nosniff, referrer and opener
-policies), the Content-Security-Policy and X-Frame-Options; then `views.save_fast`,
-the same code the save view runs first. The host is validated as CommonMiddleware
+through a short chain of the site's own middleware classes: the check that only a
+trusted proxy may say the request came over HTTPS, the request id and its log line,
+SecurityMiddleware (HTTPS redirect, HSTS, nosniff, referrer and opener policies), the
+Content-Security-Policy and X-Frame-Options; then `views.save_fast`, the same code the
+save view runs first. The host is validated as CommonMiddleware
 would. Whenever the lane cannot answer (another URL, a bad or stale token, a closed
 attempt, a disallowed host) the request goes through the full stack as if the lane
 did not exist, and the view answers it as always. What the lane skips does nothing
@@ -35,6 +36,7 @@ from django.utils.module_loading import import_string
 from mooc.exams import fastsave, views
 
 LANE_MIDDLEWARE = [
+    "mooc.core.middleware.TrustedProxyHeadersMiddleware",
     "mooc.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mooc.core.middleware.ContentSecurityPolicyMiddleware",

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from mooc.accounts.backends import user_by_username
 from mooc.accounts.middleware import mark_session_seen
 from mooc.accounts.models import User
-from mooc.core.net import client_ip
+from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit, ratelimit_peek
 
 LoginProblem = Literal[
@@ -37,7 +37,7 @@ def _ip_failure(request: HttpRequest, problem: LoginProblem) -> LoginRefused:
     lockout, so without this one address could try NIPs without end)."""
     ratelimit_hit(
         "login-fail:ip",
-        client_ip(request),
+        client_ip_key(request),
         limit=settings.LOGIN_IP_FAILURE_LIMIT,
         window=settings.LOGIN_IP_WINDOW_SECONDS,
     )
@@ -48,7 +48,7 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     """Log the user in, or raise LoginRefused naming the first problem found."""
     by_ip = ratelimit_peek(
         "login-fail:ip",
-        client_ip(request),
+        client_ip_key(request),
         limit=settings.LOGIN_IP_FAILURE_LIMIT,
         window=settings.LOGIN_IP_WINDOW_SECONDS,
     )

@@ -22,6 +22,9 @@ from mooc.accounts.services.profile import (
 from mooc.accounts.services.tokens import TokenError
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
+from mooc.core.ratelimit import ratelimit_hit
+
+EMAIL_CHANGE_LIMIT = 5  # confirmation mails an hour per account
 
 
 def _me(request: HttpRequest) -> User:
@@ -63,6 +66,17 @@ def email_change(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     email_form = EmailChangeForm(request.POST or None, prefix="email")
     if request.method == "POST" and email_form.is_valid():
+        # Each request mails a link to an address of the user's choosing (and says
+        # whether that address is taken): a few an hour per account (issue 14, F8).
+        limit = ratelimit_hit("email-change", str(user.pk), limit=EMAIL_CHANGE_LIMIT, window=3600)
+        if not limit.allowed:
+            email_form.add_error(None, _("Too many requests. Please try again in an hour."))
+            return render(
+                request,
+                "accounts/profile.html",
+                {"form": ProfileForm(user=user), "email_form": email_form, "me": user},
+                status=429,
+            )
         try:
             email_change_request(user=user, new_email=email_form.cleaned_data["new_email"])
         except ServiceError as error:

@@ -24,7 +24,7 @@ from mooc.accounts.services.registration import (
 )
 from mooc.accounts.services.tokens import TokenError
 from mooc.core.errors import ServiceError, add_service_error
-from mooc.core.net import client_ip
+from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit
 
 
@@ -65,7 +65,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def _registration_limited(request: HttpRequest, registration: Registration) -> bool:
     hits = [
         ratelimit_hit(
-            "register:ip", client_ip(request), limit=settings.REGISTRATION_IP_LIMIT, window=3600
+            "register:ip", client_ip_key(request), limit=settings.REGISTRATION_IP_LIMIT, window=3600
         ),
         *(
             ratelimit_hit(
@@ -104,7 +104,7 @@ def _limited(
     request: HttpRequest, scope: str, account: str, *, per_account: int, per_ip: int
 ) -> bool:
     by_account = ratelimit_hit(scope, account.lower(), limit=per_account, window=3600)
-    by_ip = ratelimit_hit(scope + ":ip", client_ip(request), limit=per_ip, window=3600)
+    by_ip = ratelimit_hit(scope + ":ip", client_ip_key(request), limit=per_ip, window=3600)
     return not (by_account.allowed and by_ip.allowed)
 
 

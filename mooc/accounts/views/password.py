@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from mooc.accounts.backends import normalize_username
 from mooc.accounts.forms import AccountMatchForm, NewPasswordForm, ResetByEmailForm
 from mooc.accounts.models import TokenPurpose
 from mooc.accounts.services.passwords import (
@@ -103,3 +105,22 @@ class EmailLinkResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password-reset-subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
     extra_context = {"settings_flow": "email_link"}
+
+    # Each request may send a mail: at most this many an hour for one NIP/username and
+    # from one client IP (issue 14, F8). Counted on what was typed, before anything is
+    # looked up, so being refused says nothing about whether the account exists.
+    per_account = 3
+    per_ip = 30
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        account = normalize_username(str(form.cleaned_data.get("username", ""))).lower()
+        if _limited(
+            self.request,
+            "reset-mail",
+            account,
+            per_account=self.per_account,
+            per_ip=self.per_ip,
+        ):
+            form.add_error(None, _("Too many attempts. Please try again in an hour."))
+            return self.form_invalid(form)
+        return super().form_valid(form)

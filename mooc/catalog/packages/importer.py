@@ -38,7 +38,7 @@ from mooc.catalog.packages.manifest import (
     question_problem,
 )
 from mooc.catalog.packages.report import PackageReport
-from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
+from mooc.catalog.packages.source import DamagedZip, Entry, Limits, PackageSource, open_source
 from mooc.core.services import audit_log_record
 from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
 from mooc.exams.services import questions_import
@@ -64,7 +64,11 @@ def course_package_import(
     if package is None:
         return report
     with package:
-        plan = ManifestReader(package, limits, report).plan()
+        try:
+            plan = ManifestReader(package, limits, report).plan()
+        except DamagedZip as error:
+            report.error(report.source, "", str(error))
+            return report
         if plan is None:
             return report
         report.course_slug = plan.slug
@@ -89,6 +93,11 @@ def course_package_import(
             # The report names each failed question; nothing was kept.
             files.discard()
             _forget_counts(report)
+            return report
+        except DamagedZip as error:
+            files.discard()
+            _forget_counts(report)
+            report.error(report.source, "", str(error))
             return report
         except (DatabaseError, OSError) as error:
             files.discard()

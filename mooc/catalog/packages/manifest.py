@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -55,6 +54,7 @@ from mooc.catalog.uploads import (
     video_validate,
 )
 from mooc.core.errors import ServiceError
+from mooc.core.markup import MarkdownTooComplex, markdown_render
 from mooc.core.sanitize import sanitize_html
 from mooc.exams.formats import ParsedQuestion, ParseResult
 from mooc.exams.services import question_file_parse, question_options_validate
@@ -180,7 +180,7 @@ def decode_text(data: bytes) -> str:
 def text_to_html(text: str, *, is_markdown: bool) -> str:
     """Markdown or HTML → sanitized HTML. `#` headings become h2: the page's h1
     is the course or material title."""
-    html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS) if is_markdown else text
+    html = markdown_render(text, extensions=_MARKDOWN_EXTENSIONS) if is_markdown else text
     return sanitize_html(_H1.sub(r"<\1h2\2", html).strip())
 
 
@@ -307,7 +307,31 @@ class ManifestReader:
             return None
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as error:
+        except (yaml.YAMLError, RecursionError) as error:
+            self._yaml_error(error)
+            return None
+        if root is None:
+            self.report.error(MANIFEST_NAME, "", _("The manifest is empty."))
+            return None
+        self.lines = _Lines(root)
+        if not self._check_nodes(root):
+            return None
+        try:
+            # Composing accepts any tag; constructing refuses the unsafe ones
+            # (`!!python/object…`) with a ConstructorError, reported like a syntax error.
+            data = _normalise(yaml.safe_load(text))
+        except (yaml.YAMLError, RecursionError) as error:
+            self._yaml_error(error)
+            return None
+        if not isinstance(data, dict):
+            self.error([], _("The manifest must be a mapping of fields (format_version, course…)."))
+            return None
+        return data
+
+    def _yaml_error(self, error: yaml.YAMLError | RecursionError) -> None:
+        if isinstance(error, RecursionError):
+            self.report.error(MANIFEST_NAME, "", str(TOO_COMPLEX))
+        elif isinstance(error, yaml.MarkedYAMLError):
             mark = error.problem_mark or error.context_mark
             problem = " ".join(part for part in (error.context, error.problem) if part)
             line = mark.line + 1 if mark else None
@@ -318,26 +342,10 @@ class ManifestReader:
                 % {"line": line, "column": mark.column + 1 if mark else "?", "problem": problem},
                 line,
             )
-            return None
-        except yaml.YAMLError as error:
+        else:
             self.report.error(
                 MANIFEST_NAME, "", _("This is not valid YAML: %(problem)s") % {"problem": error}
             )
-            return None
-        except RecursionError:
-            self.report.error(MANIFEST_NAME, "", str(TOO_COMPLEX))
-            return None
-        if root is None:
-            self.report.error(MANIFEST_NAME, "", _("The manifest is empty."))
-            return None
-        self.lines = _Lines(root)
-        if not self._check_nodes(root):
-            return None
-        data = _normalise(yaml.safe_load(text))
-        if not isinstance(data, dict):
-            self.error([], _("The manifest must be a mapping of fields (format_version, course…)."))
-            return None
-        return data
 
     def _check_nodes(self, root: Node) -> bool:
         """Refuse alias bombs and duplicate keys (YAML would keep the last silently)."""
@@ -770,7 +778,11 @@ class ManifestReader:
         if ref is None:
             if not isinstance(text, str) or not text.strip():
                 return ""
-            return text_to_html(text, is_markdown=inline_is_markdown(text))
+            try:
+                return text_to_html(text, is_markdown=inline_is_markdown(text))
+            except MarkdownTooComplex as error:
+                self.error([*at, inline], str(error))
+                return ""
         entry = self._locate(ref, [*at, file_key], self.limits.max_text_bytes)
         if entry is None:
             return ""
@@ -786,7 +798,11 @@ class ManifestReader:
         except TextError as error:
             self.report.error(entry.path, field_path([*at, file_key]), error.message, error.line)
             return ""
-        return text_to_html(content, is_markdown=TEXT_SUFFIXES[entry.suffix])
+        try:
+            return text_to_html(content, is_markdown=TEXT_SUFFIXES[entry.suffix])
+        except MarkdownTooComplex as error:
+            self.report.error(entry.path, field_path([*at, file_key]), str(error))
+            return ""
 
     def _image(
         self, raw: Any, at: Path_, clean: Callable[[UploadedFile], ContentFile[bytes]]

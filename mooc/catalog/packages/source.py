@@ -8,12 +8,14 @@ every path the manifest names is resolved against the package root first.
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.base import File
@@ -69,6 +71,65 @@ class RefError(Exception):
 
 class MissingFile(RefError):
     """The path is fine, but nothing is there."""
+
+
+# What reading a damaged zip raises, depending on where the damage is: a bad CRC or
+# header magic (BadZipFile), a broken deflate stream (zlib.error), a truncated member
+# (EOFError), a bad offset (OSError; ValueError "negative seek value" for an upload in
+# memory), an unknown compression method (NotImplementedError).
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+
+
+class DamagedZip(Exception):
+    """A zip member could not be read. Never caught on the way: the import reports it."""
+
+    def __init__(self, name: str, problem: BaseException) -> None:
+        self.name = name
+        super().__init__(
+            _("The zip is damaged: “%(name)s” cannot be read (%(problem)s). Make the zip again.")
+            % {"name": name, "problem": problem or type(problem).__name__}
+        )
+
+
+class _Member(io.RawIOBase):
+    """A zip member whose read errors become DamagedZip, wherever it is read from
+    (validators, Pillow, the storage copying it)."""
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.inner = self._guard(archive.open, info)
+
+    def _guard(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except ZIP_DAMAGE as error:
+            raise DamagedZip(self.name, error) from error
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return bool(self._guard(self.inner.seekable))
+
+    def read(self, size: int | None = -1) -> bytes:
+        return bytes(self._guard(self.inner.read, -1 if size is None else size))
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self._guard(self.inner.seek, offset, whence))
+
+    def tell(self) -> int:
+        return int(self._guard(self.inner.tell))
+
+    def close(self) -> None:
+        if not self.closed:
+            self.inner.close()
+        super().close()
 
 
 @dataclass(frozen=True)
@@ -194,7 +255,7 @@ class ZipSource(PackageSource):
         raise _missing(path, list(self.members))
 
     def open(self, entry: Entry) -> IO[bytes]:
-        return self.archive.open(self.members[entry.path])
+        return cast(IO[bytes], _Member(self.archive, self.members[entry.path], entry.path))
 
     def close(self) -> None:
         self.archive.close()
@@ -240,7 +301,7 @@ def _open_zip(
     """`file`: a path (the zip is closed with the source) or an upload's open file."""
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_DAMAGE:
         report.error(label, "", _("This is not a valid zip file."))
         return None
     names = _check_zip(archive, label, limits, report)

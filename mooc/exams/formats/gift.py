@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-import markdown  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
+from mooc.core.markup import MarkdownTooComplex, markdown_render
 from mooc.exams.formats import (
     IssueKind,
     ParsedOption,
@@ -50,6 +50,9 @@ _BLANK = "_____"
 _WEIGHT = re.compile(r"%([^%\n]{0,20})%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _SUM_TOLERANCE = Decimal("0.01")
+# One question's text in [markdown]: far beyond any real question, far below the cost
+# of a file-sized text (the file itself may hold MAX_QUESTION_FILE_MB).
+MAX_MARKDOWN_CHARS = 100_000
 
 
 def parse_gift(text: str) -> ParseResult:
@@ -427,7 +430,10 @@ def _to_html(span: _Span, text_format: TextFormat) -> str:
     if text_format == "html":
         return span.text
     if text_format == "markdown":
-        return str(markdown.markdown(span.text))
+        try:
+            return markdown_render(span.text, max_chars=MAX_MARKDOWN_CHARS)
+        except MarkdownTooComplex as error:
+            raise _failed(str(error)) from None
     # Plain, and Moodle's auto-format read as plain text: what was typed is what shows.
     return html.escape(span.text, quote=False).replace("\n", "<br>")
 

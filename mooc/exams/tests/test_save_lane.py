@@ -203,3 +203,19 @@ def test_the_site_is_served_by_the_lane_handler() -> None:
     from config.wsgi import application
 
     assert isinstance(application, SaveLaneHandler)
+
+
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    TRUSTED_PROXIES=["10.0.0.5"],
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+)
+def test_the_lane_believes_x_forwarded_proto_only_from_a_trusted_proxy(attempt: Attempt) -> None:
+    # Issue 14, F7: the lane's short chain must judge the header as the full stack does.
+    served = Served()
+    status, headers, _ = served.save(
+        attempt, token_of(attempt), REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_PROTO="https"
+    )
+    assert status.startswith("301") and headers["Location"].startswith("https://")
+    assert served.full_stack == 0
+    assert stored(attempt) is None

@@ -9,6 +9,7 @@
     fetch(button.dataset.refreshUrl, { headers: { "X-Requested-With": "XMLHttpRequest" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        if (!data || !data.key) return; // 429 (too many refreshes): keep the current code
         form.querySelector(".captcha-image").src = data.image_url;
         form.querySelector("input[name$='captcha_0']").value = data.key;
         var text = form.querySelector("input[name$='captcha_1']");

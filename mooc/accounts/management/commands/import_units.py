@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mooc.accounts.imports import units_import
+from mooc.accounts.imports import file_read, units_import
 from mooc.core.errors import ServiceError
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             report = units_import(
-                actor=None, name=path.name, data=path.read_bytes(), commit=options["commit"]
+                actor=None, name=path.name, data=file_read(path), commit=options["commit"]
             )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
