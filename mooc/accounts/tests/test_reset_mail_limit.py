@@ -10,7 +10,8 @@ from django.test import Client
 from mooc.accounts.tests.conftest import NIP, captcha
 from mooc.accounts.views.password import EmailLinkResetView
 
-pytestmark = pytest.mark.django_db
+# Real commits: the reset mail is queued on commit, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 UNKNOWN = "197001011995031001"
 
