@@ -30,8 +30,8 @@ from mooc.catalog.package_schema import FORMAT_VERSION
 from mooc.catalog.packages.source import MANIFEST_NAME
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Exam
-from mooc.exams.selectors import question_bank_list
-from mooc.exams.services import question_bank_export_gift
+from mooc.exams.selectors.banks import question_bank_list
+from mooc.exams.services.banks import question_bank_export_gift
 from mooc.learning.models import Material, Section
 
 # Already compressed: stored as they are in the zip.

@@ -41,7 +41,7 @@ from mooc.catalog.packages.report import PackageReport
 from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
 from mooc.core.services import audit_log_record
 from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
-from mooc.exams.services import questions_import
+from mooc.exams.services.banks import questions_import
 from mooc.learning.models import Attachment, Material, Section
 
 _CHUNK = 1024 * 1024

@@ -57,7 +57,7 @@ from mooc.catalog.uploads import (
 from mooc.core.errors import ServiceError
 from mooc.core.sanitize import sanitize_html
 from mooc.exams.formats import ParsedQuestion, ParseResult
-from mooc.exams.services import question_file_parse, question_options_validate
+from mooc.exams.services.banks import question_file_parse, question_options_validate
 
 Path_ = Sequence[str | int]
 

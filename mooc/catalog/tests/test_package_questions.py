@@ -21,7 +21,7 @@ from mooc.catalog.tests.test_package_helpers import (
     write_package,
 )
 from mooc.exams.models import Option, Question, QuestionCategory, QuestionType
-from mooc.exams.services import question_content, question_file_parse
+from mooc.exams.services.banks import question_content, question_file_parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

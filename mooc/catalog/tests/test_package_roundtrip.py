@@ -20,7 +20,7 @@ from mooc.catalog.tests.test_package_helpers import (
 )
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Question
-from mooc.exams.services import question_content
+from mooc.exams.services.banks import question_content
 from mooc.learning.models import Material, Section
 
 pytestmark = pytest.mark.django_db

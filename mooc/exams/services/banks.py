@@ -51,7 +51,7 @@ from mooc.exams.formats.decode import QuestionFileError, decode_question_file
 from mooc.exams.formats.export import to_gift
 from mooc.exams.formats.gift import parse_gift
 from mooc.exams.models import Option, Question, QuestionCategory, QuestionType
-from mooc.exams.selectors import question_bank_list, question_get, questions_by_key
+from mooc.exams.selectors.banks import question_bank_list, question_get, questions_by_key
 
 QuestionFormat = Literal["gift", "aiken"]
 FORMATS: tuple[QuestionFormat, ...] = ("gift", "aiken")

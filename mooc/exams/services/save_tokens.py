@@ -16,7 +16,7 @@ SECRET_KEY) over "attempt.user.expires.key.tag":
 - tag: an HMAC of the user's password hash, under its own salt (not the session's
   auth hash, which stays server-side), so changing the password ends the tokens.
 
-The save statement (`engine.answer_save_as`) then requires, in the same statement:
+The save statement (`answers.answer_save_as`) then requires, in the same statement:
 the attempt's id, owner and key as the token says; the account active, activated
 and not locked (what `AccountBackend` requires); the tag recomputed from the
 stored password hash with PostgreSQL's sha256() (HMAC-SHA256 written out as
@@ -43,9 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.signing import BadSignature, Signer
 from django.db import DEFAULT_DB_ALIAS, connection
@@ -53,19 +51,13 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from mooc.accounts.models import User
-
-if TYPE_CHECKING:
-    from mooc.exams.models import Attempt
+from mooc.exams.models import Attempt, AttemptState, new_save_key
 
 HEADER = "HTTP_X_SAVE_TOKEN"
 _SIGNER_SALT = "mooc.exams.save_token"
 _TAG_SALT = "mooc.exams.save_token.password"
 _BLOCK = 64  # SHA-256 block size in bytes
 _MAX_LENGTH = 400  # a real token is about 200 characters
-
-
-def new_save_key() -> str:
-    return secrets.token_hex(16)
 
 
 @dataclass(frozen=True)
@@ -128,8 +120,6 @@ def save_token_read(request: HttpRequest, *, attempt_id: int, now: dt.datetime) 
 def end_save_tokens(user: User) -> None:
     """Give the user's running attempts new keys: their save tokens stop working
     (called on logout; exam pages of other devices get new ones on their next save)."""
-    from mooc.exams.models import Attempt, AttemptState
-
     running = Attempt.objects.filter(user=user, state=AttemptState.IN_PROGRESS)
     for pk in running.values_list("pk", flat=True):
         Attempt.objects.filter(pk=pk).update(save_key=new_save_key())

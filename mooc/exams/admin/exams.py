@@ -8,7 +8,7 @@
   when the attempt started), its options with their weights, which are correct and
   which the learner chose, and the points. Two pages act on one attempt, both with a
   reason and both audited: *Grant extra time* (a running attempt) and *Reset attempt*
-  (deletes it and recomputes the enrolment, see `mooc.exams.engine.attempt_reset`).
+  (deletes it and recomputes the enrolment, see `mooc.exams.services.staff.attempt_reset`).
 
 Who sees what follows `mooc.catalog.permissions`: managers every course, instructors
 their own courses (another course's exam or attempt opened by URL is a 404).
@@ -41,12 +41,6 @@ from mooc.catalog.permissions import (
 )
 from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
-from mooc.exams.engine import (
-    MAX_EXTENSION_MINUTES,
-    attempt_extend,
-    attempt_reset,
-    exam_extend_running,
-)
 from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
@@ -56,7 +50,13 @@ from mooc.exams.models import (
     ExamCategoryQuota,
     Question,
 )
-from mooc.exams.selectors import question_categories_for
+from mooc.exams.selectors.banks import question_categories_for
+from mooc.exams.services.staff import (
+    MAX_EXTENSION_MINUTES,
+    attempt_extend,
+    attempt_reset,
+    exam_extend_running,
+)
 from mooc.learning.models import Section
 
 # --- Forms ------------------------------------------------------------------------------------

@@ -38,12 +38,8 @@ from mooc.exams.forms import (
     QuestionImportForm,
 )
 from mooc.exams.models import Option, Question, QuestionCategory
-from mooc.exams.selectors import (
-    question_bank_courses,
-    question_categories_for,
-    question_get,
-)
-from mooc.exams.services import (
+from mooc.exams.selectors.banks import question_bank_courses, question_categories_for, question_get
+from mooc.exams.services.banks import (
     ImportReport,
     issue_kind_label,
     question_bank_export_gift,
@@ -332,6 +328,3 @@ class QuestionCategoryAdmin(CourseScopedAdmin[QuestionCategory]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[QuestionCategory]) -> None:
         question_category_versions_bump(categories=list(queryset))
         super().delete_queryset(request, queryset)
-
-
-from mooc.exams import admin_exams  # noqa: E402,F401
