@@ -26,8 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from mooc.accounts.middleware import session_checked_by_view, session_idle_check
 from mooc.accounts.models import User
+from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
 from mooc.exams.grading import question_points
 from mooc.exams.models import (

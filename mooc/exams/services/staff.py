@@ -21,6 +21,7 @@ from mooc.exams.models import (
     Exam,
 )
 from mooc.exams.services.submission import on_final_exam_passed
+from mooc.exams.signals import final_exam_pass_withdrawn
 
 # Extensions are for outages and individual arrangements, not for unlimited exams.
 MAX_EXTENSION_MINUTES = 24 * 60
@@ -143,20 +144,6 @@ def enrollment_recompute(*, enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
-def _refuse_if_certified(enrollment: Enrollment) -> None:
-    """A reset may not silently take a pass away from under a valid certificate."""
-    from mooc.certificates.models import Certificate, CertificateState
-
-    if Certificate.objects.filter(enrollment=enrollment, state=CertificateState.VALID).exists():
-        raise _refuse(
-            _(
-                "This attempt passed the course and its certificate is valid: revoke the "
-                "certificate first (Certificates), then reset the attempt."
-            ),
-            "certified",
-        )
-
-
 def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = None) -> None:
     """Delete one attempt (an admin's decision, with a reason) and recompute the enrolment.
 
@@ -217,7 +204,8 @@ def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = 
             was_passed = enrollment.result == EnrollmentResult.PASSED
             enrollment_recompute(enrollment=enrollment)
             if was_passed and enrollment.result != EnrollmentResult.PASSED:
-                _refuse_if_certified(enrollment)
+                # The certificates app refuses when a valid certificate rests on the pass.
+                final_exam_pass_withdrawn.send(sender=Enrollment, enrollment=enrollment)
             after["enrollment"] = {
                 "status": enrollment.status,
                 "result": enrollment.result,

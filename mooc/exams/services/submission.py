@@ -26,6 +26,7 @@ from mooc.exams.models import (
     AttemptState,
 )
 from mooc.exams.services.clock import SAVE_GRACE, attempt_expired
+from mooc.exams.signals import final_exam_passed
 
 
 def _refuse(message: str, code: str) -> ServiceError:
@@ -34,11 +35,11 @@ def _refuse(message: str, code: str) -> ServiceError:
 
 def on_final_exam_passed(enrollment: Enrollment) -> None:
     """Called once, inside the grading transaction, when an enrolment first becomes
-    "passed" through its final exam: the certificate is issued with the grade, so both
-    land or neither does (numbering, rendering and mail follow after the commit)."""
-    from mooc.certificates.services import certificate_issue
-
-    certificate_issue(enrollment)
+    "passed" through its final exam: announces it (`signals.final_exam_passed`). The
+    certificates app issues the certificate in its receiver, so the certificate row and
+    the grade land together or neither does (numbering, rendering and mail follow after
+    the commit)."""
+    final_exam_passed.send(sender=Enrollment, enrollment=enrollment)
 
 
 def _grade_locked(attempt: Attempt, *, now: dt.datetime, submitted: bool) -> Attempt:
