@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mooc.learning",
     "mooc.exams",
     "mooc.certificates",
+    "mooc.packages",
 ]
 
 MIDDLEWARE = [
@@ -366,6 +367,6 @@ DEMO_LOADERS = [
     "mooc.core.demo.load",
     "mooc.accounts.demo.load",
     "mooc.content.demo.load",
-    "mooc.catalog.demo.load",
+    "mooc.packages.demo.load",
     "mooc.certificates.demo.load",
 ]

@@ -7,7 +7,6 @@ attachments have their screens in `mooc.learning.admin`; a course page links to 
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -20,7 +19,6 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -48,6 +46,7 @@ from mooc.catalog.permissions import (
 )
 from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
+from mooc.core.admin_views import admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.services import audit_log_record
 from mooc.learning.models import MaterialProgress, Section
@@ -503,16 +502,7 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "import-package/",
-                wrap(self.package_import_view),
-                name="catalog_course_import_package",
-            ),
-            path(
-                "<int:course_id>/export-package/",
-                wrap(self.package_export_view),
-                name="catalog_course_export_package",
-            ),
+            *admin_urls_extra(self),  # the course packages' pages (mooc.packages.admin)
             path("<int:course_id>/enrol/", wrap(self.enrol_view), name="catalog_course_enrol"),
             path(
                 "<int:course_id>/enrolments/<str:fmt>/",
@@ -528,19 +518,6 @@ class CourseAdmin(CourseScopedAdmin[Course]):
         if course is None:
             raise Http404
         return course
-
-    def package_import_view(self, request: HttpRequest) -> HttpResponseBase:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        response: HttpResponseBase = _packages().course_package_import_view(request)
-        return response
-
-    def package_export_view(self, request: HttpRequest, course_id: int) -> HttpResponseBase:
-        course = self._course(request, course_id)
-        if not self.has_view_permission(request, course):
-            raise PermissionDenied
-        response: HttpResponseBase = _packages().course_package_export_view(request, course_id)
-        return response
 
     def enrol_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
         course = self._course(request, course_id)
@@ -585,11 +562,6 @@ class CourseAdmin(CourseScopedAdmin[Course]):
         return _export_response(
             request, Enrollment.objects.filter(course=course), fmt=fmt, course=course
         )
-
-
-def _packages() -> Any:
-    """The course-package screens, imported when used: this admin loads without them."""
-    return import_module("mooc.catalog.admin_packages")
 
 
 def _enrolled_message(counts: dict[str, int]) -> StrOrPromise:

@@ -10,17 +10,17 @@ from django.db import IntegrityError
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Instructor
-from mooc.catalog.packages import course_package_import
-from mooc.catalog.packages import importer as importer_module
-from mooc.catalog.tests.test_package_helpers import (
+from mooc.core.models import AuditLog
+from mooc.learning.models import Material, MaterialProgress, Section
+from mooc.packages import importer as importer_module
+from mooc.packages.importer import course_package_import
+from mooc.packages.tests.test_package_helpers import (
     full_manifest,
     manifest,
     row_counts,
     stored_files,
     write_package,
 )
-from mooc.core.models import AuditLog
-from mooc.learning.models import Material, MaterialProgress, Section
 
 pytestmark = pytest.mark.django_db
 

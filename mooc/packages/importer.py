@@ -30,19 +30,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Category, Course, Instructor
-from mooc.catalog.packages.manifest import (
+from mooc.core.services import audit_log_record
+from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
+from mooc.exams.services.banks import questions_import
+from mooc.learning.models import Attachment, Material, Section
+from mooc.packages.manifest import (
     AttachmentPlan,
     CoursePlan,
     ImagePlan,
     ManifestReader,
     question_problem,
 )
-from mooc.catalog.packages.report import PackageReport
-from mooc.catalog.packages.source import Entry, Limits, PackageSource, open_source
-from mooc.core.services import audit_log_record
-from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
-from mooc.exams.services.banks import questions_import
-from mooc.learning.models import Attachment, Material, Section
+from mooc.packages.report import PackageReport
+from mooc.packages.source import Entry, Limits, PackageSource, open_source
 
 _CHUNK = 1024 * 1024
 

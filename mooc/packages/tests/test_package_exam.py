@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from mooc.catalog import demo
 from mooc.catalog.models import Course
-from mooc.catalog.package_schema import COURSE_PACKAGE_SCHEMA
-from mooc.catalog.packages import PackageReport, course_package_export, course_package_import
-from mooc.catalog.tests.test_package_helpers import empty_the_catalogue, manifest, write_package
 from mooc.exams.models import Attempt, Exam, ReviewMode
+from mooc.packages import demo
+from mooc.packages.exporter import course_package_export
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
+from mooc.packages.schema import COURSE_PACKAGE_SCHEMA
+from mooc.packages.tests.test_package_helpers import empty_the_catalogue, manifest, write_package
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

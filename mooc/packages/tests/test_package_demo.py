@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mooc.catalog import demo
 from mooc.catalog.models import Category, Course
-from mooc.catalog.packages import course_package_import
 from mooc.learning.models import Material
+from mooc.packages import demo
+from mooc.packages.importer import course_package_import
 
 pytestmark = pytest.mark.django_db
 

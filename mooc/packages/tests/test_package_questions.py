@@ -10,18 +10,20 @@ from typing import Any
 import pytest
 import yaml
 
-from mooc.catalog import demo
 from mooc.catalog.models import Course
-from mooc.catalog.packages import PackageReport, course_package_export, course_package_import
-from mooc.catalog.tests.test_package_helpers import (
+from mooc.exams.models import Option, Question, QuestionCategory, QuestionType
+from mooc.exams.services.banks import question_content, question_file_parse
+from mooc.packages import demo
+from mooc.packages.exporter import course_package_export
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
+from mooc.packages.tests.test_package_helpers import (
     empty_the_catalogue,
     manifest,
     row_counts,
     stored_files,
     write_package,
 )
-from mooc.exams.models import Option, Question, QuestionCategory, QuestionType
-from mooc.exams.services.banks import question_content, question_file_parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mooc.catalog.models import Course
-from mooc.catalog.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
 from mooc.learning.models import Material
+from mooc.packages.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

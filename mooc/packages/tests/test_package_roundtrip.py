@@ -9,19 +9,20 @@ from typing import Any
 import pytest
 import yaml
 
-from mooc.catalog import demo
 from mooc.catalog.models import Category, Course, Instructor
-from mooc.catalog.packages import course_package_export, course_package_import
-from mooc.catalog.tests.test_package_helpers import (
+from mooc.core.errors import ServiceError
+from mooc.exams.models import Question
+from mooc.exams.services.banks import question_content
+from mooc.learning.models import Material, Section
+from mooc.packages import demo
+from mooc.packages.exporter import course_package_export
+from mooc.packages.importer import course_package_import
+from mooc.packages.tests.test_package_helpers import (
     course_tree,
     empty_the_catalogue,
     full_manifest,
     write_package,
 )
-from mooc.core.errors import ServiceError
-from mooc.exams.models import Question
-from mooc.exams.services.banks import question_content
-from mooc.learning.models import Material, Section
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from mooc.catalog.models import Course
-from mooc.catalog.packages import PackageReport, course_package_import
-from mooc.catalog.tests.test_package_helpers import (
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
+from mooc.packages.tests.test_package_helpers import (
     MP4,
     WEBM,
     manifest,

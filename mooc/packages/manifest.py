@@ -2,7 +2,7 @@
 
 Three rounds, all before anything is written: the text must decode (UTF-8 with
 or without BOM, any line ends) and parse as YAML; the data must fit the schema
-(`mooc.catalog.package_schema`); then the rules a schema cannot express are
+(`mooc.packages.schema`); then the rules a schema cannot express are
 checked (files exist and are what they claim, ids are unique, dates run
 forward, question files parse without a failed question). Every problem is
 collected, so one report lists them all.
@@ -32,21 +32,6 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mooc.catalog.models import Level
-from mooc.catalog.package_schema import (
-    COURSE_PACKAGE_SCHEMA,
-    FORMAT_VERSION,
-    QUESTION_FORMATS,
-    RESERVED_TOP_LEVEL_KEYS,
-)
-from mooc.catalog.packages.report import PackageReport
-from mooc.catalog.packages.source import (
-    MANIFEST_NAME,
-    Entry,
-    Limits,
-    MissingFile,
-    PackageSource,
-    RefError,
-)
 from mooc.catalog.uploads import (
     IMAGE_MAX_BYTES,
     attachment_validate,
@@ -58,6 +43,21 @@ from mooc.core.errors import ServiceError
 from mooc.core.sanitize import sanitize_html
 from mooc.exams.formats import ParsedQuestion, ParseResult
 from mooc.exams.services.banks import question_file_parse, question_options_validate
+from mooc.packages.report import PackageReport
+from mooc.packages.schema import (
+    COURSE_PACKAGE_SCHEMA,
+    FORMAT_VERSION,
+    QUESTION_FORMATS,
+    RESERVED_TOP_LEVEL_KEYS,
+)
+from mooc.packages.source import (
+    MANIFEST_NAME,
+    Entry,
+    Limits,
+    MissingFile,
+    PackageSource,
+    RefError,
+)
 
 Path_ = Sequence[str | int]
 

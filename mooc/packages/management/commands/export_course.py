@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mooc.catalog.models import Course
-from mooc.catalog.packages import course_package_export
 from mooc.core.errors import ServiceError
+from mooc.packages.exporter import course_package_export
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
 """Admin pages for course packages: upload a zip → a report; download a course as a zip.
 
-`mooc.catalog.admin` routes these views inside the admin site
-(`admin/catalog/course/import-package/`, `admin/catalog/course/<id>/export-package/`),
-which also requires a logged-in staff user.
+They are pages of the course admin (`admin/catalog/course/import-package/`,
+`admin/catalog/course/<id>/export-package/`, named `admin:catalog_course_import_package`
+and `admin:catalog_course_export_package`), added to it through
+`mooc.core.admin_views.admin_urls_add`: catalog does not import this app. The admin
+site requires a logged-in staff user, and the course admin's own permissions apply first.
 
 Importing is for course managers only: a package may overwrite any course with
 the same slug, publish it and choose its instructors, which an instructor may not
@@ -21,20 +23,22 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mooc.catalog.models import Course
-from mooc.catalog.packages import PackageReport, course_package_export, course_package_import
 from mooc.catalog.permissions import can_edit_course, is_course_manager
+from mooc.core.admin_views import admin_page, admin_urls_add
 from mooc.core.errors import ServiceError
+from mooc.packages.exporter import course_package_export
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
 
 IMPORT_PERMISSIONS = ("catalog.add_course", "catalog.change_course")
 EXPORT_PERMISSION = "catalog.view_course"
@@ -104,22 +108,21 @@ def course_package_import_view(request: HttpRequest) -> HttpResponse:
                 request,
                 _("The course package %(name)s was imported.") % {"name": report.source},
             )
-    context = {
-        **admin.site.each_context(request),
-        "opts": Course._meta,
-        "title": _("Import a course package"),
-        "form": form,
-        "report": report,
-        "rows": _report_rows(report) if report else [],
-        "course_url": (
+    return admin_page(
+        admin.site.get_model_admin(Course),
+        request,
+        "admin/catalog/course_package_import.html",
+        title=_("Import a course package"),
+        form=form,
+        report=report,
+        rows=_report_rows(report) if report else [],
+        course_url=(
             reverse("admin:catalog_course_change", args=[report.course_id])
             if report is not None and report.course_id
             else ""
         ),
-        "max_size": filesizeformat(max_upload_bytes()),
-    }
-    request.current_app = admin.site.name
-    return TemplateResponse(request, "admin/catalog/course_package_import.html", context)
+        max_size=filesizeformat(max_upload_bytes()),
+    )
 
 
 @require_http_methods(["GET"])
@@ -145,3 +148,35 @@ def course_package_export_view(request: HttpRequest, course_id: int) -> HttpResp
         filename=f"{course.slug}.zip",
         content_type="application/zip",
     )
+
+
+def _course_admin_urls(model_admin: admin.ModelAdmin[Course]) -> list[URLPattern]:
+    """The package pages inside the course admin, behind its own permission checks:
+    importing needs "add course", exporting a course this user may see there (another
+    instructor's course is a 404)."""
+    wrap = model_admin.admin_site.admin_view
+
+    def import_view(request: HttpRequest) -> HttpResponseBase:
+        if not model_admin.has_add_permission(request):
+            raise PermissionDenied
+        return course_package_import_view(request)
+
+    def export_view(request: HttpRequest, course_id: int) -> HttpResponseBase:
+        course = model_admin.get_object(request, str(course_id))
+        if course is None:
+            raise Http404
+        if not model_admin.has_view_permission(request, course):
+            raise PermissionDenied
+        return course_package_export_view(request, course_id)
+
+    return [
+        path("import-package/", wrap(import_view), name="catalog_course_import_package"),
+        path(
+            "<int:course_id>/export-package/",
+            wrap(export_view),
+            name="catalog_course_export_package",
+        ),
+    ]
+
+
+admin_urls_add(Course, _course_admin_urls)

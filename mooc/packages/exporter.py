@@ -26,13 +26,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Course, Instructor
-from mooc.catalog.package_schema import FORMAT_VERSION
-from mooc.catalog.packages.source import MANIFEST_NAME
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Exam
 from mooc.exams.selectors.banks import question_bank_list
 from mooc.exams.services.banks import question_bank_export_gift
 from mooc.learning.models import Material, Section
+from mooc.packages.schema import FORMAT_VERSION
+from mooc.packages.source import MANIFEST_NAME
 
 # Already compressed: stored as they are in the zip.
 _STORED_SUFFIXES = {

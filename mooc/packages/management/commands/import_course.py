@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mooc.catalog.packages import PackageReport, course_package_import
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
 
 
 class Command(BaseCommand):

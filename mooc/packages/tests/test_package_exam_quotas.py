@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from mooc.catalog.models import Course
-from mooc.catalog.packages import PackageReport, course_package_export, course_package_import
-from mooc.catalog.tests.test_package_helpers import manifest, write_package
 from mooc.exams.models import Exam, ExamCategoryQuota
+from mooc.packages.exporter import course_package_export
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
+from mooc.packages.tests.test_package_helpers import manifest, write_package
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

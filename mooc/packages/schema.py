@@ -3,7 +3,7 @@
 It checks the shape: which keys exist, their types, required fields, lengths
 and the id pattern. What a schema cannot say (files that must exist, ids unique
 across the course, dates in order, mutually exclusive keys) is checked by
-`mooc.catalog.packages.manifest`. docs/course-packages.md describes every field.
+`mooc.packages.manifest`. docs/course-packages.md describes every field.
 """
 
 from __future__ import annotations

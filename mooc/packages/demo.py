@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mooc.catalog.packages import course_package_import
+from mooc.packages.importer import course_package_import
 
 DEMO_COURSES_DIR = Path(__file__).resolve().parent / "demo_courses"
 

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from PIL import Image
 
-from mooc.catalog.demo import DEMO_COURSES_DIR
 from mooc.catalog.models import Category, Course, Instructor
 from mooc.core.models import AuditLog
 from mooc.learning.models import Attachment, Material, Section
+from mooc.packages.demo import DEMO_COURSES_DIR
 
 # The head of the demo's real WebM video: enough for the type checks.
 WEBM = (

@@ -19,8 +19,8 @@ from django.utils import timezone
 from mooc.accounts.models import User
 from mooc.accounts.roles import ROLE_CONTENT_ADMIN, roles_sync
 from mooc.catalog.models import Course
-from mooc.catalog.packages import course_package_import
-from mooc.catalog.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
+from mooc.packages.importer import course_package_import
+from mooc.packages.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mooc.catalog.models import Course
-from mooc.catalog.packages import PackageReport, course_package_import
-from mooc.catalog.tests.test_package_helpers import (
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
+from mooc.packages.tests.test_package_helpers import (
     manifest,
     row_counts,
     stored_files,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from mooc.catalog.packages.report import PackageReport
+    from mooc.packages.report import PackageReport
 
 MANIFEST_NAME = "course.yaml"
 _DRIVE = re.compile(r"^[A-Za-z]:")
