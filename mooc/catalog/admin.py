@@ -15,7 +15,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -46,6 +46,7 @@ from mooc.catalog.permissions import (
 )
 from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
+from mooc.core.admin_forms import https_formfield, ordered_formset_save
 from mooc.core.admin_views import admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.services import audit_log_record
@@ -81,31 +82,6 @@ def _staff_accounts() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
-
-
-def ordered_formset_save(formset: Any, *, siblings: QuerySet[Any]) -> None:
-    """Save an inline formset of ordered rows (sections, materials, attachments).
-
-    New rows left at order 0 go after the existing ones, in the order they were typed,
-    so authors need not number them by hand.
-    """
-    instances = formset.save(commit=False)
-    following = siblings.aggregate(last=Max("order"))["last"] or 0
-    for instance in instances:
-        if instance.pk is None and not instance.order:
-            following += 1
-            instance.order = following
-        instance.save()
-    for gone in formset.deleted_objects:
-        gone.delete()
-    formset.save_m2m()
-
-
-def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
-    """Form fields for a ModelForm whose links typed without a scheme become https."""
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
 
 
 # --- Forms -------------------------------------------------------------------------------
