@@ -11,6 +11,7 @@ Rules kept here:
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,7 +30,6 @@ from django.views.decorators.http import require_POST, require_safe
 from mooc.accounts.models import User
 from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
-from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -42,9 +42,8 @@ from mooc.exams.selectors.attempts import (
     attempt_get_for_user,
     attempt_grid,
     attempt_history,
-    attempt_questions_for_review,
     attempt_questions_for_taking,
-    chosen_positions,
+    attempt_review_rows,
     exam_attempts_for_user,
     exam_get,
 )
@@ -459,35 +458,9 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "exams/submit.html", context)
 
 
-def _review_rows(attempt: Attempt, *, with_key: bool) -> list[dict[str, Any]]:
-    rows = []
-    for item in attempt_questions_for_review(attempt=attempt):
-        options = list(item.options.all())
-        chosen = set(chosen_positions(item))
-        points = question_points(
-            qtype=item.qtype, weights=[o.weight for o in options], chosen=chosen
-        )
-        rows.append(
-            {
-                "number": item.position + 1,
-                "text": item.text,
-                "has_image": bool(item.image),
-                "points": (points * item.max_points).normalize(),
-                "max_points": item.max_points.normalize(),
-                "correct": points >= 1,
-                "general_feedback": item.general_feedback if with_key else "",
-                "options": [
-                    {
-                        "text": option.text,
-                        "chosen": option.position in chosen,
-                        "is_key": with_key and option.weight > 0,
-                        "feedback": option.feedback if with_key else "",
-                    }
-                    for option in options
-                ],
-            }
-        )
-    return rows
+def _review_points(value: Decimal) -> Decimal:
+    """The result page writes points without trailing zeros ("0.5 of 1")."""
+    return value.normalize()
 
 
 @require_safe
@@ -508,7 +481,11 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,
-        review=_review_rows(attempt, with_key=with_key) if show_questions else [],
+        review=(
+            attempt_review_rows(attempt=attempt, with_key=with_key, rounding=_review_points)
+            if show_questions
+            else []
+        ),
         with_key=with_key,
     )
     return render(request, "exams/result.html", context)

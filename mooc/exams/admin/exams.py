@@ -19,7 +19,6 @@ Django's own delete is switched off for attempts: a reset must have a reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -41,15 +40,14 @@ from mooc.catalog.permissions import (
 )
 from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
-from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
-    AttemptQuestion,
     AttemptState,
     Exam,
     ExamCategoryQuota,
     Question,
 )
+from mooc.exams.selectors.attempts import attempt_review_rows
 from mooc.exams.selectors.banks import question_categories_for
 from mooc.exams.services.staff import (
     MAX_EXTENSION_MINUTES,
@@ -382,72 +380,9 @@ class AttemptCourseFilter(EditableCourseFilter):
     course_path = "exam__course"
 
 
-@dataclass(frozen=True)
-class OptionRow:
-    position: int
-    text: str
-    weight: Decimal
-    feedback: str
-    correct: bool
-    chosen: bool
-
-
-@dataclass(frozen=True)
-class QuestionRow:
-    number: int
-    text: str
-    qtype_label: str
-    general_feedback: str
-    options: list[OptionRow]
-    answered: bool
-    saved_at: Any
-    points: Decimal
-    max_points: Decimal
-
-
-def attempt_question_rows(attempt: Attempt) -> list[QuestionRow]:
-    """Each question of `attempt` as shown, with the key and the learner's choice.
-
-    Three queries whatever the number of questions. Admin use only: it carries the key.
-    """
-    rows = []
-    questions = (
-        AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("answer")
-        .prefetch_related("options")
-        .order_by("position")
-    )
-    for question in questions:
-        options = list(question.options.all())
-        answer = getattr(question, "answer", None)
-        chosen = set(answer.option_positions) if answer is not None else set()
-        points = question_points(
-            qtype=question.qtype, weights=[o.weight for o in options], chosen=chosen
-        )
-        rows.append(
-            QuestionRow(
-                number=question.position + 1,
-                text=question.text,
-                qtype_label=str(question.get_qtype_display()),
-                general_feedback=question.general_feedback,
-                options=[
-                    OptionRow(
-                        position=o.position,
-                        text=o.text,
-                        weight=o.weight,
-                        feedback=o.feedback,
-                        correct=o.weight > 0,
-                        chosen=o.position in chosen,
-                    )
-                    for o in options
-                ],
-                answered=bool(chosen),
-                saved_at=answer.saved_at if answer is not None else None,
-                points=(points * question.max_points).quantize(Decimal("0.01")),
-                max_points=question.max_points,
-            )
-        )
-    return rows
+def _two_decimals(value: Decimal) -> Decimal:
+    """The attempt page writes points with two decimals ("0.50 of 1.00")."""
+    return value.quantize(Decimal("0.01"))
 
 
 @admin.register(Attempt)
@@ -542,7 +477,9 @@ class AttemptAdmin(CourseScopedAdmin[Attempt]):
         extra: dict[str, Any] = {}
         if attempt is not None and self.has_view_permission(request, attempt):
             extra = {
-                "question_rows": attempt_question_rows(attempt),
+                "question_rows": attempt_review_rows(
+                    attempt=attempt, with_key=True, rounding=_two_decimals
+                ),
                 "may_reset": self.may_reset(request, attempt),
                 "may_extend": self.may_extend(request, attempt),
             }

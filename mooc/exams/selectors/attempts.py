@@ -7,8 +7,10 @@ can leak them by accident.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,9 +19,9 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
+from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
-    AttemptAnswer,
     AttemptOption,
     AttemptQuestion,
     AttemptState,
@@ -106,22 +108,83 @@ def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
     ]
 
 
-def chosen_positions(question: AttemptQuestion) -> list[int]:
-    try:
-        return list(question.answer.option_positions)
-    except AttemptAnswer.DoesNotExist:
-        return []
+@dataclass(frozen=True)
+class ReviewOption:
+    position: int
+    text: str
+    chosen: bool
+    # The answer key: None, False and "" when the page may not show it.
+    weight: Decimal | None
+    is_key: bool
+    feedback: str
 
 
-def attempt_questions_for_review(*, attempt: Attempt) -> list[AttemptQuestion]:
-    """A graded attempt's questions with options (weights included) and answers."""
-    assert attempt.state == AttemptState.GRADED
-    return list(
+@dataclass(frozen=True)
+class ReviewRow:
+    """One question of an attempt as the learner saw it, their choice and the points."""
+
+    number: int  # 1-based
+    text: str
+    has_image: bool
+    qtype_label: str
+    general_feedback: str  # "" without the key
+    options: list[ReviewOption]
+    answered: bool
+    saved_at: dt.datetime | None
+    points: Decimal
+    max_points: Decimal
+    correct: bool  # full points
+
+
+def attempt_review_rows(
+    *, attempt: Attempt, with_key: bool, rounding: Callable[[Decimal], Decimal]
+) -> list[ReviewRow]:
+    """Every question of `attempt` with its options, the learner's choice and the points,
+    for the learner's result page (the key only when the exam's review mode allows it)
+    and the admin's attempt page (always with the key). Three queries whatever the
+    number of questions. Each page writes points its own way, so `rounding` is applied
+    to the points and the maximum (the result page drops trailing zeros, the admin
+    shows two decimals)."""
+    questions = (
         AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("answer")
         .prefetch_related(Prefetch("options", queryset=AttemptOption.objects.order_by("position")))
         .order_by("position")
     )
+    rows = []
+    for question in questions:
+        options = list(question.options.all())
+        answer = getattr(question, "answer", None)
+        chosen = set(answer.option_positions) if answer is not None else set()
+        points = question_points(
+            qtype=question.qtype, weights=[o.weight for o in options], chosen=chosen
+        )
+        rows.append(
+            ReviewRow(
+                number=question.position + 1,
+                text=question.text,
+                has_image=bool(question.image),
+                qtype_label=str(question.get_qtype_display()),
+                general_feedback=question.general_feedback if with_key else "",
+                options=[
+                    ReviewOption(
+                        position=option.position,
+                        text=option.text,
+                        chosen=option.position in chosen,
+                        weight=option.weight if with_key else None,
+                        is_key=with_key and option.weight > 0,
+                        feedback=option.feedback if with_key else "",
+                    )
+                    for option in options
+                ],
+                answered=bool(chosen),
+                saved_at=answer.saved_at if answer is not None else None,
+                points=rounding(points * question.max_points),
+                max_points=rounding(question.max_points),
+                correct=points >= 1,
+            )
+        )
+    return rows
 
 
 def attempt_history(*, user: User) -> QuerySet[Attempt]:
