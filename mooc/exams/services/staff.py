@@ -5,16 +5,16 @@ attempt or a whole exam, and resetting an attempt (which recomputes the enrolmen
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.catalog.models import Enrollment, EnrollmentResult
 from mooc.core.errors import ServiceError
-from mooc.core.services import audit_log_record
+from mooc.core.services import audit_log_record, audit_reason_clean
+from mooc.exams.grading import enrollment_outcome
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -31,20 +31,19 @@ def _refuse(message: str, code: str) -> ServiceError:
     return ServiceError(message, code=code)
 
 
-def _check_extension(minutes: int, reason: str) -> None:
+def _check_extension(minutes: int, reason: str) -> str:
     if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
         raise ServiceError(
             _("Extra time must be between 1 and %(max)d minutes.") % {"max": MAX_EXTENSION_MINUTES},
             field="minutes",
             code="invalid_minutes",
         )
-    if not reason.strip():
-        raise ServiceError(_("Give a reason."), field="reason", code="reason_required")
+    return audit_reason_clean(reason)
 
 
 def attempt_extend(*, attempt: Attempt, minutes: int, actor: User, reason: str) -> Attempt:
     """Give one learner's running attempt `minutes` more."""
-    _check_extension(minutes, reason)
+    reason = _check_extension(minutes, reason)
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.state != AttemptState.IN_PROGRESS:
@@ -71,7 +70,7 @@ def exam_extend_running(*, exam: Exam, minutes: int, actor: User, reason: str) -
     an outage nobody could submit, so they deserve the time as much as the others.
     Returns the number of attempts extended.
     """
-    _check_extension(minutes, reason)
+    reason = _check_extension(minutes, reason)
     delta = dt.timedelta(minutes=minutes)
     with transaction.atomic():
         running = list(
@@ -104,7 +103,8 @@ def enrollment_recompute(*, enrollment: Enrollment) -> Enrollment:
     - Otherwise active, no result, with the best score so far.
 
     The caller holds a transaction (the enrolment row is locked here). Used after an
-    admin reset; grading keeps using the incremental `_enrollment_record`.
+    admin reset; grading keeps using the incremental `submission._enrollment_record`.
+    Both decide with `grading.enrollment_outcome`.
     """
     with transaction.atomic():
         locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
@@ -116,22 +116,19 @@ def enrollment_recompute(*, enrollment: Enrollment) -> Enrollment:
         )
         graded = [a for a in attempts if a.state == AttemptState.GRADED and a.score is not None]
         was_passed = locked.result == EnrollmentResult.PASSED
-        status, result = EnrollmentStatus.ACTIVE, ""
-        score: Decimal | None = None
+        score = max((a.score for a in graded if a.score is not None), default=None)
+        passing = [a for a in graded if a.passed]
+        status, result = enrollment_outcome(
+            passed=bool(passing),
+            best_score=score,
+            attempts_used=len(attempts),
+            max_attempts=exam.max_attempts if exam is not None else None,
+        )
         completed_at: dt.datetime | None = None
-        if graded:
-            score = max(a.score for a in graded if a.score is not None)
-            passing = [a for a in graded if a.passed]
-            if passing:
-                status, result = EnrollmentStatus.COMPLETED, EnrollmentResult.PASSED
-                completed_at = min(a.graded_at or a.started_at for a in passing)
-            elif (
-                exam is not None
-                and exam.max_attempts is not None
-                and len(attempts) >= exam.max_attempts
-            ):
-                status, result = EnrollmentStatus.COMPLETED, EnrollmentResult.FAILED
-                completed_at = max(a.graded_at or a.started_at for a in graded)
+        if result == EnrollmentResult.PASSED:
+            completed_at = min(a.graded_at or a.started_at for a in passing)
+        elif result == EnrollmentResult.FAILED:
+            completed_at = max(a.graded_at or a.started_at for a in graded)
         fields = ["status", "result", "final_score", "completed_at"]
         before = {name: getattr(locked, name) for name in fields}
         locked.status, locked.result = status, result
@@ -157,8 +154,7 @@ def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = 
     remaining graded attempts (`enrollment_recompute`), which may take a "passed"
     away when the only passing attempt is reset.
     """
-    if not (reason or "").strip():
-        raise ServiceError(_("Give a reason."), field="reason", code="reason_required")
+    reason = audit_reason_clean(reason)
     with transaction.atomic():
         locked = (
             Attempt.objects.select_for_update(of=("self",))
@@ -219,7 +215,7 @@ def attempt_reset(*, attempt: Attempt, actor: User, reason: str, request: Any = 
             actor=actor,
             action="exams.attempt_reset",
             target=locked,
-            reason=reason.strip(),
+            reason=reason,
             before=before,
             after=after,
             request=request,

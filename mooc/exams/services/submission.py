@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.catalog.models import Enrollment, EnrollmentResult
 from mooc.core.errors import ServiceError
-from mooc.exams.grading import GradedQuestion, attempt_score, is_passed
+from mooc.exams.grading import GradedQuestion, attempt_score, enrollment_outcome, is_passed
 from mooc.exams.models import (
     Attempt,
     AttemptAnswer,
@@ -93,19 +93,25 @@ def _enrollment_record(*, attempt: Attempt, now: dt.datetime) -> None:
     fields = ["final_score", "updated_at"]
     enrollment.final_score = max(best or Decimal(0), enrollment.final_score or Decimal(0))
     newly_passed = False
-    if enrollment.result != EnrollmentResult.PASSED and attempt.passed:
-        enrollment.status = EnrollmentStatus.COMPLETED
-        enrollment.result = EnrollmentResult.PASSED
-        enrollment.completed_at = now
-        fields += ["status", "result", "completed_at"]
-        newly_passed = True
-    elif enrollment.result != EnrollmentResult.PASSED and exam.max_attempts is not None:
-        used = Attempt.objects.filter(exam=exam, user_id=attempt.user_id).count()
-        if used >= exam.max_attempts:
-            enrollment.status = EnrollmentStatus.COMPLETED
-            enrollment.result = EnrollmentResult.FAILED
+    if enrollment.result != EnrollmentResult.PASSED:
+        # Attempts are counted only when they can decide (a query the pass does not need).
+        used = (
+            Attempt.objects.filter(exam=exam, user_id=attempt.user_id).count()
+            if not attempt.passed and exam.max_attempts is not None
+            else 0
+        )
+        outcome = enrollment_outcome(
+            passed=bool(attempt.passed),
+            best_score=attempt.score,
+            attempts_used=used,
+            max_attempts=exam.max_attempts,
+        )
+        # Grading only ever completes an enrolment, at the moment of grading.
+        if outcome.result:
+            enrollment.status, enrollment.result = outcome
             enrollment.completed_at = now
             fields += ["status", "result", "completed_at"]
+            newly_passed = outcome.result == EnrollmentResult.PASSED
     enrollment.save(update_fields=fields)
     if newly_passed:
         on_final_exam_passed(enrollment)
