@@ -19,7 +19,6 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -47,7 +46,7 @@ from mooc.catalog.permissions import (
 from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
 from mooc.core.admin_forms import https_formfield, ordered_formset_save
-from mooc.core.admin_views import admin_urls_extra
+from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.services import audit_log_record
 from mooc.learning.models import MaterialProgress, Section
@@ -514,20 +513,19 @@ class CourseAdmin(CourseScopedAdmin[Course]):
                 report = enrolment_bulk_preview(course=course, **form.source())
             except ServiceError as error:
                 add_service_error(form, error)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": course,
-            "title": _("Enrol learners"),
-            "subtitle": str(course),
-            "form": form,
-            "report": report,
-            "counts": report.counts() if report else None,
-            "shown": REPORT_SHOWN,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/catalog/course/enrol.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/catalog/course/enrol.html",
+            original=course,
+            title=_("Enrol learners"),
+            subtitle=str(course),
+            form=form,
+            report=report,
+            counts=report.counts() if report else None,
+            shown=REPORT_SHOWN,
+            media=self.media + form.media,
+        )
 
     def enrolments_export_view(
         self, request: HttpRequest, course_id: int, fmt: str

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +26,7 @@ from mooc.catalog.permissions import (
     can_edit_course,
     courses_editable_by,
 )
+from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
 from mooc.exams.forms import (
@@ -210,7 +210,8 @@ class QuestionAdmin(CourseScopedAdmin[Question]):
             if not can_edit_course(request.user, course):
                 raise PermissionDenied
             report = self._import(request, form)
-        return self._render(
+        return admin_page(
+            self,
             request,
             "admin/exams/question/import.html",
             title=_("Import questions"),
@@ -252,8 +253,12 @@ class QuestionAdmin(CourseScopedAdmin[Question]):
             request.GET or None, courses=question_bank_courses(user=request.user)
         )
         if not form.is_valid():
-            return self._render(
-                request, "admin/exams/question/export.html", title=_("Export to GIFT"), form=form
+            return admin_page(
+                self,
+                request,
+                "admin/exams/question/export.html",
+                title=_("Export to GIFT"),
+                form=form,
             )
         course = form.cleaned_data["course"]
         return HttpResponse(
@@ -261,14 +266,6 @@ class QuestionAdmin(CourseScopedAdmin[Question]):
             content_type="text/plain; charset=utf-8",
             # A slug is plain ASCII: no quoting needed.
             headers={"Content-Disposition": f'attachment; filename="{course.slug}.gift"'},
-        )
-
-    def _render(self, request: HttpRequest, template: str, **context: Any) -> TemplateResponse:
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
-            request,
-            template,
-            {**self.admin_site.each_context(request), "opts": self.opts, **context},
         )
 
 

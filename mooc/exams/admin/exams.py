@@ -38,7 +38,7 @@ from mooc.catalog.permissions import (
     can_edit_course,
     courses_editable_by,
 )
-from mooc.core.admin_views import admin_page
+from mooc.core.admin_views import ReasonForm, admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.exams.models import (
     Attempt,
@@ -58,14 +58,6 @@ from mooc.exams.services.staff import (
 from mooc.learning.models import Section
 
 # --- Forms ------------------------------------------------------------------------------------
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Kept in the audit log."),
-    )
 
 
 class ExtendForm(ReasonForm):
