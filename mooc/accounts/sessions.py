@@ -40,6 +40,6 @@ def session_idle_check(request: HttpRequest) -> None:
 
 def session_checked_by_view(view: View) -> View:
     """Mark a view that calls `session_idle_check` itself when it reads the session
-    (the answer save, which mostly does not: mooc/exams/fastsave.py)."""
+    (the answer save, which mostly does not: mooc/exams/services/save_tokens.py)."""
     view.session_checked_by_view = True  # type: ignore[attr-defined]
     return view

@@ -116,7 +116,7 @@ def _timer_context(attempt: Attempt) -> dict[str, Any]:
 def _may_start(exam: Exam, user: User) -> ServiceError | None:
     """Why the learner may not start a new attempt now (None: they may)."""
     try:
-        # The engine's own rule check (read-only), so the page and `attempt_start` agree.
+        # The start rules' own check (read-only), so the page and `attempt_start` agree.
         attempt_may_start(exam=exam, user=user, now=timezone.now())
     except ServiceError as error:
         return error
