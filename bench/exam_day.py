@@ -187,7 +187,7 @@ def seed(
     from mooc.catalog.models import Category, Course, Enrollment
     from mooc.catalog.services import course_publication_set
     from mooc.exams.models import Exam
-    from mooc.exams.services import question_file_parse, questions_import
+    from mooc.exams.services.banks import question_file_parse, questions_import
 
     now = timezone.now()
     admin = User.objects.create_superuser(

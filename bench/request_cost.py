@@ -181,11 +181,11 @@ def statement_costs(attempt_id: int, count: int) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from mooc.exams import engine, fastsave
     from mooc.exams.models import Attempt
+    from mooc.exams.services import answers, save_tokens
 
     attempt = Attempt.objects.select_related("user").get(pk=attempt_id)
-    inner_pad, outer_pad = fastsave.hmac_pads(settings.SECRET_KEY)
+    inner_pad, outer_pad = save_tokens.hmac_pads(settings.SECRET_KEY)
     db = connection.settings_dict
     with psycopg.connect(
         dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"], autocommit=True
@@ -213,13 +213,13 @@ def statement_costs(attempt_id: int, count: int) -> None:
                 "inner_pad": inner_pad,
                 "outer_pad": outer_pad,
                 "save_key": attempt.save_key,
-                "password_tag": fastsave.password_tag(attempt.user.password),
+                "password_tag": save_tokens.password_tag(attempt.user.password),
             }
 
         statements = {
             "SELECT 1": ("SELECT 1", lambda: None),
             "one-row UPDATE": ("UPDATE bench_counter SET n = n + 1 WHERE id = 1", lambda: None),
-            "answer save": (engine._UPSERT_AS_SQL, save_params),
+            "answer save": (answers._UPSERT_AS_SQL, save_params),
         }
         print(f"\nms of PostgreSQL CPU per statement, {count} a batch, one connection")
         print(f"{'':16} {'durable':>9} {'no flush':>9}")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mooc.exams",
     "mooc.certificates",
     "mooc.privacy",
+    "mooc.packages",
 ]
 
 MIDDLEWARE = [
@@ -397,6 +398,6 @@ DEMO_LOADERS = [
     "mooc.core.demo.load",
     "mooc.accounts.demo.load",
     "mooc.content.demo.load",
-    "mooc.catalog.demo.load",
+    "mooc.packages.demo.load",
     "mooc.certificates.demo.load",
 ]

@@ -17,8 +17,8 @@ from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.certificates.demo import attempt_answer_correctly
 from mooc.certificates.models import Certificate
-from mooc.exams.engine import attempt_start
 from mooc.exams.models import Exam
+from mooc.exams.services.attempts import attempt_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COURSE = "etika-pelayanan-publik"

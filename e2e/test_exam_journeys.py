@@ -18,7 +18,6 @@ from playwright.sync_api import Page, Request, Route, expect
 from e2e.conftest import check_page
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
-from mooc.exams.engine import attempt_start
 from mooc.exams.models import (
     Attempt,
     AttemptAnswer,
@@ -29,6 +28,7 @@ from mooc.exams.models import (
     Option,
     Question,
 )
+from mooc.exams.services.attempts import attempt_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COURSE = "etika-pelayanan-publik"

@@ -51,26 +51,19 @@ from mooc.accounts.nip import (
     validate_external_username,
 )
 from mooc.accounts.services import helpdesk
+from mooc.core import admin_views as core_admin
+from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_storage
 
 # --- Forms ------------------------------------------------------------------------
 
 
-def _reason_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Kept in the audit log, e.g. the helpdesk ticket number."),
-    )
+class ReasonForm(core_admin.ReasonForm):
+    reason_help_text = _("Kept in the audit log, e.g. the helpdesk ticket number.")
 
 
-class ReasonForm(forms.Form):
-    reason = _reason_field()
-
-
-class CorrectEmailForm(forms.Form):
+class CorrectEmailForm(ReasonForm):
     new_email = forms.EmailField(label=_("Correct e-mail address"))
     resend_activation = forms.BooleanField(
         label=_("Send a new activation link to this address"),
@@ -78,7 +71,8 @@ class CorrectEmailForm(forms.Form):
         initial=True,
         help_text=_("Only for accounts not yet activated."),
     )
-    reason = _reason_field()
+
+    field_order = ["new_email", "resend_activation", "reason"]
 
 
 class ImportUploadForm(forms.Form):
@@ -305,20 +299,19 @@ def import_view(
                 add_service_error(form, error)
             if report is not None and report.ok:
                 token = _pending_save(request, kind, file_name, data)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": opts,
-        "title": _("Import %(name)s") % {"name": opts.verbose_name_plural},
-        "form": form,
-        "report": report,
-        "token": token,
-        "file_name": file_name,
-        "columns": columns,
-        "max_rows": MAX_ROWS,
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-    }
-    request.current_app = model_admin.admin_site.name
-    return TemplateResponse(request, template, context)
+    return admin_page(
+        model_admin,
+        request,
+        template,
+        title=_("Import %(name)s") % {"name": opts.verbose_name_plural},
+        form=form,
+        report=report,
+        token=token,
+        file_name=file_name,
+        columns=columns,
+        max_rows=MAX_ROWS,
+        max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
 
 
 # --- Users --------------------------------------------------------------------------
@@ -557,21 +550,18 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     ) -> TemplateResponse | None:
         form = ReasonForm(request.POST if "confirm" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "shown": queryset[:100],
-                "count": queryset.count(),
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                "media": self.media + form.media,
-            }
-            request.current_app = self.admin_site.name
-            return TemplateResponse(
-                request, "admin/accounts/user/action_confirmation.html", context
+            return admin_page(
+                self,
+                request,
+                "admin/accounts/user/action_confirmation.html",
+                title=title,
+                form=form,
+                queryset=queryset,
+                shown=queryset[:100],
+                count=queryset.count(),
+                action=action,
+                action_checkbox_name=ACTION_CHECKBOX_NAME,
+                media=self.media + form.media,
             )
         changed = 0
         skipped: list[str] = []
@@ -702,17 +692,16 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         title: StrOrPromise,
         template: str,
     ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "subtitle": str(user),
-            "original": user,
-            "form": form,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, template, context)
+        return admin_page(
+            self,
+            request,
+            template,
+            title=title,
+            subtitle=str(user),
+            original=user,
+            form=form,
+            media=self.media + form.media,
+        )
 
     def _back_to(self, user: User) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))

@@ -38,6 +38,11 @@ class Unit(MP_Node):
         return str(self.name)
 
 
+# An anonymised account's username: "dihapus:<id>". The colon is refused in every
+# username a person can register or an admin can create, so it never collides.
+ANONYMISED_USERNAME_PREFIX = "dihapus:"
+
+
 class EmployeeType(models.TextChoices):
     INTERNAL = "internal", _("Internal")
     EXTERNAL = "external", _("External")
@@ -160,6 +165,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_internal(self) -> bool:
         return self.employee_type == EmployeeType.INTERNAL
+
+    @property
+    def is_anonymised(self) -> bool:
+        """Deleted at the owner's request (mooc.privacy): the row stays for statistics."""
+        return self.username.startswith(ANONYMISED_USERNAME_PREFIX)
 
     @property
     def is_activated(self) -> bool:

@@ -7,7 +7,6 @@ attachments have their screens in `mooc.learning.admin`; a course page links to 
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -16,12 +15,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.http.response import HttpResponseBase
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -48,6 +45,8 @@ from mooc.catalog.permissions import (
 )
 from mooc.catalog.services import course_publication_record, course_publication_set
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
+from mooc.core.admin_forms import https_formfield, ordered_formset_save
+from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.images import PixelLimitedImageField
 from mooc.core.services import audit_log_record
@@ -83,31 +82,6 @@ def _staff_accounts() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
-
-
-def ordered_formset_save(formset: Any, *, siblings: QuerySet[Any]) -> None:
-    """Save an inline formset of ordered rows (sections, materials, attachments).
-
-    New rows left at order 0 go after the existing ones, in the order they were typed,
-    so authors need not number them by hand.
-    """
-    instances = formset.save(commit=False)
-    following = siblings.aggregate(last=Max("order"))["last"] or 0
-    for instance in instances:
-        if instance.pk is None and not instance.order:
-            following += 1
-            instance.order = following
-        instance.save()
-    for gone in formset.deleted_objects:
-        gone.delete()
-    formset.save_m2m()
-
-
-def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
-    """Form fields for a ModelForm whose links typed without a scheme become https."""
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
 
 
 # --- Forms -------------------------------------------------------------------------------
@@ -506,16 +480,7 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
-            path(
-                "import-package/",
-                wrap(self.package_import_view),
-                name="catalog_course_import_package",
-            ),
-            path(
-                "<int:course_id>/export-package/",
-                wrap(self.package_export_view),
-                name="catalog_course_export_package",
-            ),
+            *admin_urls_extra(self),  # the course packages' pages (mooc.packages.admin)
             path("<int:course_id>/enrol/", wrap(self.enrol_view), name="catalog_course_enrol"),
             path(
                 "<int:course_id>/enrolments/<str:fmt>/",
@@ -531,19 +496,6 @@ class CourseAdmin(CourseScopedAdmin[Course]):
         if course is None:
             raise Http404
         return course
-
-    def package_import_view(self, request: HttpRequest) -> HttpResponseBase:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        response: HttpResponseBase = _packages().course_package_import_view(request)
-        return response
-
-    def package_export_view(self, request: HttpRequest, course_id: int) -> HttpResponseBase:
-        course = self._course(request, course_id)
-        if not self.has_view_permission(request, course):
-            raise PermissionDenied
-        response: HttpResponseBase = _packages().course_package_export_view(request, course_id)
-        return response
 
     def enrol_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
         course = self._course(request, course_id)
@@ -564,20 +516,19 @@ class CourseAdmin(CourseScopedAdmin[Course]):
                 report = enrolment_bulk_preview(course=course, **form.source())
             except ServiceError as error:
                 add_service_error(form, error)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": course,
-            "title": _("Enrol learners"),
-            "subtitle": str(course),
-            "form": form,
-            "report": report,
-            "counts": report.counts() if report else None,
-            "shown": REPORT_SHOWN,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/catalog/course/enrol.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/catalog/course/enrol.html",
+            original=course,
+            title=_("Enrol learners"),
+            subtitle=str(course),
+            form=form,
+            report=report,
+            counts=report.counts() if report else None,
+            shown=REPORT_SHOWN,
+            media=self.media + form.media,
+        )
 
     def enrolments_export_view(
         self, request: HttpRequest, course_id: int, fmt: str
@@ -588,11 +539,6 @@ class CourseAdmin(CourseScopedAdmin[Course]):
         return _export_response(
             request, Enrollment.objects.filter(course=course), fmt=fmt, course=course
         )
-
-
-def _packages() -> Any:
-    """The course-package screens, imported when used: this admin loads without them."""
-    return import_module("mooc.catalog.admin_packages")
 
 
 def _enrolled_message(counts: dict[str, int]) -> StrOrPromise:

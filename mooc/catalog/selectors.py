@@ -1,4 +1,5 @@
-"""Reads for the catalogue, course pages, Beranda, favourites and my courses.
+"""Reads for the catalogue, course pages, favourites and Beranda's courses to enrol in
+(the learner's own enrolments and progress are read in `mooc.learning.selectors`).
 
 Each selector loads what its page shows in a fixed number of queries, whatever the
 number of courses, sections or materials: counts are annotated as subqueries and
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -23,7 +24,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -35,16 +35,11 @@ from mooc.catalog.models import (
     Course,
     Enrollment,
     EnrollmentResult,
-    EnrollmentStatus,
     Favorite,
     Level,
 )
-from mooc.core.timezones import institution_tz
 from mooc.learning.models import Material, Section
-from mooc.learning.selectors import Progress, progress_by_course
 
-# PP 11/2017: every ASN collects at least 20 JP of training a year.
-JP_TARGET_PER_YEAR = 20
 # A search box is not a place for essays; more words only make the query slower.
 SEARCH_MAX_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
@@ -238,64 +233,7 @@ def enrollment_exists(*, user: User, course: Course) -> bool:
     return Enrollment.objects.filter(user=user, course=course).exists()
 
 
-# --- Beranda and my courses ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LearnerTotals:
-    total: int
-    active: int
-    completed: int
-    jp_this_year: int
-    jp_target: int = JP_TARGET_PER_YEAR
-
-    @property
-    def jp_percent(self) -> int:
-        return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
-
-
-def _local_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """1 January 00:00 of `year` and of the next year, in the institution's time
-    zone: a course passed on 31 December at 23:30 WIB counts for that year."""
-    tz = institution_tz()
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def learner_totals(*, user: User, year: int) -> LearnerTotals:
-    """Beranda's counters and the JP collected in `year` (local), in one query."""
-    start, end = _local_year_bounds(year)
-    passed_this_year = Q(
-        result=EnrollmentResult.PASSED, completed_at__gte=start, completed_at__lt=end
-    )
-    row = Enrollment.objects.filter(user=user).aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(status=EnrollmentStatus.ACTIVE)),
-        completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
-        jp=Coalesce(Sum("jp", filter=passed_this_year), Value(0)),
-    )
-    return LearnerTotals(
-        total=row["total"], active=row["active"], completed=row["completed"], jp_this_year=row["jp"]
-    )
-
-
-def enrollment_list(*, user: User, status: str = "") -> QuerySet[Enrollment]:
-    """The learner's enrolments with their courses; `status` narrows to one status.
-    Completed ones are listed by completion, the others by enrolment, newest first."""
-    enrollments = Enrollment.objects.filter(user=user).select_related("course", "course__category")
-    if status == EnrollmentStatus.COMPLETED:
-        return enrollments.filter(status=status).order_by("-completed_at", "-id")
-    if status:
-        enrollments = enrollments.filter(status=status)
-    return enrollments.order_by("-created_at", "-id")
-
-
-def enrollments_to_continue(*, user: User, limit: int = 5) -> list[Enrollment]:
-    """Active enrolments for "continue learning", most recently touched first."""
-    return list(
-        enrollment_list(user=user, status=EnrollmentStatus.ACTIVE).order_by("-updated_at", "-id")[
-            :limit
-        ]
-    )
+# --- Beranda ----------------------------------------------------------------------------
 
 
 def courses_available(*, user: User, limit: int = 4) -> list[Course]:
@@ -309,15 +247,3 @@ def courses_available(*, user: User, limit: int = 4) -> list[Course]:
     if not user.is_internal:
         courses = courses.filter(internal_only=False)
     return list(courses.order_by("-created_at", "-id")[:limit])
-
-
-@dataclass(frozen=True)
-class EnrollmentRow:
-    enrollment: Enrollment
-    progress: Progress
-
-
-def with_progress(*, user: User, enrollments: Sequence[Enrollment]) -> list[EnrollmentRow]:
-    """Pair each enrolment with the learner's progress in its course (two queries)."""
-    progress = progress_by_course(user=user, course_ids=[e.course_id for e in enrollments])
-    return [EnrollmentRow(e, progress[e.course_id]) for e in enrollments]

@@ -26,6 +26,7 @@ from mooc.catalog.models import Course, EnrollmentStatus
 from mooc.content.embeds import video_embed_url
 from mooc.core.errors import ServiceError
 from mooc.core.timezones import local_year
+from mooc.learning import selectors as progress
 
 CATALOGUE_PER_PAGE = 12
 FAVORITES_PER_PAGE = 12
@@ -210,12 +211,12 @@ def favorites(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _learner(request)
     available = selectors.courses_available(user=user)
-    continuing = selectors.enrollments_to_continue(user=user)
+    continuing = progress.enrollments_to_continue(user=user)
     context = {
         "me": user,
         "year": local_year(),
-        "totals": selectors.learner_totals(user=user, year=local_year()),
-        "continuing": selectors.with_progress(user=user, enrollments=continuing),
+        "totals": progress.learner_totals(user=user, year=local_year()),
+        "continuing": progress.with_progress(user=user, enrollments=continuing),
         "available": available,
         "favorite_ids": _favorite_ids(request, available),
     }
@@ -228,8 +229,8 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     user = _learner(request)
     tab = request.GET.get("tab", "")
     tab = tab if tab in MY_COURSES_TABS else ""
-    enrollments = selectors.enrollment_list(user=user, status=MY_COURSES_TABS[tab])
+    enrollments = progress.enrollment_list(user=user, status=MY_COURSES_TABS[tab])
     context = {"tab": tab, **_paginate(request, enrollments, MY_COURSES_PER_PAGE)}
-    context["rows"] = selectors.with_progress(user=user, enrollments=list(context["page"]))
-    context["totals"] = selectors.learner_totals(user=user, year=local_year())
+    context["rows"] = progress.with_progress(user=user, enrollments=list(context["page"]))
+    context["totals"] = progress.learner_totals(user=user, year=local_year())
     return render(request, "catalog/my_courses.html", context)

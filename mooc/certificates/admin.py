@@ -24,7 +24,7 @@ from mooc.catalog.permissions import (
     can_edit_course,
     courses_editable_by,
 )
-from mooc.certificates.forms import ExportForm, ReasonForm
+from mooc.certificates.forms import ExportForm
 from mooc.certificates.models import (
     Certificate,
     CertificateDesign,
@@ -40,7 +40,7 @@ from mooc.certificates.services import (
     certificate_revoke,
     version_layout,
 )
-from mooc.core.admin_views import admin_page
+from mooc.core.admin_views import ReasonForm, admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
 from mooc.core.images import PixelLimitedImageField

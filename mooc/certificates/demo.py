@@ -12,8 +12,10 @@ from django.db import transaction
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Enrollment, EnrollmentResult
 from mooc.certificates.models import Certificate, CertificateDesign
-from mooc.exams.engine import answer_save, attempt_start, attempt_submit
 from mooc.exams.models import Attempt, AttemptQuestion, Exam
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.submission import attempt_submit
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 DEMO_LEARNER = "198609262015051001"

@@ -42,15 +42,6 @@ class VerifyNumberForm(forms.Form):
         return cleaned
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("Kept in the audit log."),
-    )
-
-
 class ExportForm(forms.Form):
     course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
         label=_("Course"), queryset=Course.objects.none()

@@ -41,8 +41,7 @@ from mooc.core.emails import email_send
 from mooc.core.errors import ServiceError
 from mooc.core.files import private_storage
 from mooc.core.selectors import site_settings_get
-from mooc.core.services import audit_log_record
-from mooc.privacy.selectors import user_is_anonymised
+from mooc.core.services import audit_log_record, audit_reason_clean
 
 logger = logging.getLogger(__name__)
 
@@ -476,23 +475,12 @@ def certificate_file_name(certificate: Certificate, version: CertificateVersion)
 # --- Corrections and revocation (admin) -------------------------------------------------------
 
 
-def _require_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ServiceError(_("Give a reason."), field="reason", code="reason_required")
-    if len(reason) > 2000:
-        raise ServiceError(
-            _("Keep the reason under 2000 characters."), field="reason", code="reason_too_long"
-        )
-    return reason
-
-
 def certificate_reissue(
     *, certificate: Certificate, actor: User, reason: str, request: Any = None
 ) -> CertificateVersion:
     """A new version after a correction: the same number and code, the holder's current
     name and identity, the course's current title and the current design."""
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason)
     with transaction.atomic():
         locked = (
             Certificate.objects.select_for_update(of=("self",))
@@ -503,7 +491,7 @@ def certificate_reissue(
             raise ServiceError(_("A revoked certificate cannot be reissued."), code="revoked")
         previous = locked.current_version
         user = User.objects.select_related("unit").get(pk=locked.user_id)
-        if user_is_anonymised(user):
+        if user.is_anonymised:
             # A new version would print the placeholder instead of what was certified.
             raise ServiceError(
                 _("The holder's account was deleted at their request; reissuing is not possible."),
@@ -554,7 +542,7 @@ def _render_after_commit(certificate_id: int, version_id: int) -> None:
 def certificate_revoke(
     *, certificate: Certificate, actor: User, reason: str, request: Any = None
 ) -> Certificate:
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason)
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.is_revoked:

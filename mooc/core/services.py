@@ -5,10 +5,32 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
+from mooc.core.errors import ServiceError
 from mooc.core.middleware import current_request_id
 from mooc.core.models import AuditLog
 from mooc.core.net import client_ip
+
+# A reason is for the people reading the audit log: a sentence or a ticket, not a file.
+AUDIT_REASON_MAX_LENGTH = 2000
+
+
+def audit_reason_clean(reason: str | None, *, required_message: StrOrPromise | None = None) -> str:
+    """The reason of an audited action, stripped, as every such action checks it: it is
+    required, and at most AUDIT_REASON_MAX_LENGTH characters. Raises ServiceError on
+    the "reason" field; `required_message` lets a page keep its own wording."""
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise ServiceError(
+            required_message or _("Give a reason."), field="reason", code="reason_required"
+        )
+    if len(cleaned) > AUDIT_REASON_MAX_LENGTH:
+        raise ServiceError(
+            _("Keep the reason under 2000 characters."), field="reason", code="reason_too_long"
+        )
+    return cleaned
 
 
 def audit_log_record(

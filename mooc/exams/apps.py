@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        from mooc.exams.fastsave import end_save_tokens
+        from mooc.exams.services.save_tokens import end_save_tokens
 
         end_save_tokens(user)
 

@@ -17,7 +17,7 @@ from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
 from mooc.core.images import PixelLimitedImageField, image_reencode
 from mooc.exams.models import Option, Question, QuestionCategory
-from mooc.exams.services import (
+from mooc.exams.services.banks import (
     question_file_max_bytes,
     question_key_derive,
     question_options_validate,

@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
+
+from mooc.catalog.models import EnrollmentResult, EnrollmentStatus
 
 ONE_ANSWER_TYPES = frozenset({"single", "truefalse"})
 FULL_WEIGHT = Decimal(100)
@@ -68,3 +71,28 @@ def attempt_score(questions: Sequence[GradedQuestion]) -> Decimal:
     )
     max_points = sum((q.max_points for q in questions), Decimal(0))
     return score_percent(points=points, max_points=max_points)
+
+
+class EnrollmentOutcome(NamedTuple):
+    status: str
+    result: str  # "" while there is none yet
+
+
+def enrollment_outcome(
+    *, passed: bool, best_score: Decimal | None, attempts_used: int, max_attempts: int | None
+) -> EnrollmentOutcome:
+    """What a course's final exam makes of the enrolment, from the learner's attempts at it.
+
+    - Passed (completed) as soon as a graded attempt passed.
+    - Failed (completed) when none passed, one at least is graded (`best_score`), and
+      every allowed attempt is used (`attempts_used`, attempts in progress included).
+    - Otherwise still active, with no result.
+
+    Grading (`services.submission`) and recomputing after a reset (`services.staff`)
+    both decide with it; when the enrolment completes is theirs to say.
+    """
+    if passed:
+        return EnrollmentOutcome(EnrollmentStatus.COMPLETED, EnrollmentResult.PASSED)
+    if best_score is not None and max_attempts is not None and attempts_used >= max_attempts:
+        return EnrollmentOutcome(EnrollmentStatus.COMPLETED, EnrollmentResult.FAILED)
+    return EnrollmentOutcome(EnrollmentStatus.ACTIVE, "")

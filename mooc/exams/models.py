@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from mooc.catalog.models import Course
 from mooc.core.files import private_storage
 from mooc.core.sanitize import RichTextField
-from mooc.exams.fastsave import new_save_key
+
+
+def new_save_key() -> str:
+    """A fresh `Attempt.save_key`: replacing it ends the attempt's save tokens."""
+    return secrets.token_hex(16)
 
 
 class QuestionType(models.TextChoices):
@@ -296,7 +301,8 @@ class Attempt(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     extra_minutes = models.PositiveIntegerField(_("extra minutes granted"), default=0)
-    # Part of every save token of this attempt; replaced on logout (mooc/exams/fastsave.py).
+    # Part of every save token of this attempt; replaced on logout
+    # (mooc/exams/services/save_tokens.py).
     save_key = models.CharField(max_length=32, default=new_save_key, editable=False)
 
     class Meta:

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from mooc.exams.engine import attempts_grade_expired
+from mooc.exams.services.submission import attempts_grade_expired
 
 logger = logging.getLogger(__name__)
 

@@ -5,12 +5,13 @@ Rules kept here:
   user, so someone else's attempt answers 404, exactly like a missing one.
 - The clock is the server's: every page computes the remaining time from the attempt's
   deadline, and any read of an attempt past its deadline grades it first.
-- Nothing before grading reads the answer key (see `exam_selectors`).
+- Nothing before grading reads the answer key (see `selectors.attempts`).
 """
 
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,29 +27,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from mooc.accounts.middleware import session_checked_by_view, session_idle_check
 from mooc.accounts.models import User
+from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
-from mooc.exams import engine, fastsave
-from mooc.exams.exam_selectors import (
-    GridItem,
-    TakingQuestion,
-    attempt_get_for_user,
-    attempt_grid,
-    attempt_history,
-    attempt_questions_for_review,
-    attempt_questions_for_taking,
-    chosen_positions,
-    exam_attempts_for_user,
-    exam_get,
-)
-from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
     AttemptState,
     Exam,
     ReviewMode,
 )
+from mooc.exams.selectors.attempts import (
+    GridItem,
+    TakingQuestion,
+    attempt_get_for_user,
+    attempt_grid,
+    attempt_history,
+    attempt_questions_for_taking,
+    attempt_review_rows,
+    exam_attempts_for_user,
+    exam_get,
+)
+from mooc.exams.services import answers, clock, save_tokens, submission
+from mooc.exams.services.attempts import attempt_may_start, attempt_start
 from mooc.learning.permissions import can_study
 
 # Codes of `ServiceError` that mean "this attempt takes no more answers".
@@ -73,9 +73,10 @@ def _exam_for_learner(request: HttpRequest, exam_id: int) -> Exam:
 
 
 def _save_token(request: HttpRequest, attempt: Attempt) -> str:
-    """A save token for the signed-in learner's running attempt (mooc/exams/fastsave.py)."""
-    return fastsave.save_token_issue(
-        attempt=attempt, user=_learner(request), grace=engine.SAVE_GRACE
+    """A save token for the signed-in learner's running attempt
+    (mooc/exams/services/save_tokens.py)."""
+    return save_tokens.save_token_issue(
+        attempt=attempt, user=_learner(request), grace=clock.SAVE_GRACE
     )
 
 
@@ -84,7 +85,7 @@ def _attempt_for_learner(request: HttpRequest, attempt_id: int) -> Attempt:
     attempt = attempt_get_for_user(attempt_id=attempt_id, user=_learner(request))
     if attempt is None:
         raise Http404
-    return engine.attempt_grade_if_expired(attempt=attempt)
+    return submission.attempt_grade_if_expired(attempt=attempt)
 
 
 def _question_url(attempt: Attempt, number: int) -> str:
@@ -108,15 +109,15 @@ def _clock(seconds: int) -> str:
 
 
 def _timer_context(attempt: Attempt) -> dict[str, Any]:
-    seconds = engine.attempt_remaining_seconds(attempt)
+    seconds = clock.attempt_remaining_seconds(attempt)
     return {"remaining_seconds": seconds, "remaining_label": _clock(seconds)}
 
 
 def _may_start(exam: Exam, user: User) -> ServiceError | None:
     """Why the learner may not start a new attempt now (None: they may)."""
     try:
-        # The engine's own rule check (read-only), so the page and `attempt_start` agree.
-        engine.attempt_may_start(exam=exam, user=user, now=timezone.now())
+        # The start rules' own check (read-only), so the page and `attempt_start` agree.
+        attempt_may_start(exam=exam, user=user, now=timezone.now())
     except ServiceError as error:
         return error
     return None
@@ -126,7 +127,7 @@ def _start_context(exam: Exam, user: User) -> dict[str, Any]:
     attempts = exam_attempts_for_user(exam=exam, user=user)
     running = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if running is not None:
-        running = engine.attempt_grade_if_expired(attempt=running)
+        running = submission.attempt_grade_if_expired(attempt=running)
         if running.state != AttemptState.IN_PROGRESS:
             running = None
     used = len(attempts)
@@ -159,7 +160,7 @@ def landing(request: HttpRequest, exam_id: int) -> HttpResponse:
 def start(request: HttpRequest, exam_id: int) -> HttpResponse:
     exam = _exam_for_learner(request, exam_id)
     try:
-        attempt = engine.attempt_start(exam=exam, user=_learner(request))
+        attempt = attempt_start(exam=exam, user=_learner(request))
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("exams:landing", exam_id=exam.pk)
@@ -170,7 +171,7 @@ def start(request: HttpRequest, exam_id: int) -> HttpResponse:
 
 
 def _taking_item(question: TakingQuestion, *, total: int, prefix: str) -> dict[str, Any]:
-    """What the page shows of one question (see exam_selectors.TakingQuestion)."""
+    """What the page shows of one question (see selectors.attempts.TakingQuestion)."""
     number = question.number
     return {
         "number": number,
@@ -296,18 +297,18 @@ _FAST_MISSED = "_save_fast_missed"
 def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
     """The save of a fetch with a good save token, or None when it did not simply
     land: no session read, one SQL statement that checks the token's user as well
-    (`engine.answer_save_as`)."""
+    (`answers.answer_save_as`)."""
     if getattr(request, _FAST_MISSED, False):
         return None  # the save lane tried already: no second statement
     # The token first: a plain form post has none, and its form is read once, later.
-    token = fastsave.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
+    token = save_tokens.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
     if token is None:
         return None
     parsed = _parse_save(request)
     if parsed is None:
         return None
     number, options, client_seq = parsed
-    result = engine.answer_save_as(
+    result = answers.answer_save_as(
         token=token,
         attempt_id=attempt_id,
         position=number - 1,
@@ -316,7 +317,7 @@ def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
     )
     if result is None:
         return None
-    fastsave.user_verified(request, token.user_id)
+    save_tokens.user_verified(request, token.user_id)
     return _saved(request, attempt_id, number, result)
 
 
@@ -329,7 +330,7 @@ def _saved(
     request: HttpRequest,
     attempt_id: int,
     number: int,
-    result: engine.SaveResult,
+    result: answers.SaveResult,
     *,
     save_token: str | None = None,
 ) -> HttpResponse:
@@ -364,7 +365,7 @@ def _save_checked(
     number, options, client_seq = parsed
     user = _learner(request)
     try:
-        result = engine.answer_save(
+        result = answers.answer_save(
             attempt_id=attempt_id,
             user=user,
             position=number - 1,
@@ -415,7 +416,7 @@ def status(request: HttpRequest, attempt_id: int) -> JsonResponse:
     return JsonResponse(
         {
             "state": attempt.state,
-            "remaining_seconds": engine.attempt_remaining_seconds(attempt),
+            "remaining_seconds": clock.attempt_remaining_seconds(attempt),
             "deadline": attempt.deadline.isoformat(),
             "answered": answered if in_progress else [],
             "result_url": None if in_progress else _result_url(attempt),
@@ -433,7 +434,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt_for_learner(request, attempt_id)
     if request.method == "POST":
         try:
-            attempt = engine.attempt_submit(attempt_id=attempt.pk, user=_learner(request))
+            attempt = submission.attempt_submit(attempt_id=attempt.pk, user=_learner(request))
         except ServiceError as error:
             if error.code == "not_found":
                 raise Http404 from None
@@ -457,35 +458,9 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "exams/submit.html", context)
 
 
-def _review_rows(attempt: Attempt, *, with_key: bool) -> list[dict[str, Any]]:
-    rows = []
-    for item in attempt_questions_for_review(attempt=attempt):
-        options = list(item.options.all())
-        chosen = set(chosen_positions(item))
-        points = question_points(
-            qtype=item.qtype, weights=[o.weight for o in options], chosen=chosen
-        )
-        rows.append(
-            {
-                "number": item.position + 1,
-                "text": item.text,
-                "has_image": bool(item.image),
-                "points": (points * item.max_points).normalize(),
-                "max_points": item.max_points.normalize(),
-                "correct": points >= 1,
-                "general_feedback": item.general_feedback if with_key else "",
-                "options": [
-                    {
-                        "text": option.text,
-                        "chosen": option.position in chosen,
-                        "is_key": with_key and option.weight > 0,
-                        "feedback": option.feedback if with_key else "",
-                    }
-                    for option in options
-                ],
-            }
-        )
-    return rows
+def _review_points(value: Decimal) -> Decimal:
+    """The result page writes points without trailing zeros ("0.5 of 1")."""
+    return value.normalize()
 
 
 @require_safe
@@ -508,7 +483,11 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,
-        review=_review_rows(attempt, with_key=with_key) if with_key else [],
+        review=(
+            attempt_review_rows(attempt=attempt, with_key=with_key, rounding=_review_points)
+            if with_key
+            else []
+        ),
         with_key=with_key,
     )
     return render(request, "exams/result.html", context)

@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mooc.catalog.admin import https_formfield, ordered_formset_save
 from mooc.catalog.permissions import (
     CourseScopedAdmin,
     EditableCourseFilter,
@@ -35,6 +34,7 @@ from mooc.catalog.permissions import (
 )
 from mooc.catalog.uploads import attachment_validate, video_validate
 from mooc.content.embeds import video_embed_url
+from mooc.core.admin_forms import https_formfield, ordered_formset_save
 from mooc.learning.models import Attachment, Material, MaterialProgress, Section
 
 # Links typed without a scheme are almost always https these days.

@@ -1,15 +1,19 @@
-"""Reads about learners' progress and the course player's outline."""
+"""Reads about learners' progress: Beranda's counters, continue learning, my courses,
+and the course player's outline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Course
+from mooc.catalog.models import Course, Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.core.timezones import institution_tz
 from mooc.learning.models import Attachment, Material, MaterialProgress, Section
 
 
@@ -161,3 +165,78 @@ def attachment_get_for_study(*, course: Course, attachment_id: int) -> Attachmen
         .only("id", "file", "material_id")
         .first()
     )
+
+
+# --- Beranda and my courses ---------------------------------------------------------------
+
+# PP 11/2017: every ASN collects at least 20 JP of training a year.
+JP_TARGET_PER_YEAR = 20
+
+
+@dataclass(frozen=True)
+class LearnerTotals:
+    total: int
+    active: int
+    completed: int
+    jp_this_year: int
+    jp_target: int = JP_TARGET_PER_YEAR
+
+    @property
+    def jp_percent(self) -> int:
+        return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+
+def _local_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """1 January 00:00 of `year` and of the next year, in the institution's time
+    zone: a course passed on 31 December at 23:30 WIB counts for that year."""
+    tz = institution_tz()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def learner_totals(*, user: User, year: int) -> LearnerTotals:
+    """Beranda's counters and the JP collected in `year` (local), in one query."""
+    start, end = _local_year_bounds(year)
+    passed_this_year = Q(
+        result=EnrollmentResult.PASSED, completed_at__gte=start, completed_at__lt=end
+    )
+    row = Enrollment.objects.filter(user=user).aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status=EnrollmentStatus.ACTIVE)),
+        completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
+        jp=Coalesce(Sum("jp", filter=passed_this_year), Value(0)),
+    )
+    return LearnerTotals(
+        total=row["total"], active=row["active"], completed=row["completed"], jp_this_year=row["jp"]
+    )
+
+
+def enrollment_list(*, user: User, status: str = "") -> QuerySet[Enrollment]:
+    """The learner's enrolments with their courses; `status` narrows to one status.
+    Completed ones are listed by completion, the others by enrolment, newest first."""
+    enrollments = Enrollment.objects.filter(user=user).select_related("course", "course__category")
+    if status == EnrollmentStatus.COMPLETED:
+        return enrollments.filter(status=status).order_by("-completed_at", "-id")
+    if status:
+        enrollments = enrollments.filter(status=status)
+    return enrollments.order_by("-created_at", "-id")
+
+
+def enrollments_to_continue(*, user: User, limit: int = 5) -> list[Enrollment]:
+    """Active enrolments for "continue learning", most recently touched first."""
+    return list(
+        enrollment_list(user=user, status=EnrollmentStatus.ACTIVE).order_by("-updated_at", "-id")[
+            :limit
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    enrollment: Enrollment
+    progress: Progress
+
+
+def with_progress(*, user: User, enrollments: Sequence[Enrollment]) -> list[EnrollmentRow]:
+    """Pair each enrolment with the learner's progress in its course (two queries)."""
+    progress = progress_by_course(user=user, course_ids=[e.course_id for e in enrollments])
+    return [EnrollmentRow(e, progress[e.course_id]) for e in enrollments]

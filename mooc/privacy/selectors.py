@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mooc.accounts.models import ANONYMISED_USERNAME_PREFIX
 from mooc.privacy.models import DataExport, DeletionRequest, DeletionState
 
-# An anonymised account's username: "dihapus:<id>". The colon is refused in every
-# username a person can register or an admin can create, so it never collides.
-ANONYMISED_PREFIX = "dihapus:"
+ANONYMISED_PREFIX = ANONYMISED_USERNAME_PREFIX
 
 
 def user_is_anonymised(user: Any) -> bool:

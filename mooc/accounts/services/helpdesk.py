@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from mooc.accounts.models import AccountToken, TokenPurpose, User
 from mooc.accounts.services.registration import activation_send
 from mooc.core.errors import ServiceError
-from mooc.core.services import audit_log_record
+from mooc.core.services import audit_log_record, audit_reason_clean
 
 RELEASED_PREFIX = "released-"
 
@@ -44,13 +44,6 @@ def _value(value: Any) -> Any:
     if isinstance(value, FieldFile):
         return value.name or ""
     return str(value)  # a related object: its name, as an admin reads it
-
-
-def _require_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ServiceError(REASON_REQUIRED, field="reason", code="reason_required")
-    return reason
 
 
 def _locked(user: User) -> User:
@@ -95,7 +88,7 @@ def user_activate_by_admin(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
     """Activate an account whose owner never got (or never clicked) the link."""
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if user.is_activated:
         raise ServiceError(_("The account is already activated."), code="already_activated")
@@ -115,7 +108,7 @@ def user_deactivate(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
     """Keep a person out without deleting their history (enrolments, certificates)."""
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if actor is not None and user.pk == actor.pk:
         raise ServiceError(_("You cannot deactivate your own account."), code="self")
@@ -135,7 +128,7 @@ def user_deactivate(
 def user_reactivate(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if user.is_active:
         raise ServiceError(_("The account is already active."), code="already_active")
@@ -159,7 +152,7 @@ def user_unlock(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
     """Undo the lock that "Bukan saya" puts on an account, once the owner is safe again."""
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if not user.is_locked:
         raise ServiceError(_("The account is not locked."), code="not_locked")
@@ -177,7 +170,7 @@ def user_unlock(
 def user_resend_activation(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if user.is_activated:
         raise ServiceError(_("The account is already activated."), code="already_activated")
@@ -219,7 +212,7 @@ def user_correct_email(
     Links already mailed to the old (wrong) address stop working: whoever reads
     that mailbox must not be able to activate somebody else's account.
     """
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     email = _clean_email(new_email)
     user = _locked(user)
     if email == user.email:
@@ -261,7 +254,7 @@ def user_release_nip(
     The account stays, renamed and deactivated, so its history and the audit
     trail keep pointing at something; the real owner can then register.
     """
-    reason = _require_reason(reason)
+    reason = audit_reason_clean(reason, required_message=REASON_REQUIRED)
     user = _locked(user)
     if user.is_staff or user.is_superuser:
         raise ServiceError(

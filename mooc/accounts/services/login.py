@@ -11,8 +11,8 @@ from django.contrib.auth import authenticate, login
 from django.http import HttpRequest
 
 from mooc.accounts.backends import user_by_username
-from mooc.accounts.middleware import mark_session_seen
 from mooc.accounts.models import User
+from mooc.accounts.sessions import mark_session_seen
 from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit, ratelimit_peek
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sys
-import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -338,13 +336,12 @@ def test_instructor_profiles_link_only_staff_accounts(admin: Client) -> None:
     assert str(learner.pk) not in choices
 
 
-# --- Course packages (screens from admin_packages) --------------------------------------------
+# --- Course packages (screens from mooc.packages.admin) ---------------------------------------
 
 
 @pytest.fixture
 def fake_packages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     calls: list[tuple[str, Any]] = []
-    module = types.ModuleType("mooc.catalog.admin_packages")
 
     def import_view(request: HttpRequest) -> HttpResponse:
         calls.append(("import", None))
@@ -354,9 +351,8 @@ def fake_packages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
         calls.append(("export", course_id))
         return HttpResponse("export")
 
-    module.course_package_import_view = import_view  # type: ignore[attr-defined]
-    module.course_package_export_view = export_view  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mooc.catalog.admin_packages", module)
+    monkeypatch.setattr("mooc.packages.admin.course_package_import_view", import_view)
+    monkeypatch.setattr("mooc.packages.admin.course_package_export_view", export_view)
     return calls
 
 

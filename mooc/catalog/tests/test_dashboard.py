@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mooc.catalog.selectors import learner_totals
 from mooc.catalog.tests.test_catalogue_builders import (
     in_english,
     make_completed,
@@ -21,6 +20,7 @@ from mooc.catalog.tests.test_catalogue_builders import (
     signed_in,
 )
 from mooc.learning.models import Material, MaterialProgress
+from mooc.learning.selectors import learner_totals
 
 pytestmark = pytest.mark.django_db
 

@@ -196,8 +196,8 @@ def test_resetting_the_passing_attempt_of_a_certified_course_needs_a_revocation_
 ) -> None:
     from mooc.certificates.services import certificate_revoke
     from mooc.core.errors import ServiceError
-    from mooc.exams.engine import attempt_reset
     from mooc.exams.models import Attempt
+    from mooc.exams.services.staff import attempt_reset
 
     admin = staff_of(issued.course, ROLE_ADMIN)
     attempt = Attempt.objects.get(user=issued.user)

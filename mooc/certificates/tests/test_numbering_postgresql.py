@@ -15,7 +15,7 @@ from django.utils import timezone
 from mooc.catalog.models import Enrollment
 from mooc.certificates.models import Certificate
 from mooc.certificates.tests.support import course_with_exam, enrol, make_user, take
-from mooc.exams.engine import attempt_start
+from mooc.exams.services.attempts import attempt_start
 from mooc.exams.tests.test_engine_postgresql import in_threads
 
 pytestmark = [

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import migrations, models
 
-import mooc.exams.fastsave
+import mooc.exams.models
 
 
 def distinct_keys_for_running_attempts(apps, schema_editor):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             model_name="attempt",
             name="save_key",
             field=models.CharField(
-                default=mooc.exams.fastsave.new_save_key, editable=False, max_length=32
+                default=mooc.exams.models.new_save_key, editable=False, max_length=32
             ),
         ),
         migrations.RunPython(distinct_keys_for_running_attempts, migrations.RunPython.noop),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from mooc.exams.exam_selectors import CourseExams, course_exams_for_user
+from mooc.exams.selectors.attempts import CourseExams, course_exams_for_user
 
 register = template.Library()
 

@@ -18,8 +18,10 @@ from django.utils import timezone
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, EnrollmentResult
 from mooc.core.models import AuditLog
-from mooc.exams.engine import answer_save, attempt_start, attempt_submit
 from mooc.exams.models import Attempt, Exam
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_bank_support import logged_in, make_superuser
 from mooc.exams.tests.test_engine_support import (
     enrol,

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from mooc.accounts.roles import ROLE_INSTRUCTOR
 from mooc.exams.models import Question
-from mooc.exams.services import question_bank_export_gift
+from mooc.exams.services.banks import question_bank_export_gift
 from mooc.exams.tests.test_bank_support import (
     logged_in,
     make_course,

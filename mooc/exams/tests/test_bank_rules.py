@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from mooc.core.errors import ServiceError
-from mooc.exams.services import question_options_validate
+from mooc.exams.services.banks import question_options_validate
 
 pytestmark = pytest.mark.usefixtures("english")
 

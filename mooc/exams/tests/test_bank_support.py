@@ -17,8 +17,8 @@ from mooc.accounts.roles import ROLE_INSTRUCTOR
 from mooc.catalog.models import Category, Course
 from mooc.exams.formats import ParsedOption, ParsedQuestion, ParseIssue, ParseResult
 from mooc.exams.models import Option, Question, QuestionCategory
-from mooc.exams.selectors import question_bank_list
-from mooc.exams.services import question_content
+from mooc.exams.selectors.banks import question_bank_list
+from mooc.exams.services.banks import question_content
 
 QUESTION_PERMISSIONS = (
     "catalog.view_course",

@@ -20,14 +20,11 @@ from django.utils import timezone
 
 from mooc.catalog.models import Enrollment
 from mooc.core.errors import ServiceError
-from mooc.exams.engine import (
-    SAVE_GRACE,
-    answer_save,
-    attempt_start,
-    attempt_submit,
-    attempts_grade_expired,
-)
 from mooc.exams.models import Attempt, AttemptAnswer
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.clock import SAVE_GRACE
+from mooc.exams.services.submission import attempt_submit, attempts_grade_expired
 from mooc.exams.tests.test_engine_support import (
     enrol,
     make_bank,

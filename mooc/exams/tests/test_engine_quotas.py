@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from mooc.catalog.models import Course
-from mooc.exams.engine import attempt_start
 from mooc.exams.models import (
     AttemptQuestion,
     Exam,
@@ -19,6 +18,7 @@ from mooc.exams.models import (
     Question,
     QuestionCategory,
 )
+from mooc.exams.services.attempts import attempt_start
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,

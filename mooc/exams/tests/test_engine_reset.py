@@ -11,14 +11,11 @@ from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
 from mooc.core.errors import ServiceError
 from mooc.core.models import AuditLog
-from mooc.exams.engine import (
-    answer_save,
-    attempt_reset,
-    attempt_start,
-    attempt_submit,
-    enrollment_recompute,
-)
 from mooc.exams.models import Attempt, AttemptAnswer, AttemptQuestion, Exam
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.staff import attempt_reset, enrollment_recompute
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,

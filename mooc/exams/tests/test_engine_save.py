@@ -11,8 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from mooc.accounts.models import User
 from mooc.core.errors import ServiceError
-from mooc.exams.engine import SAVE_GRACE, answer_save, attempt_start, attempt_submit
 from mooc.exams.models import Attempt, AttemptAnswer, Question
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.clock import SAVE_GRACE
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,

@@ -9,13 +9,11 @@ from decimal import Decimal
 import pytest
 
 from mooc.core.errors import ServiceError
-from mooc.exams.engine import (
-    answer_save,
-    attempt_remaining_seconds,
-    attempt_start,
-    attempt_submit,
-)
 from mooc.exams.models import Attempt, AttemptOption, AttemptQuestion, Option, QuestionCategory
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.clock import attempt_remaining_seconds
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,

@@ -15,8 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
-from mooc.exams import engine
-from mooc.exams.engine import attempt_start
 from mooc.exams.models import (
     Attempt,
     AttemptOption,
@@ -26,6 +24,8 @@ from mooc.exams.models import (
     Question,
     QuestionCategory,
 )
+from mooc.exams.services import attempts
+from mooc.exams.services.attempts import attempt_start
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,
@@ -186,7 +186,7 @@ def test_an_option_deleted_during_the_start_makes_it_draw_again(
     exam = make_exam(course, question_count=3)
     user = make_user()
     enrol(user, course)
-    draw = engine._draw
+    draw = attempts._draw
     draws: list[Any] = []
 
     def draw_then_edit(**kwargs: Any) -> Any:
@@ -196,7 +196,7 @@ def test_an_option_deleted_during_the_start_makes_it_draw_again(
         draws.append(drawn)
         return drawn
 
-    monkeypatch.setattr(engine, "_draw", draw_then_edit)
+    monkeypatch.setattr(attempts, "_draw", draw_then_edit)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -214,14 +214,14 @@ def test_a_bank_changing_on_every_try_refuses_as_busy(monkeypatch: pytest.Monkey
     exam = make_exam(course, question_count=2)
     user = make_user()
     enrol(user, course)
-    draw = engine._draw
+    draw = attempts._draw
 
     def draw_then_edit(**kwargs: Any) -> Any:
         drawn = draw(**kwargs)
         Option.objects.filter(pk=drawn[0].option_ids[0]).delete()
         return drawn
 
-    monkeypatch.setattr(engine, "_draw", draw_then_edit)
+    monkeypatch.setattr(attempts, "_draw", draw_then_edit)
 
     with pytest.raises(ServiceError) as caught:
         attempt_start(exam=exam, user=user, now=T0)

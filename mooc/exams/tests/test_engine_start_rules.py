@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from mooc.accounts.models import User
 from mooc.core.errors import ServiceError
-from mooc.exams.engine import attempt_may_start, attempt_start
 from mooc.exams.models import Attempt, AttemptState, Exam
+from mooc.exams.services.attempts import attempt_may_start, attempt_start
 from mooc.exams.tests.test_engine_support import (
     T0,
     enrol,

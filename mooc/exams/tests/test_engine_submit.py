@@ -12,17 +12,16 @@ from mooc.accounts.models import User
 from mooc.catalog.models import Enrollment
 from mooc.core.errors import ServiceError
 from mooc.core.models import AuditLog
-from mooc.exams import engine
-from mooc.exams.engine import (
-    answer_save,
-    attempt_extend,
+from mooc.exams.models import Attempt, Exam
+from mooc.exams.services import submission
+from mooc.exams.services.answers import answer_save
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.staff import attempt_extend, exam_extend_running
+from mooc.exams.services.submission import (
     attempt_grade_if_expired,
-    attempt_start,
     attempt_submit,
     attempts_grade_expired,
-    exam_extend_running,
 )
-from mooc.exams.models import Attempt, Exam
 from mooc.exams.tasks import grade_expired_attempts
 from mooc.exams.tests.test_engine_support import (
     T0,
@@ -152,7 +151,7 @@ def test_passing_the_final_exam_completes_the_enrolment(
 ) -> None:
     exam, user, enrollment = setup
     passed: list[Enrollment] = []
-    monkeypatch.setattr(engine, "on_final_exam_passed", passed.append)
+    monkeypatch.setattr(submission, "on_final_exam_passed", passed.append)
 
     take(exam, user, right=8, at=T0)
 
@@ -173,7 +172,7 @@ def test_a_later_failing_attempt_never_takes_the_pass_away(
     Exam.objects.filter(pk=exam.pk).update(allow_retake_after_pass=True)
     exam.refresh_from_db()
     passed: list[Enrollment] = []
-    monkeypatch.setattr(engine, "on_final_exam_passed", passed.append)
+    monkeypatch.setattr(submission, "on_final_exam_passed", passed.append)
 
     take(exam, user, right=8, at=T0)
     take(exam, user, right=2, at=T0 + dt.timedelta(hours=1))

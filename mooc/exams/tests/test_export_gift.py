@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Question
-from mooc.exams.services import (
+from mooc.exams.services.banks import (
     question_bank_export_gift,
     question_bank_to_parsed,
     question_file_parse,

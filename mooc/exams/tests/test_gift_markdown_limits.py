@@ -48,7 +48,7 @@ def test_ordinary_nesting_still_renders() -> None:
 
 @pytest.mark.django_db
 def test_a_package_body_nested_too_deeply_is_a_report_error(tmp_path: Path) -> None:
-    from mooc.catalog.packages import course_package_import
+    from mooc.packages import course_package_import
     from mooc.catalog.tests.test_package_helpers import manifest, write_package
 
     data = manifest()

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from mooc.core.errors import ServiceError
-from mooc.exams.services import question_file_parse, question_format_sniff
+from mooc.exams.services.banks import question_file_parse, question_format_sniff
 
 pytestmark = pytest.mark.usefixtures("english")
 

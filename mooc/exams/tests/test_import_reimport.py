@@ -9,7 +9,7 @@ import pytest
 
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Option, Question
-from mooc.exams.services import question_key_derive, questions_import
+from mooc.exams.services.banks import question_key_derive, questions_import
 from mooc.exams.tests.test_bank_support import (
     make_course,
     multiple,

@@ -9,7 +9,7 @@ import pytest
 from mooc.core.models import AuditLog
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Option, Question, QuestionCategory
-from mooc.exams.services import ImportIssue, questions_import
+from mooc.exams.services.banks import ImportIssue, questions_import
 from mooc.exams.tests.test_bank_support import (
     failed,
     make_course,

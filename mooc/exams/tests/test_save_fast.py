@@ -22,9 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
-from mooc.exams.engine import SAVE_GRACE, answer_save_as, attempt_start
-from mooc.exams.fastsave import SaveToken, hmac_pads, password_tag, save_token_issue
 from mooc.exams.models import Attempt, AttemptAnswer, AttemptState
+from mooc.exams.services.answers import answer_save_as
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.clock import SAVE_GRACE
+from mooc.exams.services.save_tokens import SaveToken, hmac_pads, password_tag, save_token_issue
 from mooc.exams.tests.test_engine_support import (
     enrol,
     make_bank,

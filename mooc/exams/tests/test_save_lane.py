@@ -172,7 +172,10 @@ def test_a_database_error_in_the_lane_is_a_logged_500(
     served = Served()
     token = token_of(attempt)
     with (
-        mock.patch("mooc.exams.engine.answer_save_as", side_effect=OperationalError("server gone")),
+        mock.patch(
+            "mooc.exams.services.answers.answer_save_as",
+            side_effect=OperationalError("server gone"),
+        ),
         caplog.at_level(logging.ERROR, logger="django.request"),
     ):
         status, _, _ = served.save(attempt, token)

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
-from mooc.exams.engine import attempt_start, attempt_submit
 from mooc.exams.models import (
     Attempt,
     AttemptAnswer,
@@ -29,6 +28,8 @@ from mooc.exams.models import (
     Question,
     ReviewMode,
 )
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_engine_support import (
     enrol,
     make_course,
@@ -588,7 +589,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
 
     postgresql = connection.vendor == "postgresql"
     # With the page's save token, on PostgreSQL: one statement that checks the
-    # token's user, the attempt and the deadline and upserts (mooc/exams/fastsave.py).
+    # token's user, the attempt and the deadline and upserts (mooc/exams/services/save_tokens.py).
     # Elsewhere the token is not used: as without one below.
     with_token = statements(1, HTTP_X_SAVE_TOKEN=token)
     assert len(with_token) == (1 if postgresql else 5), with_token

@@ -14,8 +14,9 @@ from PIL import Image
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
-from mooc.exams.engine import attempt_start, attempt_submit
 from mooc.exams.models import Attempt, AttemptQuestion, Exam, Question, ReviewMode
+from mooc.exams.services.attempts import attempt_start
+from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.test_engine_support import (
     enrol,
     make_bank,

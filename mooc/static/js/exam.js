@@ -21,7 +21,7 @@
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   })();
-  // Lets a save skip the session (mooc/exams/fastsave.py); the server renews it.
+  // Lets a save skip the session (mooc/exams/services/save_tokens.py); the server renews it.
   var saveToken = (function () {
     var examForm = document.getElementById("exam-form");
     return (examForm && examForm.dataset.saveToken) || "";

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Course
 from mooc.exams.models import Question
-from mooc.exams.services import question_bank_export_gift
+from mooc.exams.services.banks import question_bank_export_gift
 
 
 class Command(BaseCommand):

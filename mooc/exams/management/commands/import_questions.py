@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
-from mooc.exams.services import question_file_parse, questions_import
+from mooc.exams.services.banks import question_file_parse, questions_import
 
 
 class Command(BaseCommand):

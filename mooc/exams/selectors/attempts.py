@@ -1,0 +1,268 @@
+"""Reads for the learner's exam pages: landing, taking, result, history, player slots.
+
+Pages shown before an attempt is graded read option texts only: `AttemptOption.weight`
+and `feedback` (the answer key) are never loaded for them (`.only()`), so no template
+can leak them by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from mooc.accounts.models import User
+from mooc.catalog.models import Course
+from mooc.exams.grading import question_points
+from mooc.exams.models import (
+    Attempt,
+    AttemptOption,
+    AttemptQuestion,
+    AttemptState,
+    Exam,
+    QuestionType,
+)
+
+
+def exam_get(*, exam_id: int) -> Exam | None:
+    """An exam with its course (and the course's category, for the page header)."""
+    return Exam.objects.select_related("course").filter(pk=exam_id).first()
+
+
+def exam_attempts_for_user(*, exam: Exam, user: User) -> list[Attempt]:
+    """The learner's attempts at `exam`, oldest first (no questions loaded)."""
+    return list(
+        Attempt.objects.filter(exam=exam, user=user)
+        .only("id", "number", "state", "score", "passed", "deadline", "started_at")
+        .order_by("number")
+    )
+
+
+def attempt_get_for_user(*, attempt_id: int, user: User) -> Attempt | None:
+    """The learner's own attempt with its exam and course; None for anyone else's."""
+    return Attempt.objects.select_related("exam__course").filter(pk=attempt_id, user=user).first()
+
+
+@dataclass(frozen=True)
+class GridItem:
+    number: int  # 1-based, as shown ("Soal 3")
+    answered: bool  # a non-empty answer is stored on the server
+
+
+def attempt_grid(*, attempt: Attempt) -> list[GridItem]:
+    """Every question of the attempt and whether the server holds an answer (one query)."""
+    rows = (
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values_list("position", "answer__option_positions")
+    )
+    return [GridItem(number=position + 1, answered=bool(chosen)) for position, chosen in rows]
+
+
+@dataclass(frozen=True)
+class TakingQuestion:
+    """One question as the learner taking the exam may see it: no weight, no feedback."""
+
+    number: int  # 1-based
+    text: str  # sanitized rich text (copied from the bank's RichTextField)
+    has_image: bool
+    multiple: bool
+    options: list[tuple[int, str]]  # (position, sanitized text), in display order
+    chosen: frozenset[int]  # the positions the server holds as the answer
+
+
+def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
+    """Every question of a running attempt, in order, with options and the stored
+    answer. Two queries of plain rows: the page carries all of them (views.question),
+    and a hundred model instances cost more than the queries."""
+    questions = list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values_list("id", "position", "text", "image", "qtype", "answer__option_positions")
+    )
+    # By the question ids, not a join on the attempt: with thousands of attempts the
+    # planner chose a hash join over every option ever copied (45 ms a page).
+    options: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for question_id, position, text in (
+        AttemptOption.objects.filter(attempt_question_id__in=[row[0] for row in questions])
+        .order_by("attempt_question_id", "position")
+        .values_list("attempt_question_id", "position", "text")
+    ):
+        options[question_id].append((position, text))
+    return [
+        TakingQuestion(
+            number=position + 1,
+            text=text,
+            has_image=bool(image),
+            multiple=qtype == QuestionType.MULTIPLE,
+            options=options[pk],
+            chosen=frozenset(chosen or ()),
+        )
+        for pk, position, text, image, qtype, chosen in questions
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewOption:
+    position: int
+    text: str
+    chosen: bool
+    # The answer key: None, False and "" when the page may not show it.
+    weight: Decimal | None
+    is_key: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One question of an attempt as the learner saw it, their choice and the points."""
+
+    number: int  # 1-based
+    text: str
+    has_image: bool
+    qtype_label: str
+    general_feedback: str  # "" without the key
+    options: list[ReviewOption]
+    answered: bool
+    saved_at: dt.datetime | None
+    points: Decimal
+    max_points: Decimal
+    correct: bool  # full points
+
+
+def attempt_review_rows(
+    *, attempt: Attempt, with_key: bool, rounding: Callable[[Decimal], Decimal]
+) -> list[ReviewRow]:
+    """Every question of `attempt` with its options, the learner's choice and the points,
+    for the learner's result page (the key only when the exam's review mode allows it)
+    and the admin's attempt page (always with the key). Three queries whatever the
+    number of questions. Each page writes points its own way, so `rounding` is applied
+    to the points and the maximum (the result page drops trailing zeros, the admin
+    shows two decimals)."""
+    questions = (
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .select_related("answer")
+        .prefetch_related(Prefetch("options", queryset=AttemptOption.objects.order_by("position")))
+        .order_by("position")
+    )
+    rows = []
+    for question in questions:
+        options = list(question.options.all())
+        answer = getattr(question, "answer", None)
+        chosen = set(answer.option_positions) if answer is not None else set()
+        points = question_points(
+            qtype=question.qtype, weights=[o.weight for o in options], chosen=chosen
+        )
+        rows.append(
+            ReviewRow(
+                number=question.position + 1,
+                text=question.text,
+                has_image=bool(question.image),
+                qtype_label=str(question.get_qtype_display()),
+                general_feedback=question.general_feedback if with_key else "",
+                options=[
+                    ReviewOption(
+                        position=option.position,
+                        text=option.text,
+                        chosen=option.position in chosen,
+                        weight=option.weight if with_key else None,
+                        is_key=with_key and option.weight > 0,
+                        feedback=option.feedback if with_key else "",
+                    )
+                    for option in options
+                ],
+                answered=bool(chosen),
+                saved_at=answer.saved_at if answer is not None else None,
+                points=rounding(points * question.max_points),
+                max_points=rounding(question.max_points),
+                correct=points >= 1,
+            )
+        )
+    return rows
+
+
+def attempt_history(*, user: User) -> QuerySet[Attempt]:
+    """Every graded attempt of the learner, newest first, with exam and course (one query)."""
+    return (
+        Attempt.objects.filter(user=user, state=AttemptState.GRADED)
+        .select_related("exam__course")
+        .only(
+            "id",
+            "number",
+            "submitted_at",
+            "graded_at",
+            "score",
+            "passed",
+            "exam__id",
+            "exam__title",
+            "exam__is_final",
+            "exam__course__id",
+            "exam__course__title",
+            "exam__course__slug",
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+# --- The course player's slots ----------------------------------------------------------------
+
+
+class ExamState(enum.Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+@dataclass
+class ExamEntry:
+    exam: Exam
+    state: ExamState = ExamState.NOT_STARTED
+    best_score: Decimal | None = None
+
+
+@dataclass
+class CourseExams:
+    entries: list[ExamEntry] = field(default_factory=list)
+
+    @property
+    def final(self) -> ExamEntry | None:
+        return next((entry for entry in self.entries if entry.exam.is_final), None)
+
+
+def course_exams_for_user(*, course: Course, user: User | AnonymousUser | None) -> CourseExams:
+    """The course's exams (final first) with the learner's state in each: one query
+    (the learner's attempts are folded in as EXISTS / sub-selects)."""
+    exams = Exam.objects.filter(course=course).only(
+        "id", "title", "is_final", "course_id", "section_id"
+    )
+    learner = user if user is not None and user.is_authenticated else None
+    if learner is None:
+        return CourseExams(
+            [ExamEntry(exam=exam) for exam in exams.order_by("-is_final", "section_id", "title")]
+        )
+    mine = Attempt.objects.filter(exam=OuterRef("pk"), user_id=learner.pk)
+    annotated = exams.annotate(
+        any_passed=Exists(mine.filter(passed=True)),
+        any_running=Exists(mine.filter(state=AttemptState.IN_PROGRESS)),
+        any_graded=Exists(mine.filter(state=AttemptState.GRADED)),
+        best=Subquery(mine.filter(score__isnull=False).order_by("-score").values("score")[:1]),
+    ).order_by("-is_final", "section_id", "title", "id")
+    entries = []
+    for exam in annotated:
+        if exam.any_passed:
+            state = ExamState.PASSED
+        elif exam.any_running:
+            state = ExamState.IN_PROGRESS
+        elif exam.any_graded:
+            state = ExamState.FAILED
+        else:
+            state = ExamState.NOT_STARTED
+        entries.append(ExamEntry(exam=exam, state=state, best_score=exam.best))
+    return CourseExams(entries)
