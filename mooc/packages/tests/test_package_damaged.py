@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from mooc.packages import PackageReport, course_package_import
+from mooc.packages.importer import course_package_import
+from mooc.packages.report import PackageReport
 from mooc.packages.tests.test_package_admin import IMPORT_URL, content_admin_client  # noqa: F401
 from mooc.packages.tests.test_package_helpers import manifest, row_counts, write_package
 
