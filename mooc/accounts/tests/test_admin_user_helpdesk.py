@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -34,20 +33,6 @@ def english() -> Iterator[None]:
 
 
 NIP = "198609262015051001"
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def correct_email_url(user: User) -> str:

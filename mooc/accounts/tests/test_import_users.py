@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -91,20 +90,6 @@ def six_rows_with_a_bad_nip_on_row_7() -> list[list[str]]:
     rows = [internal(serial) for serial in range(1, 6)]
     rows.append(internal(6, nip_username="198609262015053006"))  # gender digit 3
     return rows
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def upload(client: Client, name: str, data: bytes) -> Any:

@@ -4,7 +4,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.core import mail
 from django.test import Client
 
 from mooc.accounts.models import AccountToken, TokenPurpose, User
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 from mooc.core.models import AuditLog
 
 # Real commits: mail is queued on commit, as in production.

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from mooc.accounts.models import Unit, User
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mooc.accounts.models import Unit
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 from mooc.core.selectors import site_settings_get
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from mooc.accounts.models import AccountToken, EmployeeType, Unit, User
-from mooc.accounts.tests.conftest import NIP, captcha
+from mooc.accounts.tests.factories import NIP
+from mooc.accounts.tests.helpers import captcha
 
 # Real commits: mail is queued on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -10,15 +9,6 @@ from mooc.content.tests.factories import FAQFactory, NewsFactory, VideoTutorialF
 pytestmark = pytest.mark.django_db
 
 MODELS = ["news", "faqcategory", "faq", "videotutorial"]
-
-
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username="admin", password="rahasia-sekali-123", email="a@example.org", full_name="Admin"
-    )
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

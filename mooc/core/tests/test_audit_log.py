@@ -12,13 +12,6 @@ from mooc.core.services import audit_log_record
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
 @override_settings(TRUSTED_PROXIES=[])
 def test_it_records_actor_target_reason_changes_and_ip(admin_user: User) -> None:
     learner = User.objects.create_user(username="198609262015051001", full_name="Budi")
