@@ -9,18 +9,16 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.accounts.models import User
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_material,
-    make_section,
-    make_units,
-    make_user,
+from mooc.accounts.tests.factories import (
+    ContentAdminFactory,
+    InstructorFactory,
+    UserFactory,
+    unit_tree,
 )
+from mooc.accounts.tests.helpers import logged_in
+from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
 from mooc.core.selectors import site_settings_get
+from mooc.learning.tests.factories import MaterialFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +28,19 @@ BUDGET = 7
 
 
 def build(rows: int, role: str) -> User:
-    _, kanwil, _ = make_units()
-    courses = [make_course(f"Kursus {i}") for i in range(rows)]
+    _, kanwil, _ = unit_tree()
+    courses = [CourseFactory(title=f"Kursus {i}", is_published=False) for i in range(rows)]
     for course in courses:
-        material = make_material(make_section(course))
+        material = MaterialFactory(section=SectionFactory(course=course))
         assert material.pk
         for _ in range(2):
-            enrol(make_user(unit=kanwil), course)
+            EnrollmentFactory(user=UserFactory(unit=kanwil), course=course)
     site_settings_get()
-    return make_content_admin() if role == "content admin" else make_instructor("ani", *courses)
+    return (
+        ContentAdminFactory()
+        if role == "content admin"
+        else InstructorFactory(username="ani", courses=courses, permissions=INSTRUCTOR_PERMISSIONS)
+    )
 
 
 @pytest.mark.parametrize("role", ["content admin", "instructor"])

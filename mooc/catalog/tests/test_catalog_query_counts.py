@@ -16,14 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UnitFactory, UserFactory
 from mooc.catalog.models import Course, Favorite, Instructor
-from mooc.catalog.tests.test_catalogue_builders import (
-    make_completed,
-    make_course,
-    make_enrollment,
-    make_unit,
-    make_user,
-)
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.selectors import site_settings_get
 from mooc.learning.models import Material, MaterialProgress
 
@@ -40,20 +35,26 @@ def world() -> Callable[[int], tuple[User, Course]]:
     learner; n more courses the learner has not taken."""
 
     def build(n: int) -> tuple[User, Course]:
-        user = make_user(unit=make_unit())
-        detail = make_course("Kursus Besar", sections=n, materials=n)
+        user = UserFactory(
+            unit=UnitFactory(
+                parent=UnitFactory(name="Kementerian Demo"), name="Kantor Wilayah Jawa Barat"
+            )
+        )
+        detail = CourseFactory(title="Kursus Besar", sections=n, materials=n)
         detail.instructors.add(
             *(Instructor.objects.create(name=f"Instruktur {i}") for i in range(n))
         )
         for _ in range(n):
-            active = make_course(sections=1, materials=2)
-            make_enrollment(user, active)
+            active = CourseFactory(sections=1, materials=2)
+            EnrollmentFactory(user=user, course=active)
             material = Material.objects.filter(section__course=active).first()
             assert material is not None
             MaterialProgress.objects.create(user=user, material=material, course=active)
-            make_completed(user, make_course(sections=1, materials=2))
+            EnrollmentFactory(
+                user=user, course=CourseFactory(sections=1, materials=2), completed=True
+            )
             Favorite.objects.create(user=user, course=active)
-            make_course()
+            CourseFactory()
         site_settings_get()
         return user, detail
 

@@ -11,16 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
 from mooc.catalog.models import Favorite, Level
 from mooc.catalog.selectors import course_list_published
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_category,
-    make_course,
-    make_enrollment,
-    make_user,
-    signed_in,
-)
+from mooc.catalog.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +27,8 @@ def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_it_lists_published_courses_only(client: Client) -> None:
-    make_course("Orientasi ASN Baru")
-    make_course("Draf Kursus Rahasia", is_published=False)
+    CourseFactory(title="Orientasi ASN Baru")
+    CourseFactory(title="Draf Kursus Rahasia", is_published=False)
 
     response = client.get(URL)
 
@@ -50,10 +45,10 @@ def test_the_page_is_titled_daftar_pelatihan_with_one_h1(client: Client) -> None
 
 
 def test_it_filters_by_category(client: Client) -> None:
-    ethics = make_category("Etika")
-    digital = make_category("Literasi Digital")
-    make_course("Etika Pelayanan Publik", category=ethics)
-    make_course("Keamanan Siber Dasar", category=digital)
+    ethics = CategoryFactory(name="Etika")
+    digital = CategoryFactory(name="Literasi Digital")
+    CourseFactory(title="Etika Pelayanan Publik", category=ethics)
+    CourseFactory(title="Keamanan Siber Dasar", category=digital)
 
     response = client.get(URL, {"category": "literasi-digital"})
 
@@ -62,8 +57,8 @@ def test_it_filters_by_category(client: Client) -> None:
 
 
 def test_it_filters_by_level(client: Client) -> None:
-    make_course("Dasar-dasar Anggaran", level=Level.BASIC)
-    make_course("Analisis Kebijakan Lanjut", level=Level.ADVANCED)
+    CourseFactory(title="Dasar-dasar Anggaran", level=Level.BASIC)
+    CourseFactory(title="Analisis Kebijakan Lanjut", level=Level.ADVANCED)
 
     response = client.get(URL, {"level": Level.ADVANCED})
 
@@ -79,7 +74,7 @@ def test_the_filters_are_labelled_controls(client: Client) -> None:
 
 
 def test_an_unknown_category_from_an_old_link_is_ignored_not_an_error(client: Client) -> None:
-    make_course("Orientasi ASN Baru")
+    CourseFactory(title="Orientasi ASN Baru")
 
     response = client.get(URL, {"category": "sudah-dihapus", "level": "ahli"})
 
@@ -88,9 +83,9 @@ def test_an_unknown_category_from_an_old_link_is_ignored_not_an_error(client: Cl
 
 
 def test_search_finds_a_word_in_the_title_or_the_summary(client: Client) -> None:
-    make_course("Etika Pelayanan Publik", summary="Sikap melayani masyarakat.")
-    make_course("Orientasi ASN Baru", summary="Mengenal kode etik pegawai.")
-    make_course("Keamanan Siber Dasar", summary="Kata sandi dan phishing.")
+    CourseFactory(title="Etika Pelayanan Publik", summary="Sikap melayani masyarakat.")
+    CourseFactory(title="Orientasi ASN Baru", summary="Mengenal kode etik pegawai.")
+    CourseFactory(title="Keamanan Siber Dasar", summary="Kata sandi dan phishing.")
 
     response = client.get(URL, {"q": "etik"})
 
@@ -98,22 +93,22 @@ def test_search_finds_a_word_in_the_title_or_the_summary(client: Client) -> None
 
 
 def test_search_finds_a_partial_word(client: Client) -> None:
-    make_course("Literasi Digital untuk ASN")
-    make_course("Manajemen Kinerja")
+    CourseFactory(title="Literasi Digital untuk ASN")
+    CourseFactory(title="Manajemen Kinerja")
 
     assert titles(client.get(URL, {"q": "litera"})) == ["Literasi Digital untuk ASN"]
     assert titles(client.get(URL, {"q": "LITERASI digi"})) == ["Literasi Digital untuk ASN"]
 
 
 def test_search_needs_every_word(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
-    make_course("Etika Berorganisasi")
+    CourseFactory(title="Etika Pelayanan Publik")
+    CourseFactory(title="Etika Berorganisasi")
 
     assert titles(client.get(URL, {"q": "etika publik"})) == ["Etika Pelayanan Publik"]
 
 
 def test_search_with_only_punctuation_lists_everything(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory(title="Etika Pelayanan Publik")
 
     response = client.get(URL, {"q": "&|!:*()'"})
 
@@ -122,9 +117,9 @@ def test_search_with_only_punctuation_lists_everything(client: Client) -> None:
 
 
 def test_search_and_filters_combine(client: Client) -> None:
-    ethics = make_category("Etika")
-    make_course("Etika Pelayanan Publik", category=ethics)
-    make_course("Etika Digital", category=make_category("Literasi Digital"))
+    ethics = CategoryFactory(name="Etika")
+    CourseFactory(title="Etika Pelayanan Publik", category=ethics)
+    CourseFactory(title="Etika Digital", category=CategoryFactory(name="Literasi Digital"))
 
     response = client.get(URL, {"q": "etika", "category": "etika"})
 
@@ -132,7 +127,7 @@ def test_search_and_filters_combine(client: Client) -> None:
 
 
 def test_a_search_without_results_says_so(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory(title="Etika Pelayanan Publik")
 
     response = in_english(client).get(URL, {"q": "astronomi"})
 
@@ -145,8 +140,8 @@ def test_on_postgresql_title_matches_rank_above_summary_matches() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("full-text ranking needs PostgreSQL")
     older = timezone.now() - dt.timedelta(days=3)
-    make_course("Budaya Kerja", summary="Integritas dalam pelayanan.")
-    best = make_course("Integritas ASN", summary="Nilai dasar.")
+    CourseFactory(title="Budaya Kerja", summary="Integritas dalam pelayanan.")
+    best = CourseFactory(title="Integritas ASN", summary="Nilai dasar.")
     best.created_at = older
     best.save(update_fields=["created_at"])
 
@@ -159,17 +154,17 @@ def test_on_postgresql_title_matches_rank_above_summary_matches() -> None:
 def test_on_postgresql_a_fragment_inside_a_title_word_still_matches() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the full-text path runs on PostgreSQL only")
-    make_course("Antikorupsi untuk Pemula")
+    CourseFactory(title="Antikorupsi untuk Pemula")
 
     # Not a prefix of any word, so only the title's icontains finds it.
     assert [c.title for c in course_list_published(query="korupsi")] == ["Antikorupsi untuk Pemula"]
 
 
 def test_it_shows_twelve_courses_a_page_and_the_pages_keep_the_filters(client: Client) -> None:
-    ethics = make_category("Etika")
+    ethics = CategoryFactory(name="Etika")
     for number in range(13):
-        make_course(f"Etika bagian {number}", category=ethics)
-    make_course("Kursus lain")
+        CourseFactory(title=f"Etika bagian {number}", category=ethics)
+    CourseFactory(title="Kursus lain")
 
     first = client.get(URL, {"category": "etika"})
     second = client.get(URL, {"category": "etika", "page": 2})
@@ -183,7 +178,7 @@ def test_it_shows_twelve_courses_a_page_and_the_pages_keep_the_filters(client: C
 
 
 def test_an_out_of_range_page_shows_the_last_page(client: Client) -> None:
-    make_course("Satu-satunya")
+    CourseFactory(title="Satu-satunya")
 
     response = client.get(URL, {"page": 99})
 
@@ -193,12 +188,16 @@ def test_an_out_of_range_page_shows_the_last_page(client: Client) -> None:
 
 def test_ongoing_courses_are_marked(client: Client) -> None:
     now = timezone.now()
-    make_course(
-        "Sedang Jalan", starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=9)
+    CourseFactory(
+        title="Sedang Jalan",
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=9),
     )
-    make_course("Belum Mulai", starts_at=now + dt.timedelta(days=5))
-    make_course(
-        "Sudah Selesai", starts_at=now - dt.timedelta(days=9), ends_at=now - dt.timedelta(days=1)
+    CourseFactory(title="Belum Mulai", starts_at=now + dt.timedelta(days=5))
+    CourseFactory(
+        title="Sudah Selesai",
+        starts_at=now - dt.timedelta(days=9),
+        ends_at=now - dt.timedelta(days=1),
     )
 
     html = in_english(client).get(URL).content.decode()
@@ -215,9 +214,11 @@ def test_ongoing_courses_are_marked(client: Client) -> None:
 
 
 def test_cards_show_category_jp_participants_and_level(client: Client) -> None:
-    course = make_course("Etika Pelayanan Publik", category=make_category("Etika"), jp=12)
+    course = CourseFactory(
+        title="Etika Pelayanan Publik", category=CategoryFactory(name="Etika"), jp=12
+    )
     for _ in range(3):
-        make_enrollment(make_user(), course)
+        EnrollmentFactory(user=UserFactory(), course=course)
 
     html = in_english(client).get(URL).content.decode()
 
@@ -229,7 +230,7 @@ def test_cards_show_category_jp_participants_and_level(client: Client) -> None:
 
 
 def test_a_course_without_a_cover_gets_a_placeholder_and_no_remote_image(client: Client) -> None:
-    make_course("Tanpa Sampul")
+    CourseFactory(title="Tanpa Sampul")
 
     html = client.get(URL).content.decode()
 
@@ -238,7 +239,7 @@ def test_a_course_without_a_cover_gets_a_placeholder_and_no_remote_image(client:
 
 
 def test_a_visitor_gets_a_heart_that_links_to_login_and_no_per_user_form(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory(title="Etika Pelayanan Publik")
 
     response = client.get(URL, {"q": "etika"})
 
@@ -248,7 +249,7 @@ def test_a_visitor_gets_a_heart_that_links_to_login_and_no_per_user_form(client:
 
 
 def test_a_visitor_page_is_cacheable_by_shared_caches_for_a_minute(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory(title="Etika Pelayanan Publik")
 
     response = client.get(URL)
 
@@ -268,10 +269,10 @@ def test_a_signed_in_page_is_private(client: Client) -> None:
 
 def test_the_learner_sees_hearts_pressed_on_their_favourites(client: Client) -> None:
     user = signed_in(client)
-    liked = make_course("Disukai")
-    other = make_course("Biasa")
+    liked = CourseFactory(title="Disukai")
+    other = CourseFactory(title="Biasa")
     Favorite.objects.create(user=user, course=liked)
-    Favorite.objects.create(user=make_user(), course=other)  # someone else's heart
+    Favorite.objects.create(user=UserFactory(), course=other)  # someone else's heart
 
     html = client.get(URL).content.decode()
 
@@ -280,9 +281,9 @@ def test_the_learner_sees_hearts_pressed_on_their_favourites(client: Client) -> 
 
 
 def test_the_home_page_shows_catalogue_highlights(client: Client) -> None:
-    course = make_course("Orientasi ASN Baru")
-    make_course("Draf", is_published=False)
-    ended = make_course("Sudah Lewat", ends_at=timezone.now() - dt.timedelta(days=1))
+    course = CourseFactory(title="Orientasi ASN Baru")
+    CourseFactory(title="Draf", is_published=False)
+    ended = CourseFactory(title="Sudah Lewat", ends_at=timezone.now() - dt.timedelta(days=1))
     ended.starts_at = ended.ends_at - dt.timedelta(days=30)  # type: ignore[operator]
     ended.save(update_fields=["starts_at"])
 

@@ -25,11 +25,6 @@ from mooc.learning.models import Material, MaterialProgress, Section
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner() -> User:
-    return User.objects.create_user(username="rina.w", password="x", email="r@example.org")
-
-
 def _import(root: Path, data: dict, files: dict[str, bytes] | None = None):  # type: ignore[no-untyped-def]
     report = course_package_import(source=write_package(root, data, files))
     assert report.errors == []
