@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import base, call_command
 
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.management.commands.import_questions import Command
 from mooc.exams.models import Question
-from mooc.exams.tests.test_bank_support import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def _import(tmp_path: Path, text: str, *, slug: str = "etika", name: str = "soal
 def test_a_good_file_prints_the_report_and_exits_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory(slug="etika", is_published=False)
 
     status = _import(tmp_path, MIXED)
 
@@ -88,7 +88,7 @@ def test_a_good_file_prints_the_report_and_exits_zero(
 def test_importing_again_reports_the_questions_unchanged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory(slug="etika", is_published=False)
     _import(tmp_path, MIXED)
     capsys.readouterr()
 
@@ -105,7 +105,7 @@ def test_importing_again_reports_the_questions_unchanged(
 def test_a_file_with_only_unsupported_questions_exits_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory(slug="etika", is_published=False)
 
     status = _import(tmp_path, ONLY_BAD)
 
@@ -129,7 +129,7 @@ def test_an_unknown_course_exits_non_zero(
 
 
 def test_a_missing_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_course(slug="etika")
+    CourseFactory(slug="etika", is_published=False)
 
     with pytest.raises(SystemExit) as caught:
         Command().run_from_argv(
@@ -143,7 +143,7 @@ def test_a_missing_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_windows_1252_file_exits_non_zero_saying_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory(slug="etika", is_published=False)
     path = tmp_path / "soal.gift"
     path.write_bytes("::kopi::Café di kantor?{T}\n".encode("cp1252"))
 
@@ -157,7 +157,7 @@ def test_a_windows_1252_file_exits_non_zero_saying_why(
 
 
 def test_an_empty_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_course(slug="etika")
+    CourseFactory(slug="etika", is_published=False)
 
     status = _import(tmp_path, "")
 
@@ -166,7 +166,7 @@ def test_an_empty_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_an_aiken_file_is_imported_too(tmp_path: Path) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory(slug="etika", is_published=False)
     out = StringIO()
     path = tmp_path / "soal.txt"
     path.write_text(

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from mooc.exams.models import Attempt
 from mooc.exams.savelane import SaveLaneHandler
-from mooc.exams.tests.test_save_fast import running_attempt, stored, token_of
+from mooc.exams.tests.helpers import running_attempt, stored, token_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(

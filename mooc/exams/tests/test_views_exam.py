@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.engine import attempt_start, attempt_submit
 from mooc.exams.models import (
     Attempt,
@@ -29,12 +31,7 @@ from mooc.exams.models import (
     Question,
     ReviewMode,
 )
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory
 from mooc.learning.models import Material, Section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -96,7 +93,7 @@ def make_secret_bank(course: Course, size: int = 4) -> None:
 
 @pytest.fixture
 def course() -> Course:
-    course = make_course()
+    course = CourseFactory()
     course.is_published = True
     course.save(update_fields=["is_published"])
     make_secret_bank(course)
@@ -105,14 +102,14 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return make_exam(course, question_count=4, max_attempts=2, passing_grade=Decimal(70))
+    return ExamFactory(course=course, question_count=4, max_attempts=2, passing_grade=Decimal(70))
 
 
 @pytest.fixture
-def learner(course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    return user
+def learner(learner: User, course: Course) -> User:
+    """The shared learner, enrolled in this module's course."""
+    EnrollmentFactory(user=learner, course=course)
+    return learner
 
 
 @pytest.fixture
@@ -171,7 +168,7 @@ def test_landing_shows_rules_and_start_button(client_in: Client, exam: Exam) -> 
 def test_landing_refuses_visitors_and_strangers(exam: Exam) -> None:
     url = reverse("exams:landing", args=[exam.pk])
     assert Client().get(url).status_code == 302  # to login
-    stranger = en_client(make_user())
+    stranger = en_client(UserFactory())
     assert stranger.get(url).status_code == 404
 
 
@@ -324,8 +321,8 @@ def wrong_positions_any(attempt: Attempt) -> dict[int, list[int]]:
 
 
 def test_another_learners_attempt_is_404_everywhere(attempt: Attempt, course: Course) -> None:
-    other = make_user()
-    enrol(other, course)
+    other = UserFactory()
+    EnrollmentFactory(user=other, course=course)
     client = en_client(other)
     assert client.get(q_url(attempt, 1)).status_code == 404
     assert client.get(reverse("exams:status", args=[attempt.pk])).status_code == 404
@@ -567,7 +564,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
 def test_player_outline_lists_exams_with_state(
     client_in: Client, course: Course, exam: Exam, learner: User
 ) -> None:
-    quiz = make_exam(course, is_final=False, title="Kuis Bagian 1")
+    quiz = ExamFactory(course=course, is_final=False, title="Kuis Bagian 1")
     section = Section.objects.create(course=course, title="Bagian 1")
     material = Material.objects.create(section=section, title="Materi 1")
     url = reverse("learning:material", args=[course.slug, material.pk])
@@ -579,7 +576,7 @@ def test_player_outline_lists_exams_with_state(
     assert "In progress" in client_in.get(url).content.decode()
     with CaptureQueriesContext(connection) as before:
         client_in.get(url)
-    make_exam(course, is_final=False, title="Kuis Bagian 2")
+    ExamFactory(course=course, is_final=False, title="Kuis Bagian 2")
     with CaptureQueriesContext(connection) as after:
         client_in.get(url)
     assert len(after) == len(before)

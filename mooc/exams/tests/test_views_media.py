@@ -13,16 +13,12 @@ from django.urls import reverse
 from PIL import Image
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.engine import attempt_start, attempt_submit
 from mooc.exams.models import Attempt, AttemptQuestion, Exam, Question, ReviewMode
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +39,7 @@ def _client(user: User | None = None) -> Client:
 
 @pytest.fixture
 def course() -> Course:
-    course = make_course()
+    course = CourseFactory()
     # One question of a bank of one: the attempt surely draws the picture.
     (question,) = make_bank(course, size=1)
     question.image.save("peta.png", ContentFile(_png()), save=True)
@@ -52,16 +48,16 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return make_exam(
-        course, question_count=1, shuffle_questions=False, review_mode=ReviewMode.ALWAYS
+    return ExamFactory(
+        course=course, question_count=1, shuffle_questions=False, review_mode=ReviewMode.ALWAYS
     )
 
 
 @pytest.fixture
-def learner(course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    return user
+def learner(learner: User, course: Course) -> User:
+    """The shared learner, enrolled in this module's course."""
+    EnrollmentFactory(user=learner, course=course)
+    return learner
 
 
 @pytest.fixture
@@ -90,8 +86,8 @@ def test_the_learner_gets_the_picture_of_their_question(attempt: Attempt, learne
 
 
 def test_another_learner_gets_404(attempt: Attempt, course: Course) -> None:
-    other = make_user()
-    enrol(other, course)
+    other = UserFactory()
+    EnrollmentFactory(user=other, course=course)
 
     response = _client(other).get(_image_url(attempt))
 
@@ -134,8 +130,8 @@ def test_the_review_shows_the_picture_after_grading(attempt: Attempt, learner: U
 
 def test_a_question_page_without_a_picture_has_no_img(exam: Exam, course: Course) -> None:
     Question.objects.filter(course=course).update(image="")
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user)
 
     page = _client(user).get(reverse("exams:question", args=[attempt.pk, 1]))
