@@ -61,19 +61,19 @@ def english() -> Iterator[None]:
 def learner(db: None) -> User:
     """An activated internal employee, enrolled nowhere. A module whose learner must be
     enrolled or signed in extends this fixture under the same name."""
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def course(db: None) -> Course:
     """A published course without sections."""
-    return CourseFactory()
+    return CourseFactory.create()
 
 
 @pytest.fixture
 def admin_user(db: None) -> User:
     """The superuser "admin" (replaces pytest-django's, which has no full name)."""
-    return SuperuserFactory()
+    return SuperuserFactory.create()
 
 
 @pytest.fixture

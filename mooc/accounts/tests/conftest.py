@@ -11,8 +11,8 @@ from mooc.accounts.tests.factories import NIP, UnitFactory, UserFactory
 
 @pytest.fixture
 def unit(db: None) -> Unit:
-    root = UnitFactory(code="KEM", name="Kementerian Demo")
-    return UnitFactory(parent=root, code="KW-JABAR", name="Kantor Wilayah Jawa Barat")
+    root = UnitFactory.create(code="KEM", name="Kementerian Demo")
+    return UnitFactory.create(parent=root, code="KW-JABAR", name="Kantor Wilayah Jawa Barat")
 
 
 @pytest.fixture
@@ -22,6 +22,6 @@ def make_user(db: None) -> Callable[..., User]:
 
     def make(username: str = NIP, **fields: Any) -> User:
         fields.setdefault("full_name", "Budi Santoso")
-        return UserFactory(username=username, **fields)
+        return UserFactory.create(username=username, **fields)
 
     return make

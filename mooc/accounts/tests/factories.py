@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.roles import ROLE_ADMIN, ROLE_CONTENT_ADMIN, ROLE_INSTRUCTOR, roles_sync
+
+if TYPE_CHECKING:
+    from mooc.catalog.models import Course
 
 PASSWORD = "Rahasia123"
 NIP = "198609262015051001"
@@ -49,10 +52,44 @@ class UnitFactory(factory.django.DjangoModelFactory[Unit]):
 
 def unit_tree() -> tuple[Unit, Unit, Unit]:
     """Kementerian → Kanwil Jawa Barat → UPT Bandung."""
-    root = UnitFactory(code="KEM", name="Kementerian Demo")
-    kanwil = UnitFactory(parent=root, code="KW-JABAR", name="Kantor Wilayah Jawa Barat")
-    upt = UnitFactory(parent=kanwil, code="UPT-BDG", name="UPT Bandung")
+    root = UnitFactory.create(code="KEM", name="Kementerian Demo")
+    kanwil = UnitFactory.create(parent=root, code="KW-JABAR", name="Kantor Wilayah Jawa Barat")
+    upt = UnitFactory.create(parent=kanwil, code="UPT-BDG", name="UPT Bandung")
     return root, kanwil, upt
+
+
+def _groups_add(user: User, create: bool, extracted: Iterable[str] | None, **_: Any) -> None:
+    for name in extracted or ():
+        group, _created = Group.objects.get_or_create(name=name)
+        user.groups.add(group)
+
+
+def _instructor_group_add(
+    user: User, create: bool, extracted: Iterable[str] | None, **_: Any
+) -> None:
+    group, _created = Group.objects.get_or_create(name=ROLE_INSTRUCTOR)
+    user.groups.add(group)
+
+
+def _instructor_permissions_add(
+    user: User, create: bool, extracted: Sequence[str] | None, **_: Any
+) -> None:
+    Group.objects.get(name=ROLE_INSTRUCTOR).permissions.add(*permissions(*(extracted or ())))
+
+
+def _courses_staff_add(
+    user: User, create: bool, extracted: Iterable[Course] | None, **_: Any
+) -> None:
+    for course in extracted or ():
+        course.staff.add(user)
+
+
+def _role_add(role: str) -> Callable[..., None]:
+    def add(user: User, create: bool, extracted: object, **_: Any) -> None:
+        roles_sync()
+        user.groups.add(Group.objects.get(name=role))
+
+    return add
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -73,25 +110,20 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     # Internal employees sign in with their NIP; this birth date is not one the tests
     # write out (`NIP`, `nip()`), so a made-up user never takes a test's number.
-    username = factory.Sequence(lambda n: f"19900101201901{1 + n // 1000}{n % 1000:03d}")
-    full_name = factory.LazyAttribute(lambda o: f"Peserta {o.username}")
-    email = factory.LazyAttribute(lambda o: f"{o.username.lower()}@example.go.id")
+    username: Any = factory.Sequence(lambda n: f"19900101201901{1 + n // 1000}{n % 1000:03d}")
+    full_name: Any = factory.LazyAttribute(lambda o: f"Peserta {o.username}")
+    email: Any = factory.LazyAttribute(lambda o: f"{o.username.lower()}@example.go.id")
     password = PASSWORD
     employee_type = factory.LazyAttribute(
         lambda o: EmployeeType.INTERNAL if o.internal else EmployeeType.EXTERNAL
     )
     activated_at = factory.LazyAttribute(lambda o: timezone.now() if o.activated else None)
     is_staff = factory.SelfAttribute("staff")
+    groups: Any = factory.PostGeneration(_groups_add)
 
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         return model_class.objects.create_user(*args, **kwargs)
-
-    @factory.post_generation
-    def groups(self, create: bool, extracted: Iterable[str] | None, **kwargs: Any) -> None:
-        for name in extracted or ():
-            group, _ = Group.objects.get_or_create(name=name)
-            self.groups.add(group)  # type: ignore[attr-defined]
 
 
 class SuperuserFactory(UserFactory):
@@ -120,25 +152,9 @@ class InstructorFactory(UserFactory):
     class Params:
         staff = True
 
-    @factory.post_generation
-    def groups(self, create: bool, extracted: Iterable[str] | None, **kwargs: Any) -> None:
-        group, _ = Group.objects.get_or_create(name=ROLE_INSTRUCTOR)
-        self.groups.add(group)  # type: ignore[attr-defined]
-
-    @factory.post_generation
-    def permissions(self, create: bool, extracted: Sequence[str] | None, **kwargs: Any) -> None:
-        group = Group.objects.get(name=ROLE_INSTRUCTOR)
-        group.permissions.add(*permissions(*(extracted or ())))
-
-    @factory.post_generation
-    def courses(self, create: bool, extracted: Iterable[Any] | None, **kwargs: Any) -> None:
-        for course in extracted or ():
-            course.staff.add(self)
-
-
-def _role_add(user: User, role: str) -> None:
-    roles_sync()
-    user.groups.add(Group.objects.get(name=role))
+    groups = factory.PostGeneration(_instructor_group_add)
+    permissions = factory.PostGeneration(_instructor_permissions_add)
+    courses = factory.PostGeneration(_courses_staff_add)
 
 
 class AdminFactory(UserFactory):
@@ -148,10 +164,7 @@ class AdminFactory(UserFactory):
         staff = True
 
     username = "bpsdm"
-
-    @factory.post_generation
-    def groups(self, create: bool, extracted: Iterable[str] | None, **kwargs: Any) -> None:
-        _role_add(self, ROLE_ADMIN)  # type: ignore[arg-type]
+    groups = factory.PostGeneration(_role_add(ROLE_ADMIN))
 
 
 class ContentAdminFactory(UserFactory):
@@ -162,7 +175,4 @@ class ContentAdminFactory(UserFactory):
         staff = True
 
     username = "konten"
-
-    @factory.post_generation
-    def groups(self, create: bool, extracted: Iterable[str] | None, **kwargs: Any) -> None:
-        _role_add(self, ROLE_CONTENT_ADMIN)  # type: ignore[arg-type]
+    groups = factory.PostGeneration(_role_add(ROLE_CONTENT_ADMIN))

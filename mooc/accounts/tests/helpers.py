@@ -30,6 +30,6 @@ def logged_in(client: Client, user: User) -> Client:
 
 def signed_in(client: Client, user: User | None = None) -> User:
     """Signs `client` in as `user` (a new learner if none) and returns the user."""
-    user = user or UserFactory()
+    user = user or UserFactory.create()
     client.force_login(user)
     return user

@@ -3,6 +3,7 @@ says how many, and leaves one audit entry per account."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -107,7 +108,7 @@ def test_activating_retires_the_mailed_activation_links(
         user=user,
         purpose=TokenPurpose.ACTIVATION,
         token_hash="a" * 64,
-        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
     )
 
     act(admin_client, "activate_accounts", [user], "Mail never arrived")

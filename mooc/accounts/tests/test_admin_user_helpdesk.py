@@ -3,6 +3,7 @@ releasing a NIP that somebody else registered."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -65,7 +66,7 @@ def test_correcting_the_email_of_an_unactivated_account_mails_a_new_link_there(
         user=user,
         purpose=TokenPurpose.ACTIVATION,
         token_hash="b" * 64,
-        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,7 +14,7 @@ from mooc.catalog.models import Category, Course, Enrollment, EnrollmentResult, 
 from mooc.learning.models import Material, Section
 
 # What an instructor needs to work on their courses in the admin
-# (`InstructorFactory(permissions=INSTRUCTOR_PERMISSIONS)`).
+# (`InstructorFactory.create(permissions=INSTRUCTOR_PERMISSIONS)`).
 INSTRUCTOR_PERMISSIONS = (
     "catalog.view_course",
     "catalog.change_course",

@@ -45,7 +45,7 @@ def english() -> Iterator[None]:
 
 @pytest.fixture
 def admin(client: Client) -> Client:
-    return logged_in(client, ContentAdminFactory())
+    return logged_in(client, ContentAdminFactory.create())
 
 
 def listed(response: Any) -> list[str]:
@@ -61,17 +61,17 @@ def course_url(course: Course) -> str:
 
 def test_the_list_shows_participants_ongoing_and_a_preview_link(admin: Client) -> None:
     now = timezone.now()
-    running = CourseFactory(
+    running = CourseFactory.create(
         title="Orientasi ASN Baru", slug="orientasi-asn", jp=24, is_published=False
     )
-    CourseFactory(
+    CourseFactory.create(
         title="Literasi Digital",
         starts_at=now - dt.timedelta(days=60),
         ends_at=now - dt.timedelta(days=1),
         is_published=False,
     )
     for _ in range(3):
-        EnrollmentFactory(user=UserFactory(), course=running)
+        EnrollmentFactory.create(user=UserFactory.create(), course=running)
 
     response = admin.get(reverse(CHANGELIST))
 
@@ -89,14 +89,14 @@ def test_the_list_filters_ongoing_and_published_courses_and_searches_titles(
     admin: Client,
 ) -> None:
     now = timezone.now()
-    CourseFactory(title="Orientasi ASN Baru", is_published=True)
-    CourseFactory(
+    CourseFactory.create(title="Orientasi ASN Baru", is_published=True)
+    CourseFactory.create(
         title="Literasi Digital",
         starts_at=now - dt.timedelta(days=60),
         ends_at=now - dt.timedelta(days=1),
         is_published=False,
     )
-    CourseFactory(
+    CourseFactory.create(
         title="Manajemen Risiko", starts_at=now + dt.timedelta(days=10), is_published=False
     )
 
@@ -117,8 +117,8 @@ def test_the_list_filters_ongoing_and_published_courses_and_searches_titles(
 def test_publishing_from_the_list_is_audited_once_per_course_that_changes(
     admin: Client,
 ) -> None:
-    draft = CourseFactory(title="Orientasi ASN Baru", is_published=False)
-    live = CourseFactory(title="Literasi Digital", is_published=True)
+    draft = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+    live = CourseFactory.create(title="Literasi Digital", is_published=True)
 
     response = admin.post(
         reverse(CHANGELIST),
@@ -135,7 +135,7 @@ def test_publishing_from_the_list_is_audited_once_per_course_that_changes(
 
 
 def test_unpublishing_from_the_list_is_audited(admin: Client) -> None:
-    live = CourseFactory(is_published=True)
+    live = CourseFactory.create(is_published=True)
 
     admin.post(reverse(CHANGELIST), {"action": "unpublish_courses", "_selected_action": [live.pk]})
 
@@ -146,8 +146,10 @@ def test_unpublishing_from_the_list_is_audited(admin: Client) -> None:
 def test_publishing_from_the_course_page_is_audited_and_so_is_a_staff_change(
     admin: Client,
 ) -> None:
-    course = CourseFactory(is_published=False)
-    instructor = InstructorFactory(username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS)
+    course = CourseFactory.create(is_published=False)
+    instructor = InstructorFactory.create(
+        username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS
+    )
     data = form_data(admin.get(course_url(course)))
 
     response = admin.post(
@@ -169,7 +171,7 @@ def test_publishing_from_the_course_page_is_audited_and_so_is_a_staff_change(
 def test_the_course_page_has_the_learner_preview_enrolment_and_package_buttons(
     admin: Client,
 ) -> None:
-    course = CourseFactory(slug="etika-pelayanan", is_published=False)
+    course = CourseFactory.create(slug="etika-pelayanan", is_published=False)
 
     page = admin.get(course_url(course)).content.decode()
 
@@ -193,11 +195,11 @@ def test_the_course_list_has_the_import_package_button(admin: Client) -> None:
 def test_the_course_page_lists_its_sections_in_order_with_links_to_their_materials(
     admin: Client,
 ) -> None:
-    course = CourseFactory(is_published=False)
-    second = SectionFactory(course=course, title="Penutup", order=2)
-    first = SectionFactory(course=course, title="Pembukaan", order=1)
-    MaterialFactory(section=first)
-    MaterialFactory(section=first, title="Materi 2", order=2)
+    course = CourseFactory.create(is_published=False)
+    second = SectionFactory.create(course=course, title="Penutup", order=2)
+    first = SectionFactory.create(course=course, title="Pembukaan", order=1)
+    MaterialFactory.create(section=first)
+    MaterialFactory.create(section=first, title="Materi 2", order=2)
 
     response = admin.get(course_url(course))
 
@@ -209,8 +211,8 @@ def test_the_course_page_lists_its_sections_in_order_with_links_to_their_materia
 
 
 def test_new_sections_without_an_order_go_after_the_existing_ones(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    SectionFactory(course=course, title="Pembukaan", order=5)
+    course = CourseFactory.create(is_published=False)
+    SectionFactory.create(course=course, title="Pembukaan", order=5)
     data = form_data(admin.get(course_url(course)))
     data.update(
         {
@@ -235,11 +237,11 @@ def test_new_sections_without_an_order_go_after_the_existing_ones(admin: Client)
 def test_a_section_with_learners_progress_is_not_deleted_from_the_course_page(
     admin: Client,
 ) -> None:
-    course = CourseFactory(is_published=False)
-    section = SectionFactory(course=course)
-    material = MaterialFactory(section=section)
-    learner = UserFactory()
-    EnrollmentFactory(user=learner, course=course)
+    course = CourseFactory.create(is_published=False)
+    section = SectionFactory.create(course=course)
+    material = MaterialFactory.create(section=section)
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     MaterialProgress.objects.create(user=learner, material=material, course=course)
     data = form_data(admin.get(course_url(course)))
 
@@ -253,10 +255,10 @@ def test_a_section_with_learners_progress_is_not_deleted_from_the_course_page(
 def test_a_material_with_learners_progress_cannot_be_deleted_from_its_page(
     admin: Client,
 ) -> None:
-    course = CourseFactory(is_published=False)
-    material = MaterialFactory(section=SectionFactory(course=course))
-    learner = UserFactory()
-    EnrollmentFactory(user=learner, course=course)
+    course = CourseFactory.create(is_published=False)
+    material = MaterialFactory.create(section=SectionFactory.create(course=course))
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     MaterialProgress.objects.create(user=learner, material=material, course=course)
     url = reverse("admin:learning_material_delete", args=[material.pk])
 
@@ -268,7 +270,9 @@ def test_a_material_with_learners_progress_cannot_be_deleted_from_its_page(
 
 
 def test_a_material_without_progress_can_be_deleted(admin: Client) -> None:
-    material = MaterialFactory(section=SectionFactory(course=CourseFactory(is_published=False)))
+    material = MaterialFactory.create(
+        section=SectionFactory.create(course=CourseFactory.create(is_published=False))
+    )
 
     admin.post(reverse("admin:learning_material_delete", args=[material.pk]), {"post": "yes"})
 
@@ -278,10 +282,10 @@ def test_a_material_without_progress_can_be_deleted(admin: Client) -> None:
 def test_the_section_page_lists_materials_in_order_and_links_back_to_the_course(
     admin: Client,
 ) -> None:
-    course = CourseFactory(is_published=False)
-    section = SectionFactory(course=course)
-    later = MaterialFactory(section=section, title="Studi Kasus", order=2)
-    earlier = MaterialFactory(section=section, title="Pengantar", order=1)
+    course = CourseFactory.create(is_published=False)
+    section = SectionFactory.create(course=course)
+    later = MaterialFactory.create(section=section, title="Studi Kasus", order=2)
+    earlier = MaterialFactory.create(section=section, title="Pengantar", order=1)
 
     response = admin.get(reverse("admin:learning_section_change", args=[section.pk]))
 
@@ -291,8 +295,8 @@ def test_the_section_page_lists_materials_in_order_and_links_back_to_the_course(
 
 
 def test_a_section_never_moves_to_another_course(admin: Client) -> None:
-    section = SectionFactory(course=CourseFactory(is_published=False))
-    other = CourseFactory(is_published=False)
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
+    other = CourseFactory.create(is_published=False)
     url = reverse("admin:learning_section_change", args=[section.pk])
     data = form_data(admin.get(url))
 
@@ -304,10 +308,10 @@ def test_a_section_never_moves_to_another_course(admin: Client) -> None:
 
 
 def test_a_material_moves_only_within_its_course(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    material = MaterialFactory(section=SectionFactory(course=course, title="Satu"))
-    sibling = SectionFactory(course=course, title="Dua", order=2)
-    elsewhere = SectionFactory(course=CourseFactory(is_published=False), title="Lain")
+    course = CourseFactory.create(is_published=False)
+    material = MaterialFactory.create(section=SectionFactory.create(course=course, title="Satu"))
+    sibling = SectionFactory.create(course=course, title="Dua", order=2)
+    elsewhere = SectionFactory.create(course=CourseFactory.create(is_published=False), title="Lain")
     url = reverse("admin:learning_material_change", args=[material.pk])
 
     choices = {
@@ -322,8 +326,8 @@ def test_a_material_moves_only_within_its_course(admin: Client) -> None:
 
 
 def test_categories_list_their_course_counts(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    CourseFactory(category=course.category, is_published=False)
+    course = CourseFactory.create(is_published=False)
+    CourseFactory.create(category=course.category, is_published=False)
 
     response = admin.get(reverse("admin:catalog_category_changelist"))
 
@@ -332,8 +336,8 @@ def test_categories_list_their_course_counts(admin: Client) -> None:
 
 
 def test_instructor_profiles_link_only_staff_accounts(admin: Client) -> None:
-    staff = InstructorFactory(username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS)
-    learner = UserFactory()
+    staff = InstructorFactory.create(username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS)
+    learner = UserFactory.create()
 
     response = admin.get(reverse("admin:catalog_instructor_add"))
 
@@ -367,7 +371,7 @@ def fake_packages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
 def test_the_package_buttons_lead_to_the_package_screens(
     admin: Client, fake_packages: list[tuple[str, Any]]
 ) -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
     imported = admin.get(reverse("admin:catalog_course_import_package"))
     exported = admin.get(reverse("admin:catalog_course_export_package", args=[course.pk]))
@@ -388,7 +392,7 @@ def test_the_package_screens_need_a_signed_in_staff_user(
 def test_a_content_admin_adds_a_course_with_a_re_encoded_cover(admin: Client) -> None:
     picture = io.BytesIO()
     Image.new("RGB", (2400, 1200), (10, 90, 160)).save(picture, "PNG")
-    category = CategoryFactory(name="Pelayanan Publik")
+    category = CategoryFactory.create(name="Pelayanan Publik")
     assert admin.get(reverse("admin:catalog_course_add")).status_code == 200
 
     response = admin.post(
@@ -423,7 +427,7 @@ def test_a_cover_that_is_not_an_image_is_refused(admin: Client) -> None:
             "title": "Literasi Digital",
             "slug": "literasi-digital",
             "summary": "Dasar literasi digital bagi ASN.",
-            "category": CategoryFactory(name="Pelayanan Publik").pk,
+            "category": CategoryFactory.create(name="Pelayanan Publik").pk,
             "level": "dasar",
             "jp": 12,
             "cover_image": SimpleUploadedFile("sampul.jpg", b"<html><script></script></html>"),

@@ -42,7 +42,7 @@ def english() -> Iterator[None]:
 
 @pytest.fixture
 def admin(client: Client) -> Client:
-    return logged_in(client, ContentAdminFactory())
+    return logged_in(client, ContentAdminFactory.create())
 
 
 def listed(response: Any) -> list[str]:
@@ -55,9 +55,9 @@ def export_url(course_id: int, fmt: str) -> str:
 
 def test_the_list_shows_learner_unit_status_result_and_score(admin: Client) -> None:
     _, kanwil, _ = unit_tree()
-    course = CourseFactory(is_published=False)
-    learner = UserFactory(username=NIP, full_name="Rina Lestari", unit=kanwil)
-    EnrollmentFactory(
+    course = CourseFactory.create(is_published=False)
+    learner = UserFactory.create(username=NIP, full_name="Rina Lestari", unit=kanwil)
+    EnrollmentFactory.create(
         user=learner,
         course=course,
         status=EnrollmentStatus.COMPLETED,
@@ -73,10 +73,13 @@ def test_the_list_shows_learner_unit_status_result_and_score(admin: Client) -> N
 
 
 def test_search_finds_a_nip_typed_with_spaces_and_names(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    EnrollmentFactory(user=UserFactory(username=NIP, full_name="Rina Lestari"), course=course)
-    EnrollmentFactory(
-        user=UserFactory(username="199001012019032002", full_name="Sari Wulandari"), course=course
+    course = CourseFactory.create(is_published=False)
+    EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP, full_name="Rina Lestari"), course=course
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="Sari Wulandari"),
+        course=course,
     )
 
     assert listed(admin.get(reverse(CHANGELIST), {"q": "19860926 201505 1 001"})) == [NIP]
@@ -84,24 +87,26 @@ def test_search_finds_a_nip_typed_with_spaces_and_names(admin: Client) -> None:
 
 
 def test_the_list_filters_by_course_and_status(admin: Client) -> None:
-    course = CourseFactory(title="Orientasi ASN Baru", is_published=False)
-    other = CourseFactory(title="Literasi Digital", is_published=False)
-    EnrollmentFactory(
-        user=UserFactory(username=NIP), course=course, status=EnrollmentStatus.COMPLETED
+    course = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+    other = CourseFactory.create(title="Literasi Digital", is_published=False)
+    EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP), course=course, status=EnrollmentStatus.COMPLETED
     )
-    EnrollmentFactory(user=UserFactory(username="199001012019032002"), course=course)
-    EnrollmentFactory(user=UserFactory(username="198512312010121003"), course=other)
+    EnrollmentFactory.create(user=UserFactory.create(username="199001012019032002"), course=course)
+    EnrollmentFactory.create(user=UserFactory.create(username="198512312010121003"), course=other)
 
     by_course = admin.get(reverse(CHANGELIST), {"course": course.pk})
-    completed = admin.get(reverse(CHANGELIST), {"course": course.pk, "status__exact": "completed"})
+    completed = admin.get(
+        reverse(CHANGELIST), {"course": str(course.pk), "status__exact": "completed"}
+    )
 
     assert set(listed(by_course)) == {NIP, "199001012019032002"}
     assert listed(completed) == [NIP]
 
 
 def test_enrolments_are_read_only_here(admin: Client) -> None:
-    enrolment = EnrollmentFactory(
-        user=UserFactory(username=NIP), course=CourseFactory(is_published=False)
+    enrolment = EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP), course=CourseFactory.create(is_published=False)
     )
 
     page = admin.get(reverse("admin:catalog_enrollment_change", args=[enrolment.pk]))
@@ -111,8 +116,8 @@ def test_enrolments_are_read_only_here(admin: Client) -> None:
 
 
 def test_a_manager_deleting_an_enrolment_leaves_an_audit_entry(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    enrolment = EnrollmentFactory(user=UserFactory(username=NIP), course=course)
+    course = CourseFactory.create(is_published=False)
+    enrolment = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
 
     admin.post(reverse("admin:catalog_enrollment_delete", args=[enrolment.pk]), {"post": "yes"})
 
@@ -123,11 +128,11 @@ def test_a_manager_deleting_an_enrolment_leaves_an_audit_entry(admin: Client) ->
 
 
 def test_an_instructor_does_not_delete_enrolments(client: Client) -> None:
-    course = CourseFactory(is_published=False)
-    enrolment = EnrollmentFactory(user=UserFactory(username=NIP), course=course)
+    course = CourseFactory.create(is_published=False)
+    enrolment = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
     instructor = logged_in(
         client,
-        InstructorFactory(
+        InstructorFactory.create(
             username="ani.instruktur", courses=[course], permissions=INSTRUCTOR_PERMISSIONS
         ),
     )
@@ -148,17 +153,17 @@ def hostile_course() -> Any:
     root, _, _ = unit_tree()
     root.name = "@SUM(1+1)*cmd|' /C calc'!A0"
     root.save()
-    course = CourseFactory(
+    course = CourseFactory.create(
         title="Orientasi ASN Baru", slug="orientasi-asn", jp=24, is_published=False
     )
-    EnrollmentFactory(
-        user=UserFactory(
+    EnrollmentFactory.create(
+        user=UserFactory.create(
             username=NIP, full_name='=HYPERLINK("http://evil.example","klik")', unit=root
         ),
         course=course,
     )
-    EnrollmentFactory(
-        user=UserFactory(username="199001012019032002", full_name="-2+3"),
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="-2+3"),
         course=course,
         status=EnrollmentStatus.COMPLETED,
         result=EnrollmentResult.PASSED,
@@ -228,16 +233,19 @@ def test_each_export_is_audited(admin: Client) -> None:
 
 
 def test_an_unknown_export_format_is_not_found(admin: Client) -> None:
-    assert admin.get(export_url(CourseFactory(is_published=False).pk, "pdf")).status_code == 404
+    assert (
+        admin.get(export_url(CourseFactory.create(is_published=False).pk, "pdf")).status_code == 404
+    )
 
 
 def test_selected_enrolments_are_exported_from_the_list(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    chosen = EnrollmentFactory(
-        user=UserFactory(username=NIP, full_name="Rina Lestari"), course=course
+    course = CourseFactory.create(is_published=False)
+    chosen = EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP, full_name="Rina Lestari"), course=course
     )
-    EnrollmentFactory(
-        user=UserFactory(username="199001012019032002", full_name="Sari Wulandari"), course=course
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="Sari Wulandari"),
+        course=course,
     )
 
     response = admin.post(
@@ -250,8 +258,8 @@ def test_selected_enrolments_are_exported_from_the_list(admin: Client) -> None:
 
 
 def test_the_excel_action_exports_too(admin: Client) -> None:
-    course = CourseFactory(is_published=False)
-    chosen = EnrollmentFactory(user=UserFactory(username=NIP), course=course)
+    course = CourseFactory.create(is_published=False)
+    chosen = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
 
     response = admin.post(
         reverse(CHANGELIST), {"action": "export_xlsx", "_selected_action": [chosen.pk]}

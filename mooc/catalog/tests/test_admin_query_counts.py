@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from mooc.accounts.models import User
 from mooc.accounts.tests.factories import (
@@ -29,17 +30,19 @@ BUDGET = 7
 
 def build(rows: int, role: str) -> User:
     _, kanwil, _ = unit_tree()
-    courses = [CourseFactory(title=f"Kursus {i}", is_published=False) for i in range(rows)]
+    courses = [CourseFactory.create(title=f"Kursus {i}", is_published=False) for i in range(rows)]
     for course in courses:
-        material = MaterialFactory(section=SectionFactory(course=course))
+        material = MaterialFactory.create(section=SectionFactory.create(course=course))
         assert material.pk
         for _ in range(2):
-            EnrollmentFactory(user=UserFactory(unit=kanwil), course=course)
+            EnrollmentFactory.create(user=UserFactory.create(unit=kanwil), course=course)
     site_settings_get()
     return (
-        ContentAdminFactory()
+        ContentAdminFactory.create()
         if role == "content admin"
-        else InstructorFactory(username="ani", courses=courses, permissions=INSTRUCTOR_PERMISSIONS)
+        else InstructorFactory.create(
+            username="ani", courses=courses, permissions=INSTRUCTOR_PERMISSIONS
+        )
     )
 
 
@@ -54,8 +57,12 @@ def build(rows: int, role: str) -> User:
         "admin:learning_material_changelist",
     ],
 )
-def test_admin_lists_run_a_fixed_number_of_queries(  # type: ignore[no-untyped-def]
-    client: Client, django_assert_max_num_queries, rows: int, role: str, page: str
+def test_admin_lists_run_a_fixed_number_of_queries(
+    client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    rows: int,
+    role: str,
+    page: str,
 ) -> None:
     user = build(rows, role)
     staff_client = logged_in(client, user)

@@ -76,11 +76,11 @@ def test_short_numbers_next_to_each_other_stay_separate_usernames() -> None:
 
 
 def test_the_dry_run_sorts_people_and_writes_nothing() -> None:
-    course = CourseFactory(is_published=False)
-    new = UserFactory(username=NIP_A)
-    already = UserFactory(username=NIP_B)
-    EnrollmentFactory(user=already, course=course)
-    inactive = UserFactory(username=NIP_C, is_active=False)
+    course = CourseFactory.create(is_published=False)
+    new = UserFactory.create(username=NIP_A)
+    already = UserFactory.create(username=NIP_B)
+    EnrollmentFactory.create(user=already, course=course)
+    inactive = UserFactory.create(username=NIP_C, is_active=False)
 
     report = enrolment_bulk_preview(
         course=course, usernames=[NIP_A, NIP_B, NIP_C, "199912312020121999", "Nobody"]
@@ -95,8 +95,8 @@ def test_the_dry_run_sorts_people_and_writes_nothing() -> None:
 
 
 def test_usernames_are_matched_whatever_their_letter_case() -> None:
-    course = CourseFactory(is_published=False)
-    external = UserFactory(username="Budi.Santoso", employee_type=EmployeeType.EXTERNAL)
+    course = CourseFactory.create(is_published=False)
+    external = UserFactory.create(username="Budi.Santoso", employee_type=EmployeeType.EXTERNAL)
 
     report = enrolment_bulk_preview(course=course, usernames=["budi.santoso"])
 
@@ -104,8 +104,8 @@ def test_usernames_are_matched_whatever_their_letter_case() -> None:
 
 
 def test_external_accounts_are_not_allowed_in_an_internal_only_course() -> None:
-    course = CourseFactory(internal_only=True, is_published=False)
-    UserFactory(username="budi.santoso", employee_type=EmployeeType.EXTERNAL)
+    course = CourseFactory.create(internal_only=True, is_published=False)
+    UserFactory.create(username="budi.santoso", employee_type=EmployeeType.EXTERNAL)
 
     report = enrolment_bulk_preview(course=course, usernames=["budi.santoso"])
 
@@ -115,10 +115,10 @@ def test_external_accounts_are_not_allowed_in_an_internal_only_course() -> None:
 
 def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry() -> None:
     _, kanwil, _ = unit_tree()
-    course = CourseFactory(jp=24, is_published=False)
-    actor = ContentAdminFactory()
-    learner = UserFactory(username=NIP_A, unit=kanwil)
-    EnrollmentFactory(user=UserFactory(username=NIP_B), course=course)
+    course = CourseFactory.create(jp=24, is_published=False)
+    actor = ContentAdminFactory.create()
+    learner = UserFactory.create(username=NIP_A, unit=kanwil)
+    EnrollmentFactory.create(user=UserFactory.create(username=NIP_B), course=course)
 
     report = enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A, NIP_B, "Nobody"])
 
@@ -144,9 +144,9 @@ def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry(
 
 
 def test_applying_twice_enrols_nobody_twice() -> None:
-    course = CourseFactory(is_published=False)
-    actor = ContentAdminFactory()
-    UserFactory(username=NIP_A)
+    course = CourseFactory.create(is_published=False)
+    actor = ContentAdminFactory.create()
+    UserFactory.create(username=NIP_A)
 
     enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A])
     again = enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A])
@@ -158,26 +158,26 @@ def test_applying_twice_enrols_nobody_twice() -> None:
 
 def test_an_admin_enrols_even_when_the_window_is_closed_and_the_course_has_ended() -> None:
     now = timezone.now()
-    course = CourseFactory(
+    course = CourseFactory.create(
         enroll_opens_at=now - dt.timedelta(days=30),
         enroll_closes_at=now - dt.timedelta(days=20),
         starts_at=now - dt.timedelta(days=30),
         ends_at=now - dt.timedelta(days=1),
         is_published=False,
     )
-    UserFactory(username=NIP_A)
+    UserFactory.create(username=NIP_A)
 
-    enrolment_bulk_apply(actor=ContentAdminFactory(), course=course, usernames=[NIP_A])
+    enrolment_bulk_apply(actor=ContentAdminFactory.create(), course=course, usernames=[NIP_A])
 
     assert Enrollment.objects.filter(course=course, user__username=NIP_A).exists()
 
 
 def test_a_unit_is_enrolled_with_or_without_its_sub_units() -> None:
     root, kanwil, upt = unit_tree()
-    course = CourseFactory(is_published=False)
-    in_kanwil = UserFactory(unit=kanwil)
-    in_upt = UserFactory(unit=upt)
-    UserFactory(unit=root)
+    course = CourseFactory.create(is_published=False)
+    in_kanwil = UserFactory.create(unit=kanwil)
+    in_upt = UserFactory.create(unit=upt)
+    UserFactory.create(unit=root)
 
     only_kanwil = enrolment_bulk_preview(course=course, unit=kanwil, include_subunits=False)
     with_upt = enrolment_bulk_preview(course=course, unit=kanwil, include_subunits=True)
@@ -187,22 +187,22 @@ def test_a_unit_is_enrolled_with_or_without_its_sub_units() -> None:
 
 
 def test_a_failure_while_applying_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    course = CourseFactory(is_published=False)
-    UserFactory(username=NIP_A)
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
 
     def broken(**kwargs: object) -> None:
         raise RuntimeError("audit log unavailable")
 
     monkeypatch.setattr("mooc.catalog.enrolment_bulk.audit_log_record", broken)
     with pytest.raises(RuntimeError):
-        enrolment_bulk_apply(actor=ContentAdminFactory(), course=course, usernames=[NIP_A])
+        enrolment_bulk_apply(actor=ContentAdminFactory.create(), course=course, usernames=[NIP_A])
 
     assert not Enrollment.objects.filter(course=course).exists()
 
 
 def test_thousands_of_nips_take_a_handful_of_queries() -> None:
-    course = CourseFactory(is_published=False)
-    actor = ContentAdminFactory()
+    course = CourseFactory.create(is_published=False)
+    actor = ContentAdminFactory.create()
     names = [f"19900101201903{i:04d}" for i in range(2500)]
     User.objects.bulk_create(
         User(username=name, full_name=f"Pegawai {i}", email=f"p{i}@example.go.id")
@@ -236,10 +236,10 @@ def enrol_url(course_id: int) -> str:
 
 
 def test_the_admin_checks_first_then_enrols_on_confirmation(client: Client) -> None:
-    course = CourseFactory(is_published=False)
-    UserFactory(username=NIP_A)
-    UserFactory(username=NIP_B)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
+    UserFactory.create(username=NIP_B)
+    admin = logged_in(client, ContentAdminFactory.create())
     pasted = "19860926 201505 1 001\n199001012019032002\n199912312020121999"
 
     check = admin.post(enrol_url(course.pk), {"usernames": pasted})
@@ -268,10 +268,10 @@ def test_the_admin_checks_first_then_enrols_on_confirmation(client: Client) -> N
 
 def test_the_admin_enrols_a_unit_with_its_sub_units(client: Client) -> None:
     _, kanwil, upt = unit_tree()
-    course = CourseFactory(is_published=False)
-    UserFactory(unit=kanwil)
-    UserFactory(unit=upt)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(unit=kanwil)
+    UserFactory.create(unit=upt)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "include_subunits": "on", "confirm": "1"})
 
@@ -280,8 +280,8 @@ def test_the_admin_enrols_a_unit_with_its_sub_units(client: Client) -> None:
 
 def test_the_admin_asks_for_a_unit_or_a_list_but_not_both(client: Client) -> None:
     _, kanwil, _ = unit_tree()
-    course = CourseFactory(is_published=False)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     neither = admin.post(enrol_url(course.pk), {"usernames": "  "})
     both = admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "usernames": NIP_A})
@@ -295,8 +295,8 @@ def test_the_admin_asks_for_a_unit_or_a_list_but_not_both(client: Client) -> Non
 
 
 def test_the_course_page_offers_the_enrol_button(client: Client) -> None:
-    course = CourseFactory(is_published=False)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     page = admin.get(reverse("admin:catalog_course_change", args=[course.pk])).content.decode()
 
@@ -304,12 +304,14 @@ def test_the_course_page_offers_the_enrol_button(client: Client) -> None:
 
 
 def test_an_instructor_enrols_into_their_own_course_only(client: Client) -> None:
-    own = CourseFactory(title="Kursus Sendiri", is_published=False)
-    other = CourseFactory(title="Kursus Lain", is_published=False)
-    UserFactory(username=NIP_A)
+    own = CourseFactory.create(title="Kursus Sendiri", is_published=False)
+    other = CourseFactory.create(title="Kursus Lain", is_published=False)
+    UserFactory.create(username=NIP_A)
     instructor = logged_in(
         client,
-        InstructorFactory(username="instruktur", courses=[own], permissions=INSTRUCTOR_PERMISSIONS),
+        InstructorFactory.create(
+            username="instruktur", courses=[own], permissions=INSTRUCTOR_PERMISSIONS
+        ),
     )
 
     assert (
@@ -322,8 +324,8 @@ def test_an_instructor_enrols_into_their_own_course_only(client: Client) -> None
 
 
 def test_without_the_add_enrolment_permission_the_page_is_forbidden(client: Client) -> None:
-    course = CourseFactory(is_published=False)
-    user = InstructorFactory(
+    course = CourseFactory.create(is_published=False)
+    user = InstructorFactory.create(
         username="instruktur", courses=[course], permissions=INSTRUCTOR_PERMISSIONS
     )
     user.groups.get().permissions.remove(
@@ -338,9 +340,9 @@ def test_without_the_add_enrolment_permission_the_page_is_forbidden(client: Clie
 
 def test_admins_search_units_while_content_admins_pick_from_the_tree(client: Client) -> None:
     _, kanwil, _ = unit_tree()
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
-    as_admin = logged_in(client, AdminFactory())
+    as_admin = logged_in(client, AdminFactory.create())
     page = as_admin.get(enrol_url(course.pk)).content.decode()
     found = as_admin.get(
         reverse("admin:autocomplete"),
@@ -349,7 +351,7 @@ def test_admins_search_units_while_content_admins_pick_from_the_tree(client: Cli
     assert "admin-autocomplete" in page
     assert [item["text"] for item in found["results"]] == [kanwil.name]
 
-    as_content_admin = logged_in(Client(), ContentAdminFactory())
+    as_content_admin = logged_in(Client(), ContentAdminFactory.create())
     page = as_content_admin.get(enrol_url(course.pk)).content.decode()
     assert "admin-autocomplete" not in page
     assert "— — UPT Bandung" in page
@@ -367,10 +369,10 @@ def confirmation_form(page: str) -> dict[str, str]:
 
 def test_confirming_the_checked_unit_enrols_what_was_shown(client: Client) -> None:
     _, kanwil, upt = unit_tree()
-    course = CourseFactory(is_published=False)
-    UserFactory(unit=kanwil)
-    UserFactory(unit=upt)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(unit=kanwil)
+    UserFactory.create(unit=upt)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     check = admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "include_subunits": "on"})
     assert check.context["counts"]["enrolled"] == 2
@@ -382,10 +384,10 @@ def test_confirming_the_checked_unit_enrols_what_was_shown(client: Client) -> No
 
 
 def test_confirming_the_checked_list_enrols_what_was_shown(client: Client) -> None:
-    course = CourseFactory(is_published=False)
-    UserFactory(username=NIP_A)
-    UserFactory(username=NIP_B)
-    admin = logged_in(client, ContentAdminFactory())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
+    UserFactory.create(username=NIP_B)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     check = admin.post(enrol_url(course.pk), {"usernames": f"19860926 201505 1 001\n{NIP_B}"})
     admin.post(enrol_url(course.pk), confirmation_form(check.content.decode()))

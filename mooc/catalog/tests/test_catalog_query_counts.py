@@ -35,26 +35,26 @@ def world() -> Callable[[int], tuple[User, Course]]:
     learner; n more courses the learner has not taken."""
 
     def build(n: int) -> tuple[User, Course]:
-        user = UserFactory(
-            unit=UnitFactory(
-                parent=UnitFactory(name="Kementerian Demo"), name="Kantor Wilayah Jawa Barat"
+        user = UserFactory.create(
+            unit=UnitFactory.create(
+                parent=UnitFactory.create(name="Kementerian Demo"), name="Kantor Wilayah Jawa Barat"
             )
         )
-        detail = CourseFactory(title="Kursus Besar", sections=n, materials=n)
+        detail = CourseFactory.create(title="Kursus Besar", sections=n, materials=n)
         detail.instructors.add(
             *(Instructor.objects.create(name=f"Instruktur {i}") for i in range(n))
         )
         for _ in range(n):
-            active = CourseFactory(sections=1, materials=2)
-            EnrollmentFactory(user=user, course=active)
+            active = CourseFactory.create(sections=1, materials=2)
+            EnrollmentFactory.create(user=user, course=active)
             material = Material.objects.filter(section__course=active).first()
             assert material is not None
             MaterialProgress.objects.create(user=user, material=material, course=active)
-            EnrollmentFactory(
-                user=user, course=CourseFactory(sections=1, materials=2), completed=True
+            EnrollmentFactory.create(
+                user=user, course=CourseFactory.create(sections=1, materials=2), completed=True
             )
             Favorite.objects.create(user=user, course=active)
-            CourseFactory()
+            CourseFactory.create()
         site_settings_get()
         return user, detail
 
@@ -65,8 +65,8 @@ def world() -> Callable[[int], tuple[User, Course]]:
 def test_visitor_pages_query_budget(
     client: Client,
     django_assert_max_num_queries: MaxQueries,
-    world,
-    n: int,  # type: ignore[no-untyped-def]
+    world: Callable[[int], tuple[User, Course]],
+    n: int,
 ) -> None:
     _, detail = world(n)
     budgets = [
@@ -87,8 +87,8 @@ def test_visitor_pages_query_budget(
 def test_signed_in_pages_query_budget(
     client: Client,
     django_assert_max_num_queries: MaxQueries,
-    world,
-    n: int,  # type: ignore[no-untyped-def]
+    world: Callable[[int], tuple[User, Course]],
+    n: int,
 ) -> None:
     user, detail = world(n)
     client.force_login(user)

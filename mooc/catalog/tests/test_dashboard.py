@@ -24,7 +24,7 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 def test_it_keeps_the_profile_card(client: Client) -> None:
-    signed_in(client, UserFactory(full_name="Rina Kusuma", jabatan="Analis Kepegawaian"))
+    signed_in(client, UserFactory.create(full_name="Rina Kusuma", jabatan="Analis Kepegawaian"))
 
     html = client.get(URL).content.decode()
 
@@ -34,11 +34,13 @@ def test_it_keeps_the_profile_card(client: Client) -> None:
 
 def test_it_counts_courses_taken_active_and_completed(client: Client) -> None:
     user = signed_in(in_english(client))
-    EnrollmentFactory(user=user, course=CourseFactory())
-    EnrollmentFactory(user=user, course=CourseFactory())
-    EnrollmentFactory(user=user, course=CourseFactory(), passed=True, completed=True)
-    EnrollmentFactory(user=user, course=CourseFactory(), passed=False, completed=True)
-    EnrollmentFactory(user=UserFactory(), course=CourseFactory())  # someone else's
+    EnrollmentFactory.create(user=user, course=CourseFactory.create())
+    EnrollmentFactory.create(user=user, course=CourseFactory.create())
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(), passed=True, completed=True)
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(), passed=False, completed=True)
+    EnrollmentFactory.create(
+        user=UserFactory.create(), course=CourseFactory.create()
+    )  # someone else's
 
     html = client.get(URL).content.decode()
 
@@ -50,17 +52,23 @@ def test_it_counts_courses_taken_active_and_completed(client: Client) -> None:
 def test_jp_this_year_counts_passed_courses_completed_this_year(client: Client) -> None:
     user = signed_in(client)
     this_year = timezone.now().astimezone(WIB).year
-    EnrollmentFactory(user=user, course=CourseFactory(jp=8), passed=True, completed=True)
-    EnrollmentFactory(user=user, course=CourseFactory(jp=4), passed=True, completed=True)
-    EnrollmentFactory(user=user, course=CourseFactory(jp=30), passed=False, completed=True)
-    EnrollmentFactory(
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=8), passed=True, completed=True
+    )
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=4), passed=True, completed=True
+    )
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=30), passed=False, completed=True
+    )
+    EnrollmentFactory.create(
         user=user,
-        course=CourseFactory(jp=16),
+        course=CourseFactory.create(jp=16),
         passed=True,
         completed_at=dt.datetime(this_year - 1, 6, 1, tzinfo=WIB),
         completed=True,
     )
-    EnrollmentFactory(user=user, course=CourseFactory(jp=10))
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(jp=10))
 
     html = client.get(URL).content.decode()
 
@@ -74,7 +82,9 @@ def test_jp_this_year_counts_passed_courses_completed_this_year(client: Client) 
 
 def test_more_than_the_target_fills_the_bar_and_still_tells_the_total(client: Client) -> None:
     user = signed_in(client)
-    EnrollmentFactory(user=user, course=CourseFactory(jp=24), passed=True, completed=True)
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=24), passed=True, completed=True
+    )
 
     html = client.get(URL).content.decode()
 
@@ -83,10 +93,14 @@ def test_more_than_the_target_fills_the_bar_and_still_tells_the_total(client: Cl
 
 
 def test_a_course_passed_on_31_december_at_2330_wib_counts_for_that_year() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     completed = dt.datetime(2024, 12, 31, 23, 30, tzinfo=WIB)  # 16:30 UTC, same day
-    EnrollmentFactory(
-        user=user, course=CourseFactory(jp=6), passed=True, completed_at=completed, completed=True
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=6),
+        passed=True,
+        completed_at=completed,
+        completed=True,
     )
 
     assert learner_totals(user=user, year=2024).jp_this_year == 6
@@ -94,10 +108,14 @@ def test_a_course_passed_on_31_december_at_2330_wib_counts_for_that_year() -> No
 
 
 def test_a_course_passed_on_1_january_at_0030_wib_counts_for_the_new_year() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     completed = dt.datetime(2025, 1, 1, 0, 30, tzinfo=WIB)  # still 31 December in UTC
-    EnrollmentFactory(
-        user=user, course=CourseFactory(jp=6), passed=True, completed_at=completed, completed=True
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=6),
+        passed=True,
+        completed_at=completed,
+        completed=True,
     )
 
     assert learner_totals(user=user, year=2024).jp_this_year == 0
@@ -108,9 +126,9 @@ def test_beranda_uses_the_local_year_just_after_new_year_wib(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = signed_in(client)
-    EnrollmentFactory(
+    EnrollmentFactory.create(
         user=user,
-        course=CourseFactory(jp=6),
+        course=CourseFactory.create(jp=6),
         passed=True,
         completed_at=dt.datetime(2024, 12, 31, 23, 30, tzinfo=WIB),
         completed=True,
@@ -127,11 +145,13 @@ def test_beranda_uses_the_local_year_just_after_new_year_wib(
 
 def test_continue_learning_lists_active_courses_with_progress(client: Client) -> None:
     user = signed_in(in_english(client))
-    course = CourseFactory(title="Etika Pelayanan Publik", sections=1, materials=4)
-    EnrollmentFactory(user=user, course=course)
+    course = CourseFactory.create(title="Etika Pelayanan Publik", sections=1, materials=4)
+    EnrollmentFactory.create(user=user, course=course)
     for material in Material.objects.filter(section__course=course)[:3]:
         MaterialProgress.objects.create(user=user, material=material, course=course)
-    EnrollmentFactory(user=user, course=CourseFactory(title="Sudah Tamat"), completed=True)
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(title="Sudah Tamat"), completed=True
+    )
 
     html = client.get(URL).content.decode()
     section = html.split('id="continue-title"')[1].split('id="available-title"')[0]
@@ -143,17 +163,17 @@ def test_continue_learning_lists_active_courses_with_progress(client: Client) ->
 
 
 def test_available_courses_are_open_ones_not_yet_taken(client: Client) -> None:
-    user = signed_in(client, UserFactory(internal=False))
+    user = signed_in(client, UserFactory.create(internal=False))
     now = timezone.now()
-    CourseFactory(title="Terbuka")
-    EnrollmentFactory(user=user, course=CourseFactory(title="Sudah Diikuti"))
-    CourseFactory(title="Draf", is_published=False)
-    CourseFactory(title="Ditutup", enroll_closes_at=now - dt.timedelta(days=1))
-    CourseFactory(title="Belum Dibuka", enroll_opens_at=now + dt.timedelta(days=1))
-    CourseFactory(
+    CourseFactory.create(title="Terbuka")
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(title="Sudah Diikuti"))
+    CourseFactory.create(title="Draf", is_published=False)
+    CourseFactory.create(title="Ditutup", enroll_closes_at=now - dt.timedelta(days=1))
+    CourseFactory.create(title="Belum Dibuka", enroll_opens_at=now + dt.timedelta(days=1))
+    CourseFactory.create(
         title="Berakhir", starts_at=now - dt.timedelta(days=30), ends_at=now - dt.timedelta(days=1)
     )
-    CourseFactory(title="Khusus Internal", internal_only=True)
+    CourseFactory.create(title="Khusus Internal", internal_only=True)
 
     response = client.get(URL)
 

@@ -46,24 +46,32 @@ class World:
     a learner."""
 
     def __init__(self) -> None:
-        self.course_a = CourseFactory(title="Orientasi ASN Baru", is_published=False)
-        self.course_b = CourseFactory(title="Etika Pelayanan Publik", is_published=False)
-        self.ani = InstructorFactory(
+        self.course_a = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+        self.course_b = CourseFactory.create(title="Etika Pelayanan Publik", is_published=False)
+        self.ani = InstructorFactory.create(
             username="ani.instruktur", courses=[self.course_a], permissions=INSTRUCTOR_PERMISSIONS
         )
-        self.budi = InstructorFactory(
+        self.budi = InstructorFactory.create(
             username="budi.instruktur", courses=[self.course_b], permissions=INSTRUCTOR_PERMISSIONS
         )
-        self.section_a = SectionFactory(course=self.course_a, title="Pengenalan Kementerian")
-        self.section_b = SectionFactory(course=self.course_b, title="Kode Etik")
-        self.material_a = MaterialFactory(section=self.section_a, title="Struktur Organisasi")
-        self.material_b = MaterialFactory(section=self.section_b, title="Nilai Dasar ASN")
-        self.attachment_a = AttachmentFactory(material=self.material_a, title="Bagan Organisasi")
-        self.attachment_b = AttachmentFactory(material=self.material_b, title="Kode Etik PDF")
-        self.learner_a = UserFactory(username="198609262015051001", full_name="Rina Lestari")
-        self.learner_b = UserFactory(username="199001012019032002", full_name="Sari Wulandari")
-        self.enrolment_a = EnrollmentFactory(user=self.learner_a, course=self.course_a)
-        self.enrolment_b = EnrollmentFactory(user=self.learner_b, course=self.course_b)
+        self.section_a = SectionFactory.create(course=self.course_a, title="Pengenalan Kementerian")
+        self.section_b = SectionFactory.create(course=self.course_b, title="Kode Etik")
+        self.material_a = MaterialFactory.create(
+            section=self.section_a, title="Struktur Organisasi"
+        )
+        self.material_b = MaterialFactory.create(section=self.section_b, title="Nilai Dasar ASN")
+        self.attachment_a = AttachmentFactory.create(
+            material=self.material_a, title="Bagan Organisasi"
+        )
+        self.attachment_b = AttachmentFactory.create(
+            material=self.material_b, title="Kode Etik PDF"
+        )
+        self.learner_a = UserFactory.create(username="198609262015051001", full_name="Rina Lestari")
+        self.learner_b = UserFactory.create(
+            username="199001012019032002", full_name="Sari Wulandari"
+        )
+        self.enrolment_a = EnrollmentFactory.create(user=self.learner_a, course=self.course_a)
+        self.enrolment_b = EnrollmentFactory.create(user=self.learner_b, course=self.course_b)
 
     def rows(self, letter: str) -> dict[str, Any]:
         return {
@@ -99,15 +107,15 @@ def listed(client: Client, kind: str) -> set[int]:
 
 
 def test_managers_are_superusers_admins_and_content_admins(world: World) -> None:
-    assert is_course_manager(SuperuserFactory(username="root", full_name="Root"))
-    assert is_course_manager(AdminFactory())
-    assert is_course_manager(ContentAdminFactory())
+    assert is_course_manager(SuperuserFactory.create(username="root", full_name="Root"))
+    assert is_course_manager(AdminFactory.create())
+    assert is_course_manager(ContentAdminFactory.create())
     assert not is_course_manager(world.ani)
-    assert not is_course_manager(UserFactory(staff=True, groups=[ROLE_REPORT_VIEWER]))
+    assert not is_course_manager(UserFactory.create(staff=True, groups=[ROLE_REPORT_VIEWER]))
 
 
 def test_an_inactive_manager_is_no_manager() -> None:
-    admin = ContentAdminFactory()
+    admin = ContentAdminFactory.create()
     admin.is_active = False
 
     assert not is_course_manager(admin)
@@ -124,7 +132,7 @@ def test_a_course_permission_granted_directly_still_covers_own_courses_only(
     world: World,
 ) -> None:
     # The model permission says what, not where: only the manager roles reach every course.
-    user = UserFactory(staff=True)
+    user = UserFactory.create(staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="catalog", codename="change_course")
     )
@@ -389,7 +397,7 @@ def test_an_instructor_edits_their_course_but_not_its_publication_or_people(
 
 
 def test_a_content_admin_publishes_and_chooses_the_staff(client: Client, world: World) -> None:
-    admin = logged_in(client, ContentAdminFactory())
+    admin = logged_in(client, ContentAdminFactory.create())
     url = reverse("admin:catalog_course_change", args=[world.course_a.pk])
     data = form_data(admin.get(url))
 
@@ -409,7 +417,7 @@ def test_a_content_admin_publishes_and_chooses_the_staff(client: Client, world: 
 def test_a_course_staff_member_without_the_role_gets_no_course_pages(
     client: Client, world: World
 ) -> None:
-    plain = UserFactory(staff=True)
+    plain = UserFactory.create(staff=True)
     world.course_a.staff.add(plain)
     client = logged_in(client, plain)
 
@@ -422,7 +430,8 @@ def test_a_course_staff_member_without_the_role_gets_no_course_pages(
 
 def test_an_instructor_with_no_course_sees_empty_lists(client: Client, world: World) -> None:
     idle = logged_in(
-        client, InstructorFactory(username="cici.instruktur", permissions=INSTRUCTOR_PERMISSIONS)
+        client,
+        InstructorFactory.create(username="cici.instruktur", permissions=INSTRUCTOR_PERMISSIONS),
     )
 
     assert listed(idle, "course") == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,18 +26,26 @@ def learner(learner: User, client: Client) -> User:
     """The shared learner, signed in: studying one course, passed one, failed one; and
     someone else's enrolment that must not show."""
     user = signed_in(client, learner)
-    EnrollmentFactory(user=user, course=CourseFactory(title="Sedang Dipelajari"))
-    EnrollmentFactory(
-        user=user, course=CourseFactory(title="Lulus Dengan Baik"), passed=True, completed=True
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(title="Sedang Dipelajari"))
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(title="Lulus Dengan Baik"),
+        passed=True,
+        completed=True,
     )
-    EnrollmentFactory(
-        user=user, course=CourseFactory(title="Belum Beruntung"), passed=False, completed=True
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(title="Belum Beruntung"),
+        passed=False,
+        completed=True,
     )
-    EnrollmentFactory(user=UserFactory(), course=CourseFactory(title="Kursus Orang Lain"))
+    EnrollmentFactory.create(
+        user=UserFactory.create(), course=CourseFactory.create(title="Kursus Orang Lain")
+    )
     return user
 
 
-def shown(response) -> list[str]:  # type: ignore[no-untyped-def]
+def shown(response: Any) -> list[str]:
     return sorted(row.enrollment.course.title for row in response.context["rows"])
 
 
@@ -98,8 +107,8 @@ def test_an_unknown_tab_shows_everything(client: Client) -> None:
 
 def test_an_active_row_shows_progress_and_continue_learning(client: Client) -> None:
     user = signed_in(in_english(client))
-    course = CourseFactory(title="Literasi Digital", sections=1, materials=2)
-    EnrollmentFactory(user=user, course=course)
+    course = CourseFactory.create(title="Literasi Digital", sections=1, materials=2)
+    EnrollmentFactory.create(user=user, course=course)
 
     html = client.get(URL).content.decode()
 

@@ -53,6 +53,11 @@ def _text(text: str | bytes, files: dict[str, bytes] | None = None) -> Build:
     return lambda root: write_package(root, text, files)
 
 
+def _without_manifest(root: Path) -> Path:
+    write_package(root, "x").joinpath("course.yaml").unlink()
+    return root
+
+
 def _material(**values: Any) -> Callable[[dict[str, Any]], object]:
     def change(data: dict[str, Any]) -> None:
         material = data["sections"][0]["materials"][0]
@@ -291,7 +296,7 @@ CASES: dict[str, Case] = {
     ),
     "empty manifest": Case(_text(""), "course.yaml", "", "The manifest is empty."),
     "no manifest": Case(
-        lambda root: write_package(root, "x").joinpath("course.yaml").unlink() or root,
+        _without_manifest,
         "course.yaml",
         "",
         "The package has no course.yaml at its top level.",

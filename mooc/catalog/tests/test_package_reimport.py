@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Instructor
@@ -25,7 +27,7 @@ from mooc.learning.models import Material, MaterialProgress, Section
 pytestmark = pytest.mark.django_db
 
 
-def _import(root: Path, data: dict, files: dict[str, bytes] | None = None):  # type: ignore[no-untyped-def]
+def _import(root: Path, data: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
     report = course_package_import(source=write_package(root, data, files))
     assert report.errors == []
     return report
@@ -132,7 +134,7 @@ def test_updated_counts_only_rows_whose_values_changed(tmp_path: Path) -> None:
 
 def test_a_changed_video_replaces_the_stored_file_and_removed_attachments_are_deleted(
     tmp_path: Path,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     data, files = full_manifest()
     _import(tmp_path / "v1", data, files)
@@ -183,6 +185,7 @@ def test_a_successful_import_is_written_to_the_audit_log(tmp_path: Path, learner
     entry = AuditLog.objects.get(action="course.package_imported")
     assert entry.actor == learner
     assert entry.target_id == str(report.course_id)
+    assert entry.after is not None
     assert entry.after["created"]["material"] == 3
 
 

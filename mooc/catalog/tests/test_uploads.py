@@ -210,7 +210,7 @@ def test_an_image_over_5_mb_is_refused() -> None:
 
 @pytest.fixture
 def root_client(client: Client, db: None) -> Client:
-    return logged_in(client, SuperuserFactory(username="root", full_name="Root"))
+    return logged_in(client, SuperuserFactory.create(username="root", full_name="Root"))
 
 
 def material_form(section_id: int, **data: object) -> dict[str, object]:
@@ -228,7 +228,7 @@ def material_form(section_id: int, **data: object) -> dict[str, object]:
 
 
 def test_the_material_form_refuses_an_html_page_posing_as_a_video(root_client: Client) -> None:
-    section = SectionFactory(course=CourseFactory(is_published=False))
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -243,7 +243,7 @@ def test_the_material_form_refuses_an_html_page_posing_as_a_video(root_client: C
 def test_the_material_form_stores_a_real_video_privately_and_shows_it_again(
     root_client: Client,
 ) -> None:
-    section = SectionFactory(course=CourseFactory(is_published=False))
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -260,7 +260,7 @@ def test_the_material_form_stores_a_real_video_privately_and_shows_it_again(
 
 
 def test_the_material_form_refuses_a_program_attached_as_a_pdf(root_client: Client) -> None:
-    section = SectionFactory(course=CourseFactory(is_published=False))
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -281,7 +281,7 @@ def test_the_material_form_refuses_a_program_attached_as_a_pdf(root_client: Clie
 
 
 def test_the_material_form_accepts_only_youtube_or_vimeo_links(root_client: Client) -> None:
-    section = SectionFactory(course=CourseFactory(is_published=False))
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),

@@ -21,9 +21,9 @@ from mooc.exams.tests.helpers import right_positions, wrong_positions
 
 
 def course_with_exam(**exam_fields: object) -> tuple[Course, Exam]:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=5)
-    return course, ExamFactory(course=course, **exam_fields)
+    return course, ExamFactory.create(course=course, **exam_fields)
 
 
 def take(user: User, exam: Exam, *, right: bool = True, now: dt.datetime | None = None) -> Attempt:
@@ -44,7 +44,7 @@ def take(user: User, exam: Exam, *, right: bool = True, now: dt.datetime | None 
 
 def pass_course(user: User, course: Course, exam: Exam) -> Enrollment:
     if not Enrollment.objects.filter(user=user, course=course).exists():
-        EnrollmentFactory(user=user, course=course)
+        EnrollmentFactory.create(user=user, course=course)
     take(user, exam, right=True)
     return Enrollment.objects.get(user=user, course=course)
 
@@ -58,7 +58,7 @@ def client_for(user: User) -> Client:
 def staff_of(course: Course, role: str = ROLE_INSTRUCTOR) -> User:
     """A staff account in `role`'s group (made by the migrations), on the course's staff
     if an instructor."""
-    user = UserFactory(staff=True)
+    user = UserFactory.create(staff=True)
     user.groups.add(Group.objects.get(name=role))
     if role == ROLE_INSTRUCTOR:
         course.staff.add(user)

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def issued(django_capture_on_commit_callbacks: Any) -> Certificate:
     course, exam = course_with_exam()
-    holder = UserFactory()
+    holder = UserFactory.create()
     holder.full_name = "Rina Wulandri"  # misspelt
     holder.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,7 +123,7 @@ def test_bulk_zip_of_a_course(issued: Certificate, django_capture_on_commit_call
     course, exam = issued.course, issued.course.exams.get()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
-            pass_course(UserFactory(), course, exam)
+            pass_course(UserFactory.create(), course, exam)
     instructor = staff_of(course)
     client = client_for(instructor)
     add = reverse("admin:certificates_certificateexport_add")

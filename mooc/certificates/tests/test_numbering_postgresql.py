@@ -28,9 +28,9 @@ pytestmark = [
 
 def test_twenty_simultaneous_passes_get_twenty_consecutive_numbers() -> None:
     course, exam = course_with_exam()
-    users = [UserFactory() for _ in range(20)]
+    users = [UserFactory.create() for _ in range(20)]
     for user in users:
-        EnrollmentFactory(user=user, course=course)
+        EnrollmentFactory.create(user=user, course=course)
         attempt_start(exam=exam, user=user)
 
     def submit_for(user: Any) -> Any:

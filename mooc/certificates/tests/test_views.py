@@ -32,7 +32,7 @@ NIP = "198609262015051001"
 @pytest.fixture
 def issued(django_capture_on_commit_callbacks: Any) -> Certificate:
     course, exam = course_with_exam()
-    holder = UserFactory(username=NIP)
+    holder = UserFactory.create(username=NIP)
     holder.full_name = "Rina Wulandari"
     holder.employee_type = EmployeeType.INTERNAL
     holder.save()
@@ -112,7 +112,7 @@ def test_download_buttons_on_my_courses_and_the_course_page(issued: Certificate)
 
 
 def test_a_learner_who_has_not_passed_gets_no_button_and_404(issued: Certificate) -> None:
-    other = UserFactory()
+    other = UserFactory.create()
     client = client_for(other)
     assert (
         client.get(reverse("certificates:for_course", args=[issued.course.slug])).status_code == 404
@@ -125,7 +125,7 @@ def test_a_learner_who_has_not_passed_gets_no_button_and_404(issued: Certificate
 def test_nobody_else_sees_the_certificate(issued: Certificate, url_name: str) -> None:
     url = reverse(url_name, args=[issued.pk])
     # Another learner, and an instructor of another course: 404, as for a missing one.
-    assert client_for(UserFactory()).get(url).status_code == 404
+    assert client_for(UserFactory.create()).get(url).status_code == 404
     other_course, _exam = course_with_exam()
     assert client_for(staff_of(other_course)).get(url).status_code == 404
     # A visitor is sent to log in.
@@ -246,7 +246,7 @@ def test_a_page_opened_before_the_background_finished_completes_the_certificate(
     # Passed, but the after-commit work (snapshot, number, PDF, mail) has not run yet:
     # no on_commit callbacks are executed here.
     course, exam = course_with_exam()
-    holder = UserFactory()
+    holder = UserFactory.create()
     pass_course(holder, course, exam)
     certificate = Certificate.objects.get(user=holder)
     assert certificate.current_version is None and certificate.number is None

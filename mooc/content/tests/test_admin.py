@@ -13,9 +13,9 @@ MODELS = ["news", "faqcategory", "faq", "videotutorial"]
 
 @pytest.fixture
 def rows() -> None:
-    NewsFactory()
-    FAQFactory()
-    VideoTutorialFactory()
+    NewsFactory.create()
+    FAQFactory.create()
+    VideoTutorialFactory.create()
 
 
 @pytest.mark.usefixtures("rows")
@@ -35,7 +35,7 @@ def test_the_add_page_loads_for_a_superuser(admin_client: Client, model: str) ->
 
 
 def test_the_faq_category_page_edits_its_questions_inline(admin_client: Client) -> None:
-    faq = FAQFactory(question="Pertanyaan di dalam kategori?")
+    faq = FAQFactory.create(question="Pertanyaan di dalam kategori?")
 
     response = admin_client.get(reverse("admin:content_faqcategory_change", args=[faq.category.pk]))
 

@@ -12,7 +12,7 @@ from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.models import Exam, Option, Question, QuestionCategory
 
 # The permissions an instructor needs for the question bank admin pages
-# (`InstructorFactory(permissions=QUESTION_PERMISSIONS)`).
+# (`InstructorFactory.create(permissions=QUESTION_PERMISSIONS)`).
 QUESTION_PERMISSIONS = (
     "catalog.view_course",
     "exams.view_question",
@@ -73,7 +73,7 @@ def make_bank(course: Course, size: int = 5) -> list[Question]:
     """`size` single-answer questions "Q1".."Qn"; option "benar" (weight 100) is first."""
     questions = []
     for i in range(1, size + 1):
-        question = QuestionFactory(course=course, key=f"q{i}", text=f"<p>Q{i}</p>")
+        question = QuestionFactory.create(course=course, key=f"q{i}", text=f"<p>Q{i}</p>")
         Option.objects.bulk_create(
             Option(question=question, text=text, weight=Decimal(weight), order=order)
             for order, (text, weight) in enumerate(
@@ -93,14 +93,14 @@ def make_question(
     weights: Iterable[int] = (100, 0),
 ) -> Question:
     """A question whose options "Pilihan 1".. carry `weights`, in `category` if named."""
-    question = QuestionFactory(
+    question = QuestionFactory.create(
         course=course,
         key=key,
         qtype=qtype,
-        category=QuestionCategoryFactory(course=course, name=category) if category else None,
+        category=QuestionCategoryFactory.create(course=course, name=category) if category else None,
     )
     for order, weight in enumerate(weights, start=1):
-        OptionFactory(
+        OptionFactory.create(
             question=question, text=f"Pilihan {order}", weight=Decimal(weight), order=order
         )
     return question

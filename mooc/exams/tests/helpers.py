@@ -51,11 +51,11 @@ def wrong_positions(attempt: Attempt) -> dict[int, int]:
 
 def running_attempt() -> Attempt:
     """A learner's attempt at a 5-question exam of a published course, just started."""
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=5)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    return attempt_start(exam=ExamFactory(course=course, question_count=5), user=user)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    return attempt_start(exam=ExamFactory.create(course=course, question_count=5), user=user)
 
 
 def stored(attempt: Attempt, position: int = 0) -> tuple[list[int], int] | None:

@@ -46,11 +46,11 @@ def _graded(exam: Exam, user: User, right: int) -> Attempt:
 
 
 def _exam_with_learner(course: Course | None = None) -> tuple[Exam, User]:
-    course = course or CourseFactory()
+    course = course or CourseFactory.create()
     make_bank(course, size=5)
-    exam = ExamFactory(course=course)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     return exam, user
 
 
@@ -104,8 +104,8 @@ def test_the_change_page_shows_each_question_with_key_choice_and_points(
 def test_the_list_shows_learner_nip_and_name_and_searches_them(admin_client: Client) -> None:
     exam, user = _exam_with_learner()
     _graded(exam, user, right=5)
-    other = UserFactory(username="199001012020121001")
-    EnrollmentFactory(user=other, course=exam.course)
+    other = UserFactory.create(username="199001012020121001")
+    EnrollmentFactory.create(user=other, course=exam.course)
     attempt_start(exam=exam, user=other)
 
     response = admin_client.get(CHANGELIST, {"q": "199001012020121001"})
@@ -200,8 +200,8 @@ def test_instructors_see_only_their_courses_exams_and_attempts(client: Client) -
     other_exam, other_learner = _exam_with_learner()
     own = _graded(own_exam, own_learner, right=5)
     other = _graded(other_exam, other_learner, right=5)
-    third = UserFactory()
-    EnrollmentFactory(user=third, course=other_exam.course)
+    third = UserFactory.create()
+    EnrollmentFactory.create(user=third, course=other_exam.course)
     running = attempt_start(exam=other_exam, user=third)
     instructor = _instructor(own_exam.course)
     logged_in(client, instructor)
@@ -239,14 +239,14 @@ def _changelist_queries(client: Client) -> int:
 def test_the_changelist_query_count_does_not_grow_with_attempts(client: Client, role: str) -> None:
     exam, user = _exam_with_learner()
     _graded(exam, user, right=4)
-    staff = SuperuserFactory() if role == "superuser" else _instructor(exam.course)
+    staff = SuperuserFactory.create() if role == "superuser" else _instructor(exam.course)
     logged_in(client, staff)
     client.get(CHANGELIST)  # the first request after signing in stamps the session
     one = _changelist_queries(client)
 
     for _ in range(29):
-        learner = UserFactory()
-        EnrollmentFactory(user=learner, course=exam.course)
+        learner = UserFactory.create()
+        EnrollmentFactory.create(user=learner, course=exam.course)
         attempt_start(exam=exam, user=learner)
     assert Attempt.objects.count() == 30
     thirty = _changelist_queries(client)
@@ -269,7 +269,7 @@ def test_the_exam_pages_render_and_refuse_another_courses_section(admin_client: 
     from mooc.learning.models import Section
 
     exam, _user = _exam_with_learner()
-    elsewhere = Section.objects.create(course=CourseFactory(), title="Lain", order=1)
+    elsewhere = Section.objects.create(course=CourseFactory.create(), title="Lain", order=1)
     assert admin_client.get(reverse("admin:exams_exam_add")).status_code == 200
     url = reverse("admin:exams_exam_change", args=[exam.pk])
     assert admin_client.get(url).status_code == 200

@@ -42,11 +42,13 @@ T = TypeVar("T")
 
 
 def started_attempt(questions: int = 10) -> Attempt:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=questions)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    return attempt_start(exam=ExamFactory(course=course, question_count=questions), user=user)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    return attempt_start(
+        exam=ExamFactory.create(course=course, question_count=questions), user=user
+    )
 
 
 def test_twenty_simultaneous_submits_grade_once() -> None:
@@ -76,11 +78,11 @@ def test_twenty_simultaneous_submits_grade_once() -> None:
 
 
 def test_simultaneous_starts_create_one_attempt() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    exam = ExamFactory(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    exam = ExamFactory.create(course=course)
 
     results = in_threads([lambda: attempt_start(exam=exam, user=user) for _ in range(10)])
 
@@ -163,8 +165,8 @@ def test_grading_does_not_wait_on_the_exam_row() -> None:
     submit of the exam would queue behind the one before (the end-of-exam rush), and
     behind anyone editing the exam. Here another connection holds the exam row."""
     submitted = started_attempt()
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=submitted.exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=submitted.exam.course)
     expired = attempt_start(exam=submitted.exam, user=other)
     Attempt.objects.filter(pk=expired.pk).update(
         deadline=timezone.now() - SAVE_GRACE - dt.timedelta(seconds=5)

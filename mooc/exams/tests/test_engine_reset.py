@@ -48,22 +48,22 @@ def _take(exam: Exam, user: User, *, right: int, at: dt.datetime) -> Attempt:
 
 @pytest.fixture
 def setting() -> Setting:
-    course = CourseFactory()
+    course = CourseFactory.create()
     # The rules of recomputing, apart from certificates (a certified pass must be revoked
     # before its attempt is reset: mooc/certificates/tests/test_admin.py).
     course.gives_certificate = False
     course.save()
     make_bank(course, size=5)
-    exam = ExamFactory(course=course, passing_grade=Decimal(70), max_attempts=2)
-    user = UserFactory()
-    enrollment = EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course, passing_grade=Decimal(70), max_attempts=2)
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
     return exam, user, enrollment
 
 
 def test_a_reset_needs_a_reason(setting: Setting) -> None:
     exam, user, _enrollment = setting
     attempt = _take(exam, user, right=5, at=T0)
-    admin = UserFactory(username="admin1")
+    admin = UserFactory.create(username="admin1")
 
     for reason in ("", "   "):
         with pytest.raises(ServiceError) as caught:
@@ -83,7 +83,7 @@ def test_resetting_the_only_passing_attempt_makes_the_enrolment_active_again(
     question_ids = list(
         AttemptQuestion.objects.filter(attempt=attempt).values_list("pk", flat=True)
     )
-    admin = UserFactory(username="admin2")
+    admin = UserFactory.create(username="admin2")
 
     attempt_reset(attempt=attempt, actor=admin, reason="Gangguan listrik di lokasi ujian")
 
@@ -118,7 +118,9 @@ def test_resetting_the_passing_attempt_with_an_attempt_left_keeps_the_enrolment_
     enrollment.refresh_from_db()
     assert enrollment.result == EnrollmentResult.PASSED
 
-    attempt_reset(attempt=passing, actor=UserFactory(username="admin3"), reason="Dugaan kecurangan")
+    attempt_reset(
+        attempt=passing, actor=UserFactory.create(username="admin3"), reason="Dugaan kecurangan"
+    )
 
     enrollment.refresh_from_db()
     # One attempt left of two allowed: not exhausted, so active, with the best score so far.
@@ -155,7 +157,9 @@ def test_recompute_keeps_passed_from_any_remaining_passing_attempt(setting: Sett
     second = _take(exam, user, right=5, at=T0 + dt.timedelta(hours=1))  # 100 passed
 
     attempt_reset(
-        attempt=second, actor=UserFactory(username="admin4"), reason="Diulang atas permintaan"
+        attempt=second,
+        actor=UserFactory.create(username="admin4"),
+        reason="Diulang atas permintaan",
     )
 
     enrollment.refresh_from_db()
@@ -173,7 +177,9 @@ def test_resetting_an_attempt_in_progress_gives_the_attempt_back(setting: Settin
     exam.save()
     running = attempt_start(exam=exam, user=user, now=T0)
 
-    attempt_reset(attempt=running, actor=UserFactory(username="admin5"), reason="Salah peserta")
+    attempt_reset(
+        attempt=running, actor=UserFactory.create(username="admin5"), reason="Salah peserta"
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE and enrollment.result == ""
@@ -184,10 +190,12 @@ def test_resetting_an_attempt_in_progress_gives_the_attempt_back(setting: Settin
 def test_resetting_a_practice_quiz_attempt_leaves_the_enrolment_alone(setting: Setting) -> None:
     exam, user, enrollment = setting
     _take(exam, user, right=5, at=T0)
-    quiz = ExamFactory(course=exam.course, is_final=False, title="Kuis 1")
+    quiz = ExamFactory.create(course=exam.course, is_final=False, title="Kuis 1")
     attempt = _take(quiz, user, right=1, at=T0 + dt.timedelta(hours=1))
 
-    attempt_reset(attempt=attempt, actor=UserFactory(username="admin6"), reason="Latihan ulang")
+    attempt_reset(
+        attempt=attempt, actor=UserFactory.create(username="admin6"), reason="Latihan ulang"
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.result == EnrollmentResult.PASSED

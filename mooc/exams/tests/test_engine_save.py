@@ -23,11 +23,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def attempt() -> Attempt:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    return attempt_start(exam=ExamFactory(course=course), user=user, now=T0)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    return attempt_start(exam=ExamFactory.create(course=course), user=user, now=T0)
 
 
 def save(attempt: Attempt, *, user: User | None = None, **kwargs: object) -> object:
@@ -83,7 +83,7 @@ def test_clearing_an_answer_is_a_save_of_nothing(attempt: Attempt) -> None:
 
 
 def test_another_learner_cannot_touch_the_attempt(attempt: Attempt) -> None:
-    error = refused(attempt, user=UserFactory())
+    error = refused(attempt, user=UserFactory.create())
     assert error.code == "not_found"
     assert not AttemptAnswer.objects.exists()
 
@@ -115,12 +115,14 @@ def test_impossible_answers_are_refused(
 
 
 def test_multiple_response_accepts_several_options() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     question = make_bank(course, size=1)[0]
     Question.objects.filter(pk=question.pk).update(qtype="multiple")
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    attempt = attempt_start(exam=ExamFactory(course=course, question_count=1), user=user, now=T0)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
     save(attempt, option_positions=[3, 1, 1])
     assert stored(attempt) == ([1, 3], 1)
 

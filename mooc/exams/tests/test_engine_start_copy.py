@@ -62,7 +62,7 @@ def layout(attempt: Attempt) -> list[tuple[int | None, list[str]]]:
 
 
 def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     question = add_question(
         course,
         "gambar",
@@ -76,9 +76,9 @@ def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
     )
     # The image's name, as a stored upload leaves it; the copy needs no file.
     Question.objects.filter(pk=question.pk).update(image="questions/peta.png", version=3)
-    exam = ExamFactory(course=course, question_count=1, shuffle_options=False)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course, question_count=1, shuffle_options=False)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -103,29 +103,31 @@ def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
 
 
 def test_a_question_without_an_image_copies_an_empty_name() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=1)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
-    attempt = attempt_start(exam=ExamFactory(course=course, question_count=1), user=user, now=T0)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
 
     assert AttemptQuestion.objects.get(attempt=attempt).image.name == ""
 
 
 def test_true_false_keeps_its_order_while_other_options_are_shuffled() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=6)
     for i in range(3):
         add_question(
             course, f"tf{i}", [("Benar", "100", ""), ("Salah", "0", "")], qtype="truefalse"
         )
-    exam = ExamFactory(course=course, question_count=9)
+    exam = ExamFactory.create(course=course, question_count=9)
     shuffled = False
 
     for seed in range(4):
-        user = UserFactory()
-        EnrollmentFactory(user=user, course=course)
+        user = UserFactory.create()
+        EnrollmentFactory.create(user=user, course=course)
         attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(seed))
         shown = layout(attempt)
         assert [texts for _, texts in shown if texts[0] in {"Benar", "Salah"}] == [
@@ -141,7 +143,7 @@ def test_true_false_keeps_its_order_while_other_options_are_shuffled() -> None:
 
 
 def test_without_shuffling_questions_follow_their_category_name_then_id() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     later = QuestionCategory.objects.create(course=course, name="Pelayanan")
     earlier = QuestionCategory.objects.create(course=course, name="Etika")
     one = [("benar", "100", ""), ("salah", "0", "")]
@@ -150,9 +152,9 @@ def test_without_shuffling_questions_follow_their_category_name_then_id() -> Non
     none1 = add_question(course, "n1", one)
     p2 = add_question(course, "p2", one, category=later)
     e2 = add_question(course, "e2", one, category=earlier)
-    exam = ExamFactory(course=course, question_count=5, shuffle_questions=False)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course, question_count=5, shuffle_questions=False)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(7))
 
@@ -163,12 +165,14 @@ def test_without_shuffling_questions_follow_their_category_name_then_id() -> Non
 
 
 def test_a_question_without_options_is_copied_with_none() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     add_question(course, "kosong", [])
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
-    attempt = attempt_start(exam=ExamFactory(course=course, question_count=1), user=user, now=T0)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
 
     copy = AttemptQuestion.objects.get(attempt=attempt)
     assert (copy.text, copy.option_count, copy.options.count()) == ("<p>kosong</p>", 0, 0)
@@ -177,11 +181,11 @@ def test_a_question_without_options_is_copied_with_none() -> None:
 def test_an_option_deleted_during_the_start_makes_it_draw_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=3)
-    exam = ExamFactory(course=course, question_count=3)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course, question_count=3)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     draw = engine._draw
     draws: list[Any] = []
 
@@ -205,11 +209,11 @@ def test_an_option_deleted_during_the_start_makes_it_draw_again(
 
 
 def test_a_bank_changing_on_every_try_refuses_as_busy(monkeypatch: pytest.MonkeyPatch) -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=2)
-    exam = ExamFactory(course=course, question_count=2)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    exam = ExamFactory.create(course=course, question_count=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     draw = engine._draw
 
     def draw_then_edit(**kwargs: Any) -> Any:
@@ -249,15 +253,15 @@ START_STATEMENTS = 7 if connection.vendor == "postgresql" else 10
 
 @pytest.mark.parametrize("quotas", [False, True])
 def test_starting_takes_a_fixed_number_of_queries(quotas: bool) -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     bank = make_bank(course, size=30)
-    exam = ExamFactory(course=course, question_count=20)
+    exam = ExamFactory.create(course=course, question_count=20)
     if quotas:
         category = QuestionCategory.objects.create(course=course, name="Etika")
         Question.objects.filter(pk__in=[q.pk for q in bank[:25]]).update(category=category)
         ExamCategoryQuota.objects.create(exam=exam, category=category, count=20)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     started: list[Attempt] = []
 
     run = statements(lambda: started.append(attempt_start(exam=exam, user=user, now=T0)))

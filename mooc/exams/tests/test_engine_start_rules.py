@@ -24,15 +24,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def exam() -> Exam:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course)
-    return ExamFactory(course=course)
+    return ExamFactory.create(course=course)
 
 
 @pytest.fixture
 def learner(learner: User, exam: Exam) -> User:
     """The shared learner, enrolled in the exam's course."""
-    EnrollmentFactory(user=learner, course=exam.course)
+    EnrollmentFactory.create(user=learner, course=exam.course)
     return learner
 
 

@@ -53,12 +53,12 @@ def take(exam: Exam, user: User, *, right: int, at: dt.datetime, submit: bool = 
 
 @pytest.fixture
 def setup() -> tuple[Exam, User, Enrollment]:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=10)
-    user = UserFactory()
-    enrollment = EnrollmentFactory(user=user, course=course)
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
     return (
-        ExamFactory(course=course, question_count=10, passing_grade=Decimal(70)),
+        ExamFactory.create(course=course, question_count=10, passing_grade=Decimal(70)),
         user,
         enrollment,
     )
@@ -93,7 +93,7 @@ def test_a_learner_cannot_submit_someone_elses_attempt(
     exam, user, _ = setup
     attempt = attempt_start(exam=exam, user=user, now=T0)
     with pytest.raises(ServiceError) as caught:
-        attempt_submit(attempt_id=attempt.pk, user=UserFactory(), now=T0)
+        attempt_submit(attempt_id=attempt.pk, user=UserFactory.create(), now=T0)
     assert caught.value.code == "not_found"
     attempt.refresh_from_db()
     assert attempt.state == "in_progress"
@@ -104,8 +104,8 @@ def test_expired_attempts_are_graded_by_the_periodic_job(
 ) -> None:
     exam, user, _ = setup
     expired = take(exam, user, right=9, at=T0, submit=False)
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=exam.course)
     running = attempt_start(exam=exam, user=other, now=T0 + dt.timedelta(minutes=20))
 
     assert attempts_grade_expired(now=T0 + dt.timedelta(minutes=30)) == 0  # grace not over
@@ -216,11 +216,11 @@ def test_fail_then_pass_passes(setup: tuple[Exam, User, Enrollment]) -> None:
 
 
 def test_a_practice_quiz_does_not_touch_the_enrolment() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course)
-    user = UserFactory()
-    enrollment = EnrollmentFactory(user=user, course=course)
-    quiz = ExamFactory(course=course, is_final=False, title="Quiz Bagian 1")
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
+    quiz = ExamFactory.create(course=course, is_final=False, title="Quiz Bagian 1")
 
     attempt = take(quiz, user, right=5, at=T0)
 
@@ -233,7 +233,7 @@ def test_one_learner_can_be_given_extra_time_with_an_audited_reason(
     setup: tuple[Exam, User, Enrollment],
 ) -> None:
     exam, user, _ = setup
-    admin = UserFactory(username="admin")
+    admin = UserFactory.create(username="admin")
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
     extended = attempt_extend(attempt=attempt, minutes=15, actor=admin, reason="Listrik padam")
@@ -248,7 +248,7 @@ def test_an_extension_needs_a_reason(setup: tuple[Exam, User, Enrollment]) -> No
     exam, user, _ = setup
     attempt = attempt_start(exam=exam, user=user, now=T0)
     with pytest.raises(ServiceError) as caught:
-        attempt_extend(attempt=attempt, minutes=15, actor=UserFactory(), reason=" ")
+        attempt_extend(attempt=attempt, minutes=15, actor=UserFactory.create(), reason=" ")
     assert caught.value.code == "reason_required"
     assert not AuditLog.objects.exists()
 
@@ -257,14 +257,14 @@ def test_a_running_exam_can_be_extended_for_everyone(
     setup: tuple[Exam, User, Enrollment],
 ) -> None:
     exam, user, _ = setup
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=exam.course)
     first = attempt_start(exam=exam, user=user, now=T0)
     second = attempt_start(exam=exam, user=other, now=T0 + dt.timedelta(minutes=5))
     done = take(exam, make_enrolled(exam), right=1, at=T0)
 
     count = exam_extend_running(
-        exam=exam, minutes=10, actor=UserFactory(), reason="Gangguan server"
+        exam=exam, minutes=10, actor=UserFactory.create(), reason="Gangguan server"
     )
 
     assert count == 2
@@ -278,8 +278,8 @@ def test_a_running_exam_can_be_extended_for_everyone(
 
 
 def make_enrolled(exam: Exam) -> User:
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=exam.course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=exam.course)
     return user
 
 

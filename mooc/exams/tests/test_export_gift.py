@@ -68,8 +68,8 @@ def _rich_bank() -> list[ParsedQuestion]:
 
 def test_export_then_import_into_an_empty_bank_gives_the_same_bank() -> None:
     source, target = (
-        CourseFactory(title="Asal", is_published=False),
-        CourseFactory(title="Tujuan", is_published=False),
+        CourseFactory.create(title="Asal", is_published=False),
+        CourseFactory.create(title="Tujuan", is_published=False),
     )
     questions_import(course=source, result=result(*_rich_bank()))
     assert Question.objects.filter(course=source).count() == 6
@@ -84,7 +84,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank() -> None:
 
 
 def test_export_then_import_into_the_same_bank_changes_nothing() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_rich_bank()))
 
     gift = question_bank_export_gift(course=course)
@@ -97,7 +97,7 @@ def test_export_then_import_into_the_same_bank_changes_nothing() -> None:
 
 
 def test_the_bank_as_parser_output_carries_ids_and_plain_weights() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_rich_bank()[:2]))
 
     parsed = question_bank_to_parsed(course=course)
@@ -113,7 +113,7 @@ def test_the_bank_as_parser_output_carries_ids_and_plain_weights() -> None:
 
 
 def test_export_questions_writes_the_gift_file(tmp_path: Path) -> None:
-    course = CourseFactory(slug="etika", is_published=False)
+    course = CourseFactory.create(slug="etika", is_published=False)
     questions_import(course=course, result=result(*_rich_bank()))
     out = StringIO()
     path = tmp_path / "etika.gift"
@@ -131,8 +131,8 @@ def test_export_questions_refuses_an_unknown_course(tmp_path: Path) -> None:
 
 def test_the_command_round_trip_gives_the_same_bank(tmp_path: Path) -> None:
     source, target = (
-        CourseFactory(slug="asal", is_published=False),
-        CourseFactory(slug="tujuan", is_published=False),
+        CourseFactory.create(slug="asal", is_published=False),
+        CourseFactory.create(slug="tujuan", is_published=False),
     )
     questions_import(course=source, result=result(*_rich_bank()))
     path = tmp_path / "asal.gift"

@@ -25,7 +25,7 @@ def _file() -> list[ParsedQuestion]:
 
 
 def test_the_same_file_again_changes_nothing() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     options_before = list(Option.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -39,7 +39,7 @@ def test_the_same_file_again_changes_nothing() -> None:
 
 
 def test_a_changed_question_is_updated_in_place_and_its_version_bumped() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     original = Question.objects.get(key="ibukota")
     changed = single(
@@ -85,7 +85,7 @@ def test_a_changed_question_is_updated_in_place_and_its_version_bumped() -> None
     ids=["category", "general feedback", "option text", "option feedback"],
 )
 def test_every_kind_of_change_bumps_the_version(changed: ParsedQuestion) -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
 
     report = questions_import(course=course, result=result(changed))
@@ -95,7 +95,7 @@ def test_every_kind_of_change_bumps_the_version(changed: ParsedQuestion) -> None
 
 
 def test_each_import_with_a_change_bumps_again() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(single(title="t", general_feedback="a")))
     questions_import(course=course, result=result(single(title="t", general_feedback="b")))
     questions_import(course=course, result=result(single(title="t", general_feedback="c")))
@@ -104,7 +104,7 @@ def test_each_import_with_a_change_bumps_again() -> None:
 
 
 def test_an_untitled_question_keeps_its_derived_id() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     question = truefalse("<p>ASN wajib netral.</p>")
 
     questions_import(course=course, result=result(question))
@@ -116,7 +116,7 @@ def test_an_untitled_question_keeps_its_derived_id() -> None:
 
 
 def test_questions_missing_from_the_file_stay_in_the_bank() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
 
     questions_import(course=course, result=result(_file()[0]))
@@ -126,8 +126,8 @@ def test_questions_missing_from_the_file_stay_in_the_bank() -> None:
 
 def test_the_same_file_in_another_course_makes_its_own_questions() -> None:
     first, second = (
-        CourseFactory(title="Satu", is_published=False),
-        CourseFactory(title="Dua", is_published=False),
+        CourseFactory.create(title="Satu", is_published=False),
+        CourseFactory.create(title="Dua", is_published=False),
     )
     questions_import(course=first, result=result(*_file()))
 
@@ -139,7 +139,7 @@ def test_the_same_file_in_another_course_makes_its_own_questions() -> None:
 
 
 def test_a_deactivated_question_stays_deactivated_on_reimport() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     Question.objects.filter(key="ibukota").update(is_active=False)
 
@@ -149,7 +149,7 @@ def test_a_deactivated_question_stays_deactivated_on_reimport() -> None:
 
 
 def test_a_true_false_question_is_unchanged_whatever_language_named_its_options() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(truefalse(title="netral")))
     in_indonesian = ParsedQuestion(
         line=1,
@@ -166,7 +166,7 @@ def test_a_true_false_question_is_unchanged_whatever_language_named_its_options(
 
 
 def test_a_true_false_question_whose_answer_flips_is_updated() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(truefalse(title="netral")))
     flipped = ParsedQuestion(
         line=1,

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_good_questions_are_imported_and_bad_ones_reported_by_line() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1, title="ibukota"),
         multiple(line=8, title="nilai-dasar"),
@@ -44,7 +44,7 @@ def test_good_questions_are_imported_and_bad_ones_reported_by_line() -> None:
 
 
 def test_questions_breaking_the_bank_rules_are_failed_with_the_reason() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     two_correct = single(line=3, title="dua-benar", options=[option("A", 100), option("B", 100)])
     lopsided = ParsedQuestion(
         line=9,
@@ -67,7 +67,7 @@ def test_questions_breaking_the_bank_rules_are_failed_with_the_reason() -> None:
 
 
 def test_a_question_without_text_fails() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     empty_text = single("<p>   </p>", line=4)
 
     report = questions_import(course=course, result=result(empty_text))
@@ -76,7 +76,7 @@ def test_a_question_without_text_fails() -> None:
 
 
 def test_categories_are_created_by_path_and_reused() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single("<p>Satu</p>", category="Orientasi/Bab 1"),
         single("<p>Dua</p>", category="Orientasi/Bab 1"),
@@ -93,7 +93,7 @@ def test_categories_are_created_by_path_and_reused() -> None:
 
 
 def test_all_or_nothing_imports_nothing_when_a_question_failed() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), issues=[failed(7, "Soal rusak")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -105,7 +105,7 @@ def test_all_or_nothing_imports_nothing_when_a_question_failed() -> None:
 
 
 def test_all_or_nothing_still_imports_when_questions_were_only_skipped() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), issues=[skipped(7, "Esai")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -116,7 +116,7 @@ def test_all_or_nothing_still_imports_when_questions_were_only_skipped() -> None
 
 
 def test_all_or_nothing_counts_a_question_breaking_the_rules_as_failed() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     bad = single(line=5, title="buruk", options=[option("A", 50), option("B", 0)])
 
     report = questions_import(course=course, result=result(single(), bad), all_or_nothing=True)
@@ -126,7 +126,7 @@ def test_all_or_nothing_counts_a_question_breaking_the_rules_as_failed() -> None
 
 
 def test_two_questions_with_one_title_keep_the_first_and_fail_the_second() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(single("<p>A</p>", line=1, title="t"), single("<p>B</p>", line=6, title="t"))
 
     report = questions_import(course=course, result=parsed)
@@ -141,7 +141,7 @@ def test_two_questions_with_one_title_keep_the_first_and_fail_the_second() -> No
 
 
 def test_a_question_repeated_in_the_file_is_stored_once_and_counted_unchanged() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1), single(line=9), single(line=15, title="t"), single(line=20, title="t")
     )
@@ -154,7 +154,7 @@ def test_a_question_repeated_in_the_file_is_stored_once_and_counted_unchanged() 
 
 
 def test_a_repeat_counts_for_nothing_when_an_all_or_nothing_import_fails() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), single(line=9), issues=[failed(20, "x")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -163,7 +163,7 @@ def test_a_repeat_counts_for_nothing_when_an_all_or_nothing_import_fails() -> No
 
 
 def test_question_text_is_sanitized() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(single('<p onclick="x()">Soal<script>alert(1)</script></p>', title="s"))
 
     questions_import(course=course, result=parsed)
@@ -172,8 +172,8 @@ def test_question_text_is_sanitized() -> None:
 
 
 def test_an_import_that_changes_the_bank_is_audited() -> None:
-    course = CourseFactory(is_published=False)
-    admin = SuperuserFactory()
+    course = CourseFactory.create(is_published=False)
+    admin = SuperuserFactory.create()
 
     questions_import(course=course, result=result(single(), issues=[skipped(3, "x")]), actor=admin)
 
@@ -183,7 +183,7 @@ def test_an_import_that_changes_the_bank_is_audited() -> None:
 
 
 def test_nothing_to_import_writes_nothing() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
     report = questions_import(course=course, result=result(issues=[skipped(1, "Esai")]))
 
@@ -194,7 +194,7 @@ def test_nothing_to_import_writes_nothing() -> None:
 
 
 def test_report_lines_give_counts_then_each_issue() -> None:
-    course = CourseFactory(is_published=False)
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1),
         issues=[skipped(12, "Esai integritas"), failed(30, "Q7", "No correct answer.")],

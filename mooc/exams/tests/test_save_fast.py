@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement save is PostgreSQL's"
 )
-JSON = {"HTTP_ACCEPT": "application/json"}
+JSON: dict[str, Any] = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def post_save(
     token: str | None = None,
 ) -> Any:
     data = {"position": number, "options": [str(option)], "client_seq": seq}
-    headers = {**JSON, **({"HTTP_X_SAVE_TOKEN": token} if token else {})}
+    headers: dict[str, Any] = {**JSON, **({"HTTP_X_SAVE_TOKEN": token} if token else {})}
     return client.post(reverse("exams:save", args=[attempt.pk]), data, **headers)
 
 
@@ -214,8 +214,8 @@ def test_a_bad_token_is_not_believed(attempt: Attempt, spoil: str) -> None:
 
 
 def test_another_learners_token_or_session_gets_404_and_saves_nothing(attempt: Attempt) -> None:
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=attempt.exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=attempt.exam.course)
     theirs = attempt_start(exam=attempt.exam, user=other)
     client = Client()
     client.force_login(other, backend="mooc.accounts.backends.AccountBackend")
@@ -259,7 +259,7 @@ def test_an_impossible_answer_is_refused(client_in: Client, attempt: Attempt) ->
 
 @postgres_only
 def test_the_statement_applies_only_with_the_tokens_true_claim(attempt: Attempt) -> None:
-    someone = UserFactory()
+    someone = UserFactory.create()
     for claim in (
         claim_of(attempt, password_tag="0" * 64),
         claim_of(attempt, save_key="0" * 32),
@@ -276,11 +276,11 @@ def test_the_statement_applies_only_with_the_tokens_true_claim(attempt: Attempt)
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_save_waiting_on_the_grading_lock_is_refused_once_graded() -> None:
-    course = CourseFactory()
+    course = CourseFactory.create()
     make_bank(course, size=5)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
-    attempt = attempt_start(exam=ExamFactory(course=course, question_count=5), user=user)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    attempt = attempt_start(exam=ExamFactory.create(course=course, question_count=5), user=user)
     locked = threading.Event()
     outcome: list[object] = []
 

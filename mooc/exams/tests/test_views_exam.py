@@ -8,6 +8,7 @@ import html
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -36,7 +37,7 @@ from mooc.learning.models import Material, Section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-JSON = {"HTTP_ACCEPT": "application/json"}
+JSON: dict[str, Any] = {"HTTP_ACCEPT": "application/json"}
 # Distinctive weights and feedback: none of these may reach the browser before grading.
 SECRET_WEIGHTS = ["33.33333", "33.33334", "-50.00000", "100.00000"]
 SECRET_FEEDBACK = ["FEEDBACK-RIGHT-", "FEEDBACK-WRONG-", "GENERAL-FEEDBACK-"]
@@ -93,7 +94,7 @@ def make_secret_bank(course: Course, size: int = 4) -> None:
 
 @pytest.fixture
 def course() -> Course:
-    course = CourseFactory()
+    course = CourseFactory.create()
     course.is_published = True
     course.save(update_fields=["is_published"])
     make_secret_bank(course)
@@ -102,13 +103,15 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return ExamFactory(course=course, question_count=4, max_attempts=2, passing_grade=Decimal(70))
+    return ExamFactory.create(
+        course=course, question_count=4, max_attempts=2, passing_grade=Decimal(70)
+    )
 
 
 @pytest.fixture
 def learner(learner: User, course: Course) -> User:
     """The shared learner, enrolled in this module's course."""
-    EnrollmentFactory(user=learner, course=course)
+    EnrollmentFactory.create(user=learner, course=course)
     return learner
 
 
@@ -168,7 +171,7 @@ def test_landing_shows_rules_and_start_button(client_in: Client, exam: Exam) -> 
 def test_landing_refuses_visitors_and_strangers(exam: Exam) -> None:
     url = reverse("exams:landing", args=[exam.pk])
     assert Client().get(url).status_code == 302  # to login
-    stranger = en_client(UserFactory())
+    stranger = en_client(UserFactory.create())
     assert stranger.get(url).status_code == 404
 
 
@@ -321,8 +324,8 @@ def wrong_positions_any(attempt: Attempt) -> dict[int, list[int]]:
 
 
 def test_another_learners_attempt_is_404_everywhere(attempt: Attempt, course: Course) -> None:
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=course)
     client = en_client(other)
     assert client.get(q_url(attempt, 1)).status_code == 404
     assert client.get(reverse("exams:status", args=[attempt.pk])).status_code == 404
@@ -538,7 +541,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
     page = client_in.get(q_url(attempt, 1)).content.decode()
     token = html.unescape(re.search(r'data-save-token="([^"]+)"', page).group(1))  # type: ignore[union-attr]
 
-    def statements(seq: int, **headers: str) -> list[str]:
+    def statements(seq: int, **headers: Any) -> list[str]:
         data = {"position": 1, "options": ["0"], "client_seq": seq}
         with CaptureQueriesContext(connection) as queries:
             assert client_in.post(save_url(attempt), data, **JSON, **headers).status_code == 200
@@ -564,7 +567,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
 def test_player_outline_lists_exams_with_state(
     client_in: Client, course: Course, exam: Exam, learner: User
 ) -> None:
-    quiz = ExamFactory(course=course, is_final=False, title="Kuis Bagian 1")
+    quiz = ExamFactory.create(course=course, is_final=False, title="Kuis Bagian 1")
     section = Section.objects.create(course=course, title="Bagian 1")
     material = Material.objects.create(section=section, title="Materi 1")
     url = reverse("learning:material", args=[course.slug, material.pk])
@@ -576,7 +579,7 @@ def test_player_outline_lists_exams_with_state(
     assert "In progress" in client_in.get(url).content.decode()
     with CaptureQueriesContext(connection) as before:
         client_in.get(url)
-    ExamFactory(course=course, is_final=False, title="Kuis Bagian 2")
+    ExamFactory.create(course=course, is_final=False, title="Kuis Bagian 2")
     with CaptureQueriesContext(connection) as after:
         client_in.get(url)
     assert len(after) == len(before)

@@ -39,7 +39,7 @@ def _client(user: User | None = None) -> Client:
 
 @pytest.fixture
 def course() -> Course:
-    course = CourseFactory()
+    course = CourseFactory.create()
     # One question of a bank of one: the attempt surely draws the picture.
     (question,) = make_bank(course, size=1)
     question.image.save("peta.png", ContentFile(_png()), save=True)
@@ -48,7 +48,7 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return ExamFactory(
+    return ExamFactory.create(
         course=course, question_count=1, shuffle_questions=False, review_mode=ReviewMode.ALWAYS
     )
 
@@ -56,7 +56,7 @@ def exam(course: Course) -> Exam:
 @pytest.fixture
 def learner(learner: User, course: Course) -> User:
     """The shared learner, enrolled in this module's course."""
-    EnrollmentFactory(user=learner, course=course)
+    EnrollmentFactory.create(user=learner, course=course)
     return learner
 
 
@@ -71,6 +71,7 @@ def _image_url(attempt: Attempt, number: int = 1) -> str:
 
 def test_the_attempt_keeps_the_private_name_of_the_picture(attempt: Attempt) -> None:
     copy = AttemptQuestion.objects.get(attempt=attempt)
+    assert copy.question_id is not None
     question = Question.objects.get(pk=copy.question_id)
 
     assert copy.image.name == question.image.name != ""
@@ -86,8 +87,8 @@ def test_the_learner_gets_the_picture_of_their_question(attempt: Attempt, learne
 
 
 def test_another_learner_gets_404(attempt: Attempt, course: Course) -> None:
-    other = UserFactory()
-    EnrollmentFactory(user=other, course=course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=course)
 
     response = _client(other).get(_image_url(attempt))
 
@@ -130,8 +131,8 @@ def test_the_review_shows_the_picture_after_grading(attempt: Attempt, learner: U
 
 def test_a_question_page_without_a_picture_has_no_img(exam: Exam, course: Course) -> None:
     Question.objects.filter(course=course).update(image="")
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user)
 
     page = _client(user).get(reverse("exams:question", args=[attempt.pk, 1]))

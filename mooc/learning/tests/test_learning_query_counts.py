@@ -37,9 +37,9 @@ class Player:
 @pytest.fixture(params=[(1, 1), (50, 50)], ids=["1x1", "50x50"])
 def player(client: Client, request: pytest.FixtureRequest) -> Player:
     sections, per_section = request.param
-    course = CourseFactory(sections=sections, materials=per_section)
-    user = UserFactory()
-    EnrollmentFactory(user=user, course=course)
+    course = CourseFactory.create(sections=sections, materials=per_section)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     materials = materials_of(course)
     MaterialProgress.objects.bulk_create(
         MaterialProgress(user=user, material=material, course=course)

@@ -23,8 +23,8 @@ NumQueries = Callable[[int], AbstractContextManager[object]]
 def test_the_outline_loads_in_three_queries_whatever_the_size(
     django_assert_num_queries: NumQueries, sections: int, per_section: int
 ) -> None:
-    course = CourseFactory(sections=sections, materials=per_section)
-    user = UserFactory()
+    course = CourseFactory.create(sections=sections, materials=per_section)
+    user = UserFactory.create()
     with django_assert_num_queries(3):
         outline = course_outline_get(course=course, user=user)
         titles = [m.title for part in outline.sections for m in part.materials]
@@ -36,24 +36,24 @@ def test_the_outline_loads_in_three_queries_whatever_the_size(
 
 
 def test_sections_and_materials_follow_their_order_not_their_creation() -> None:
-    course = CourseFactory(sections=0, materials=2)
+    course = CourseFactory.create(sections=0, materials=2)
     later = Section.objects.create(course=course, title="Penutup", order=2)
     earlier = Section.objects.create(course=course, title="Pembuka", order=1)
     Material.objects.create(section=later, title="Rangkuman", order=1)
     Material.objects.create(section=earlier, title="Tujuan", order=2)
     Material.objects.create(section=earlier, title="Salam", order=1)
 
-    outline = course_outline_get(course=course, user=UserFactory())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [part.section.title for part in outline.sections] == ["Pembuka", "Penutup"]
     assert [m.title for m in outline.materials] == ["Salam", "Tujuan", "Rangkuman"]
 
 
 def test_previous_and_next_cross_sections_and_skip_retired_materials() -> None:
-    course = CourseFactory(sections=2, materials=2)
+    course = CourseFactory.create(sections=2, materials=2)
     a, b, c, d = materials_of(course)
     Material.objects.filter(pk=c.pk).update(is_retired=True)
 
-    outline = course_outline_get(course=course, user=UserFactory())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [m.pk for m in outline.materials] == [a.pk, b.pk, d.pk]
     assert outline.get(c.pk) is None
     assert outline.next(b) == d and outline.previous(d) == b
@@ -61,19 +61,19 @@ def test_previous_and_next_cross_sections_and_skip_retired_materials() -> None:
 
 
 def test_retired_and_empty_sections_are_left_out() -> None:
-    course = CourseFactory(sections=2, materials=1)
+    course = CourseFactory.create(sections=2, materials=1)
     Section.objects.create(course=course, title="Kosong", order=9)
     Section.objects.filter(course=course, order=1).update(is_retired=True)
 
-    outline = course_outline_get(course=course, user=UserFactory())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [part.section.title for part in outline.sections] == ["Bagian 2"]
 
 
 def test_progress_counts_only_this_learners_current_materials() -> None:
-    course = CourseFactory(sections=1, materials=4)
+    course = CourseFactory.create(sections=1, materials=4)
     a, b, c, _ = materials_of(course)
-    learner, other = UserFactory(), UserFactory()
-    EnrollmentFactory(user=learner, course=course)
+    learner, other = UserFactory.create(), UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     for material in (a, b):
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     MaterialProgress.objects.create(user=other, material=c, course=course)
@@ -85,9 +85,9 @@ def test_progress_counts_only_this_learners_current_materials() -> None:
 
 
 def test_the_first_unfinished_material_is_where_the_learner_continues() -> None:
-    course = CourseFactory(sections=2, materials=2)
+    course = CourseFactory.create(sections=2, materials=2)
     a, b, c, _ = materials_of(course)
-    learner = UserFactory()
+    learner = UserFactory.create()
     for material in (a, c):
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     assert course_outline_get(course=course, user=learner).first_unfinished() == b
@@ -101,7 +101,9 @@ def test_the_first_unfinished_material_is_where_the_learner_continues() -> None:
 
 
 def test_an_empty_course_has_an_empty_outline() -> None:
-    outline = course_outline_get(course=CourseFactory(sections=0, materials=2), user=UserFactory())
+    outline = course_outline_get(
+        course=CourseFactory.create(sections=0, materials=2), user=UserFactory.create()
+    )
     assert outline.materials == []
     assert outline.first_unfinished() is None
     assert outline.progress.percent == 0
