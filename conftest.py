@@ -1,4 +1,6 @@
-"""Fixtures shared by every test."""
+"""Fixtures shared by every test. Model factories live in each app's tests/factories.py,
+helpers that are not factories in tests/helpers.py; test modules import from those,
+never from each other."""
 
 from __future__ import annotations
 
