@@ -1,4 +1,6 @@
-"""Fixtures shared by every test."""
+"""Fixtures shared by every test. Model factories live in each app's tests/factories.py,
+helpers that are not factories in tests/helpers.py; test modules import from those,
+never from each other."""
 
 from __future__ import annotations
 
@@ -7,7 +9,14 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
+
+from mooc.accounts.models import User
+from mooc.accounts.tests.factories import SuperuserFactory, UserFactory
+from mooc.accounts.tests.helpers import logged_in
+from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory
 
 
 def _clear_test_cache() -> None:
@@ -45,3 +54,32 @@ def english() -> Iterator[None]:
     msgids); the site itself speaks Indonesian first."""
     with translation.override("en"):
         yield
+
+
+# --- People and courses (the factories live in each app's tests/factories.py) ----------------
+
+
+@pytest.fixture
+def learner(db: None) -> User:
+    """An activated internal employee, enrolled nowhere. A module whose learner must be
+    enrolled or signed in extends this fixture under the same name."""
+    return UserFactory.create()
+
+
+@pytest.fixture
+def course(db: None) -> Course:
+    """A published course without sections."""
+    return CourseFactory.create()
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    """The superuser "admin" (replaces pytest-django's, which has no full name)."""
+    return SuperuserFactory.create()
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user: User) -> Client:
+    """The test client signed in as `admin_user`, with the English interface (admin
+    messages are asserted in their source language)."""
+    return logged_in(client, admin_user)

@@ -1,19 +1,17 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Every page a test visits is checked with axe-core (`check_page`) and photographed
+Every page a test visits is checked with axe-core (`check_page` in e2e/pages.py) and photographed
 into e2e/screenshots/ (git-ignored) so a person can look at it.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -23,16 +21,13 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from e2e.pages import VIEWPORTS
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls that
 # tests make for setup are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-VIEWPORTS = {
-    "phone": {"width": 360, "height": 740},
-    "desktop": {"width": 1280, "height": 800},
-}
 # The closed network here: keep Chromium from calling home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -113,23 +108,6 @@ def page(context: BrowserContext, live_server: Any) -> Iterator[Page]:
     assert not refused, "blocked by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
-_axe = Axe()
-
-
-def check_page(page: Page, name: str, viewport: str) -> None:
-    """Fail on serious or critical axe-core violations; save a full-page screenshot."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    safe = re.sub(r"[^a-z0-9_-]+", "-", f"{name}-{viewport}".lower())
-    page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
-    results = _axe.run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
-    assert not bad, f"axe-core violations on {name} ({viewport}):\n" + "\n".join(bad)
-
-
 @pytest.fixture
 def make_learner(db: None) -> Any:
     """An internal learner: NIP 198609262015051001, password Rahasia123."""
@@ -149,15 +127,3 @@ def make_learner(db: None) -> Any:
         )
 
     return make
-
-
-def open_main_menu(page: Page) -> None:
-    """On a phone the main menu is collapsed: open it and wait until Bootstrap's
-    transition is over, since a click during the animation can be lost."""
-    from playwright.sync_api import expect
-
-    toggler = page.get_by_role("button", name="Buka menu")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-        expect(page.locator("#main-menu.show")).to_be_visible()
-        page.wait_for_function("!document.querySelector('#main-menu.collapsing')")

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page, open_main_menu
+from e2e.pages import check_page, open_main_menu
 from mooc.accounts.models import Unit, User
 from mooc.certificates.models import Certificate
 

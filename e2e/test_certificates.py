@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from e2e.conftest import VIEWPORTS, check_page
+from e2e.pages import VIEWPORTS, check_page
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.certificates.demo import attempt_answer_correctly

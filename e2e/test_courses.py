@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page, open_main_menu
+from e2e.pages import check_page, open_main_menu
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment, Favorite
 from mooc.learning.models import Material, MaterialProgress

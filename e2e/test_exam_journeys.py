@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, Request, Route, expect
 
-from e2e.conftest import check_page
+from e2e.pages import check_page
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.exams.models import (

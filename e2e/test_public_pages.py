@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page, open_main_menu
+from e2e.pages import check_page, open_main_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page
+from e2e.pages import check_page
 from mooc.exams.models import Question
 
 pytestmark = pytest.mark.django_db(transaction=True)

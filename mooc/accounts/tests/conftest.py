@@ -4,37 +4,24 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from mooc.accounts.models import EmployeeType, Unit, User
-
-PASSWORD = "Rahasia123"
-NIP = "198609262015051001"
+from mooc.accounts.models import Unit, User
+from mooc.accounts.tests.factories import NIP, UnitFactory, UserFactory
 
 
 @pytest.fixture
 def unit(db: None) -> Unit:
-    root = Unit.objects.add_root({"code": "KEM", "name": "Kementerian Demo"})
-    return Unit.objects.add_child(root, {"code": "KW-JABAR", "name": "Kantor Wilayah Jawa Barat"})  # type: ignore[no-any-return]
+    root = UnitFactory.create(code="KEM", name="Kementerian Demo")
+    return UnitFactory.create(parent=root, code="KW-JABAR", name="Kantor Wilayah Jawa Barat")
 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(username: str = NIP, *, activated: bool = True, **fields: Any) -> User:
+    """Budi Santoso, the employee `NIP` the account tests sign in, register and reset as;
+    the keywords are `UserFactory`'s."""
+
+    def make(username: str = NIP, **fields: Any) -> User:
         fields.setdefault("full_name", "Budi Santoso")
-        fields.setdefault("email", f"{username}@example.go.id")
-        fields.setdefault("employee_type", EmployeeType.INTERNAL)
-        user = User.objects.create_user(
-            username=username,
-            password=fields.pop("password", PASSWORD),
-            activated_at=timezone.now() if activated else None,
-            **fields,
-        )
-        return user
+        return UserFactory.create(username=username, **fields)
 
     return make
-
-
-def captcha(**data: str) -> dict[str, str]:
-    """Form data with the captcha answered as CAPTCHA_TEST_MODE allows."""
-    return {"captcha_0": "test", "captcha_1": "PASSED", **data}

@@ -3,11 +3,11 @@ says how many, and leaves one audit entry per account."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
@@ -31,20 +31,6 @@ def english() -> Iterator[None]:
 
 
 CHANGELIST = "admin:accounts_user_changelist"
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def act(client: Client, action: str, users: list[User], reason: str | None = None) -> Any:
@@ -122,7 +108,7 @@ def test_activating_retires_the_mailed_activation_links(
         user=user,
         purpose=TokenPurpose.ACTIVATION,
         token_hash="a" * 64,
-        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
     )
 
     act(admin_client, "activate_accounts", [user], "Mail never arrived")

@@ -3,11 +3,11 @@ releasing a NIP that somebody else registered."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -34,20 +34,6 @@ def english() -> Iterator[None]:
 
 
 NIP = "198609262015051001"
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def correct_email_url(user: User) -> str:
@@ -80,7 +66,7 @@ def test_correcting_the_email_of_an_unactivated_account_mails_a_new_link_there(
         user=user,
         purpose=TokenPurpose.ACTIVATION,
         token_hash="b" * 64,
-        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

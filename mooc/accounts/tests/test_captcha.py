@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_image_captcha_has_a_refresh_button_and_a_fresh_code(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_image_captcha_has_a_refresh_button_and_a_fresh_code(client: Client) -> None:
     page = client.get("/login/").content.decode()
     assert 'class="captcha-image' in page and "/captcha/image/" in page
     assert 'aria-label="Tampilkan kode baru"' in page
@@ -13,7 +15,9 @@ def test_the_image_captcha_has_a_refresh_button_and_a_fresh_code(client) -> None
     assert refresh.status_code == 200 and "/captcha/image/" in refresh.json()["image_url"]
 
 
-def test_recaptcha_replaces_the_image_when_keys_are_configured(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_recaptcha_replaces_the_image_when_keys_are_configured(
+    client: Client, settings: Settings
+) -> None:
     settings.CAPTCHA_BACKEND = "recaptcha"
     settings.CAPTCHA_TEST_MODE = False
     settings.RECAPTCHA_PUBLIC_KEY = "public-key-for-test"
@@ -25,7 +29,7 @@ def test_recaptcha_replaces_the_image_when_keys_are_configured(client, settings)
     assert "Validasi Gagal! Coba Lagi!" in response.content.decode()
 
 
-def test_without_test_mode_the_magic_answer_is_refused(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_without_test_mode_the_magic_answer_is_refused(client: Client, settings: Settings) -> None:
     from captcha.conf import settings as captcha_settings
 
     original = captcha_settings.CAPTCHA_TEST_MODE

@@ -13,7 +13,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from mooc.accounts.models import Unit, User
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

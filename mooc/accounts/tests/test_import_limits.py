@@ -19,7 +19,7 @@ from mooc.accounts.imports import (
     users_import,
 )
 from mooc.accounts.models import Unit, User
-from mooc.accounts.tests.test_import_users import internal, xlsx_bytes
+from mooc.accounts.tests.helpers import internal, xlsx_bytes
 from mooc.core.errors import ServiceError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

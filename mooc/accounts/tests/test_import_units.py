@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -44,20 +43,6 @@ def tree() -> list[tuple[str, str, str]]:
 
 def problems(report: Any) -> list[tuple[int, str]]:
     return [(error.row, error.field) for error in report.errors]
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_a_child_may_come_before_its_parent(admin_user: User) -> None:

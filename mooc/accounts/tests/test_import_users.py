@@ -3,21 +3,19 @@ spreadsheet row, then all rows or none."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook
 
 from mooc.accounts.imports import MAX_ROWS, users_import
 from mooc.accounts.models import EmployeeType, Unit, User
+from mooc.accounts.tests.helpers import COLUMNS, internal, nip, xlsx_bytes
 from mooc.core.errors import ServiceError
 from mooc.core.models import AuditLog
 
@@ -32,27 +30,6 @@ def english() -> Iterator[None]:
 
 
 IMPORT = "admin:accounts_user_import"
-COLUMNS = ["employee_type", "nip_username", "full_name", "email", "phone", "jabatan"]
-COLUMNS += ["unit_code", "instansi"]
-
-
-def nip(serial: int) -> str:
-    return f"198609262015051{serial:03d}"
-
-
-def internal(serial: int, **overrides: str) -> list[str]:
-    row = {
-        "employee_type": "Internal",
-        "nip_username": nip(serial),
-        "full_name": f"Pegawai {serial}",
-        "email": f"pegawai{serial}@example.go.id",
-        "phone": "081234567890",
-        "jabatan": "Analis",
-        "unit_code": "KW-JABAR",
-        "instansi": "",
-    }
-    row.update(overrides)
-    return [row[column] for column in COLUMNS]
 
 
 def external(username: str, **overrides: str) -> list[str]:
@@ -75,36 +52,10 @@ def csv_bytes(rows: list[list[str]], *, delimiter: str = ",", newline: str = "\n
     return (newline.join(lines) + newline).encode()
 
 
-def xlsx_bytes(rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def six_rows_with_a_bad_nip_on_row_7() -> list[list[str]]:
     rows = [internal(serial) for serial in range(1, 6)]
     rows.append(internal(6, nip_username="198609262015053006"))  # gender digit 3
     return rows
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def upload(client: Client, name: str, data: bytes) -> Any:

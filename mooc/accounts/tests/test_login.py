@@ -1,25 +1,38 @@
 from __future__ import annotations
 
-import pytest
-from django.test import override_settings
-from django.utils import timezone
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+import pytest
+from django.test import Client, override_settings
+from django.utils import timezone
+from pytest_django import Settings
+
+from mooc.accounts.models import User
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, username: str = NIP, password: str = PASSWORD, **extra):  # type: ignore[no-untyped-def]
+def login(
+    client: Client, username: str = NIP, password: str = PASSWORD, **extra: Any
+) -> TestResponse:
     return client.post("/login/", captcha(username=username, password=password), **extra)
 
 
-def problem_text(response) -> str:  # type: ignore[no-untyped-def]
+def problem_text(response: Any) -> str:
     html = response.content.decode()
     start = html.find('id="login-problem"')
     return html[start : html.find("</div>", start)] if start >= 0 else ""
 
 
-def test_a_learner_logs_in_with_nip_and_lands_on_beranda(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_learner_logs_in_with_nip_and_lands_on_beranda(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     client.get("/login/")
     before = client.session.session_key
@@ -32,7 +45,7 @@ def test_a_learner_logs_in_with_nip_and_lands_on_beranda(client, make_user) -> N
     assert page.status_code == 200 and "Budi Santoso" in page.content.decode()
 
 
-def test_the_captcha_is_checked_first(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_captcha_is_checked_first(client: Client, make_user: Callable[..., User]) -> None:
     make_user()
     response = client.post(
         "/login/", {"username": "nobody", "password": "x", "captcha_0": "t", "captcha_1": "NO"}
@@ -42,18 +55,22 @@ def test_the_captcha_is_checked_first(client, make_user) -> None:  # type: ignor
     assert "Validasi Gagal! Coba Lagi!" in problem_text(response)
 
 
-def test_an_unknown_nip_says_so_with_a_link_to_register(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_nip_says_so_with_a_link_to_register(client: Client) -> None:
     text = problem_text(login(client, username="197001011995031001"))
     assert "NIP belum terdaftar" in text and 'href="/daftar/"' in text
 
 
-def test_a_wrong_password_says_so_with_a_link_to_forgot_password(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_says_so_with_a_link_to_forgot_password(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     text = problem_text(login(client, password="Salah12345"))
     assert "NIP atau Password salah!" in text and 'href="/lupa-password/"' in text
 
 
-def test_activation_is_revealed_only_after_a_correct_password(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_activation_is_revealed_only_after_a_correct_password(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(activated=False)
     assert "NIP atau Password salah!" in problem_text(login(client, password="Salah12345"))
     text = problem_text(login(client))
@@ -61,14 +78,18 @@ def test_activation_is_revealed_only_after_a_correct_password(client, make_user)
     assert "_auth_user_id" not in client.session
 
 
-def test_deactivated_and_locked_accounts_get_their_own_messages(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_deactivated_and_locked_accounts_get_their_own_messages(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(NIP, is_active=False)
     make_user("197001011995031001", locked_at=timezone.now())
     assert "dinonaktifkan" in problem_text(login(client))
     assert "dikunci" in problem_text(login(client, username="197001011995031001"))
 
 
-def test_a_locked_out_account_is_told_when_to_retry(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_locked_out_account_is_told_when_to_retry(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     make_user()
     for _ in range(3):
@@ -82,7 +103,9 @@ def test_a_locked_out_account_is_told_when_to_retry(client, make_user, settings)
 
 
 @override_settings(TRUSTED_PROXIES=["10.0.0.1"])
-def test_one_offices_failures_do_not_lock_another_office(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+def test_one_offices_failures_do_not_lock_another_office(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     make_user()
     office_a = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.10"}
@@ -95,8 +118,8 @@ def test_one_offices_failures_do_not_lock_another_office(client, make_user, sett
 
 
 def test_a_spoofed_forwarded_header_does_not_escape_the_lockout(
-    client, make_user, settings
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     make_user()
     for i in range(3):
@@ -104,7 +127,7 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_lockout(
     assert login(client, HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
 
 
-def test_next_goes_only_to_this_site(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_next_goes_only_to_this_site(client: Client, make_user: Callable[..., User]) -> None:
     make_user()
     response = client.post("/login/", captcha(username=NIP, password=PASSWORD, next="/profil/"))
     assert response["Location"] == "/profil/"
@@ -115,7 +138,7 @@ def test_next_goes_only_to_this_site(client, make_user) -> None:  # type: ignore
     assert response["Location"] == "/beranda/"
 
 
-def test_logout_is_a_post(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_logout_is_a_post(client: Client, make_user: Callable[..., User]) -> None:
     make_user()
     login(client)
     assert client.get("/logout/").status_code == 405
@@ -123,7 +146,9 @@ def test_logout_is_a_post(client, make_user) -> None:  # type: ignore[no-untyped
     assert client.get("/beranda/").status_code == 302
 
 
-def test_an_idle_session_ends(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_idle_session_ends(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     make_user()
     login(client)
     session = client.session
@@ -133,7 +158,9 @@ def test_an_idle_session_ends(client, make_user, settings) -> None:  # type: ign
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_deactivating_an_account_ends_its_sessions(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_deactivating_an_account_ends_its_sessions(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     user = make_user()
     login(client)
     user.is_active = False
@@ -141,12 +168,12 @@ def test_deactivating_an_account_ends_its_sessions(client, make_user) -> None:  
     assert client.get("/beranda/").status_code == 302
 
 
-def test_the_admin_login_goes_through_this_login(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_login_goes_through_this_login(client: Client) -> None:
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
 
 
-def test_passwords_are_hashed_with_argon2_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+def test_passwords_are_hashed_with_argon2_in_production(settings: Settings) -> None:
     from config import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

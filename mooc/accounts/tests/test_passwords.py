@@ -1,25 +1,36 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
 from django.test import Client
+from pytest_django import Settings
 
 from mooc.accounts.models import AccountToken, TokenPurpose, User
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 from mooc.core.models import AuditLog
 
 # Real commits: mail is queued on commit, as in production.
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW = "BaruSekali2026"
 
 
-def verify(client: Client, username: str = NIP, email: str = f"{NIP}@example.go.id"):  # type: ignore[no-untyped-def]
+def verify(
+    client: Client, username: str = NIP, email: str = f"{NIP}@example.go.id"
+) -> TestResponse:
     return client.post("/lupa-password/", captcha(username=username, email=email))
 
 
-def test_forgot_password_matches_nip_and_email_then_sets_a_new_password(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_forgot_password_matches_nip_and_email_then_sets_a_new_password(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     other = Client()
     other.post("/login/", captcha(username=NIP, password=PASSWORD))
@@ -43,7 +54,9 @@ def test_forgot_password_matches_nip_and_email_then_sets_a_new_password(client, 
     assert login["Location"] == "/beranda/"
 
 
-def test_a_mismatch_says_so_and_issues_nothing(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_mismatch_says_so_and_issues_nothing(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     response = verify(client, email="orang.lain@example.go.id")
     assert "tidak cocok" in response.content.decode()
@@ -51,7 +64,7 @@ def test_a_mismatch_says_so_and_issues_nothing(client, make_user) -> None:  # ty
     assert client.get("/lupa-password/password-baru/")["Location"] == "/lupa-password/"
 
 
-def test_the_step_token_cannot_be_replayed(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_step_token_cannot_be_replayed(client: Client, make_user: Callable[..., User]) -> None:
     make_user()
     verify(client)
     raw = client.session["password_step_token"]
@@ -69,7 +82,9 @@ def test_the_step_token_cannot_be_replayed(client, make_user) -> None:  # type: 
     assert User.objects.get().check_password(NEW)
 
 
-def test_the_step_token_changes_only_its_own_user(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_step_token_changes_only_its_own_user(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     budi = make_user()
     siti = make_user("197001011995031001")
     verify(client, username=siti.username, email=siti.email)
@@ -79,7 +94,9 @@ def test_the_step_token_changes_only_its_own_user(client, make_user) -> None:  #
     assert siti.check_password(NEW) and budi.check_password(PASSWORD)
 
 
-def test_the_step_token_expires_after_fifteen_minutes(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_step_token_expires_after_fifteen_minutes(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     verify(client)
     AccountToken.objects.update(expires_at="2000-01-01T00:00:00Z")
@@ -88,7 +105,9 @@ def test_the_step_token_expires_after_fifteen_minutes(client, make_user) -> None
     assert User.objects.get().check_password(PASSWORD)
 
 
-def test_weak_or_mismatched_new_passwords_are_refused(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_weak_or_mismatched_new_passwords_are_refused(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     verify(client)
     weak = client.post(
@@ -102,7 +121,9 @@ def test_weak_or_mismatched_new_passwords_are_refused(client, make_user) -> None
     assert User.objects.get().check_password(PASSWORD)
 
 
-def test_forgot_password_is_rate_limited_per_account(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_forgot_password_is_rate_limited_per_account(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     for _ in range(5):
         verify(client, email="salah@example.go.id")
@@ -111,12 +132,14 @@ def test_forgot_password_is_rate_limited_per_account(client, make_user) -> None:
     assert not AccountToken.objects.filter(purpose=TokenPurpose.PASSWORD_STEP).exists()
 
 
-def test_not_me_locks_the_account_and_alerts_the_admins(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_not_me_locks_the_account_and_alerts_the_admins(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     User.objects.create_superuser(username="admin", password="x", email="admin@example.go.id")
     make_user()
     verify(client)
     client.post("/lupa-password/password-baru/", {"password1": NEW, "password2": NEW})
-    link = re.search(r"/bukan-saya/[\w-]+/", mail.outbox[0].body).group(0)  # type: ignore[union-attr]
+    link = re.search(r"/bukan-saya/[\w-]+/", str(mail.outbox[0].body)).group(0)  # type: ignore[union-attr]
 
     ask = client.get(link)
     assert ask.status_code == 200 and "Kunci akun saya" in ask.content.decode()
@@ -133,7 +156,9 @@ def test_not_me_locks_the_account_and_alerts_the_admins(client, make_user) -> No
     assert client.post(link).status_code == 400  # single use
 
 
-def test_change_password_in_settings_keeps_this_session_and_ends_others(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_change_password_in_settings_keeps_this_session_and_ends_others(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user()
     other = Client()
     other.post("/login/", captcha(username=NIP, password=PASSWORD))
@@ -156,8 +181,8 @@ def test_change_password_in_settings_keeps_this_session_and_ends_others(client, 
 
 
 def test_the_bssn_policy_asks_for_twelve_characters_and_a_symbol(
-    client, make_user, settings
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.PASSWORD_POLICY = "bssn"
     make_user()
     client.post("/login/", captcha(username=NIP, password=PASSWORD))
@@ -176,12 +201,16 @@ def test_the_bssn_policy_asks_for_twelve_characters_and_a_symbol(
     )
 
 
-def test_the_email_link_flow_mails_a_reset_link(client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_email_link_flow_mails_a_reset_link(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.PASSWORD_RESET_FLOW = "email_link"
     make_user()
     response = verify(client)
     assert response["Location"] == "/lupa-password/terkirim/"
-    link = re.search(r"http://testserver(/lupa-password/tautan/\S+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    link = re.search(
+        r"http://testserver(/lupa-password/tautan/\S+/)", str(mail.outbox[0].body)
+    ).group(1)  # type: ignore[union-attr]
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     done = client.post(
@@ -192,8 +221,8 @@ def test_the_email_link_flow_mails_a_reset_link(client, make_user, settings) -> 
 
 
 def test_with_the_email_link_flow_a_mail_failure_looks_like_a_mismatch(
-    client, make_user, settings
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, make_user: Callable[..., User], settings: Any
+) -> None:
     # SMTP on a closed port: the mail cannot go, as when the broker is down. The page
     # must answer as it does for data that match no account.
     settings.PASSWORD_RESET_FLOW = "email_link"

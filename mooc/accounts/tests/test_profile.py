@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from mooc.accounts.models import Unit, User
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +24,7 @@ def png(size: tuple[int, int] = (300, 200)) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def logged_in(client, make_user, unit: Unit):  # type: ignore[no-untyped-def]
+def logged_in(client: Client, make_user: Callable[..., User], unit: Unit) -> User:
     user = make_user(unit=unit, phone="0811111111", jabatan="Staf")
     client.post("/login/", captcha(username=NIP, password=PASSWORD))
     return user
@@ -37,7 +40,9 @@ def data(unit: Unit, **overrides: object) -> dict[str, object]:
     }
 
 
-def test_a_learner_saves_the_profile_with_a_photo(client, logged_in: User, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_a_learner_saves_the_profile_with_a_photo(
+    client: Client, logged_in: User, unit: Unit
+) -> None:
     page = client.get("/profil/").content.decode()
     assert "Simpan Perubahan Profil" in page and NIP in page
 
@@ -57,7 +62,9 @@ def test_a_learner_saves_the_profile_with_a_photo(client, logged_in: User, unit:
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
 
 
-def test_the_nip_cannot_be_changed_through_the_profile(client, logged_in: User, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_the_nip_cannot_be_changed_through_the_profile(
+    client: Client, logged_in: User, unit: Unit
+) -> None:
     client.post("/profil/", data(unit, username="197001011995031001"))
     assert User.objects.get(pk=logged_in.pk).username == NIP
 
@@ -79,8 +86,8 @@ def test_the_nip_cannot_be_changed_through_the_profile(client, logged_in: User, 
         ),
     ],
 )
-def test_a_bad_photo_is_refused_and_nothing_changes(  # type: ignore[no-untyped-def]
-    client, logged_in: User, unit: Unit, upload: SimpleUploadedFile, message: str
+def test_a_bad_photo_is_refused_and_nothing_changes(
+    client: Client, logged_in: User, unit: Unit, upload: SimpleUploadedFile, message: str
 ) -> None:
     response = client.post("/profil/", data(unit, photo=upload, full_name="Nama Baru"))
     assert message in response.content.decode()
@@ -88,19 +95,21 @@ def test_a_bad_photo_is_refused_and_nothing_changes(  # type: ignore[no-untyped-
     assert user.full_name == "Budi Santoso" and not user.photo
 
 
-def test_an_empty_name_or_bad_phone_is_refused(client, logged_in: User, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_name_or_bad_phone_is_refused(client: Client, logged_in: User, unit: Unit) -> None:
     response = client.post("/profil/", data(unit, full_name="", phone="12ab"))
     errors = response.context["form"].errors
     assert "full_name" in errors and "phone" in errors
 
 
-def test_another_learners_photo_is_not_reachable(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_another_learners_photo_is_not_reachable(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     assert client.get("/profil/foto/").status_code == 302  # visitors go to login
 
 
 def test_changing_the_email_needs_the_link_sent_to_the_new_address(
-    client, logged_in: User, make_user
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, logged_in: User, make_user: Callable[..., User]
+) -> None:
     make_user("197001011995031001", email="dipakai@example.go.id")
     taken = client.post("/profil/email/", {"email-new_email": "DIPAKAI@example.go.id"})
     assert "Alamat email ini sudah terdaftar." in taken.content.decode()
@@ -109,7 +118,7 @@ def test_changing_the_email_needs_the_link_sent_to_the_new_address(
 
     assert User.objects.get(pk=logged_in.pk).email == f"{NIP}@example.go.id"  # not yet
     assert mail.outbox[-1].to == ["budi.baru@example.go.id"]
-    link = re.search(r"/profil/email/[\w-]+/", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    link = re.search(r"/profil/email/[\w-]+/", str(mail.outbox[-1].body)).group(0)  # type: ignore[union-attr]
     client.get(link)
     assert User.objects.get(pk=logged_in.pk).email == "budi.baru@example.go.id"
     assert client.get(link).status_code == 400

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
-from mooc.accounts.models import Unit
-from mooc.accounts.tests.conftest import NIP, PASSWORD, captcha
+import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from mooc.accounts.models import Unit, User
+from mooc.accounts.tests.factories import NIP, PASSWORD
+from mooc.accounts.tests.helpers import captcha
 from mooc.core.selectors import site_settings_get
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +23,9 @@ def add_units(count: int) -> None:
 
 
 @pytest.mark.parametrize("units", [1, 50])
-def test_visitor_pages(client, django_assert_max_num_queries, units: int) -> None:  # type: ignore[no-untyped-def]
+def test_visitor_pages(
+    client: Client, django_assert_max_num_queries: DjangoAssertNumQueries, units: int
+) -> None:
     add_units(units)
     site_settings_get()
     # The captcha forms store their challenge (1); registration also lists the units (1).
@@ -34,8 +41,12 @@ def test_visitor_pages(client, django_assert_max_num_queries, units: int) -> Non
 
 @pytest.mark.parametrize("units", [1, 50])
 def test_signed_in_pages(
-    client, make_user, unit: Unit, django_assert_max_num_queries, units: int
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client,
+    make_user: Callable[..., User],
+    unit: Unit,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    units: int,
+) -> None:
     add_units(units)
     make_user(unit=unit)
     client.post("/login/", captcha(username=NIP, password=PASSWORD))

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from mooc.accounts.models import AccountToken, EmployeeType, Unit, User
-from mooc.accounts.tests.conftest import NIP, captcha
+from mooc.accounts.tests.factories import NIP
+from mooc.accounts.tests.helpers import captcha
 
 # Real commits: mail is queued on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,12 +33,14 @@ def form(the_unit: Unit, **overrides: str) -> dict[str, str]:
 
 
 def activation_link(message: mail.EmailMessage) -> str:
-    match = re.search(r"https?://\S+/aktivasi/[\w-]+/", message.body)
+    match = re.search(r"https?://\S+/aktivasi/[\w-]+/", str(message.body))
     assert match, message.body
     return match.group(0).split("8000", 1)[-1]
 
 
-def test_an_internal_employee_registers_and_gets_an_activation_mail(client, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_an_internal_employee_registers_and_gets_an_activation_mail(
+    client: Client, unit: Unit
+) -> None:
     response = client.post("/daftar/", form(unit))
 
     assert response.status_code == 302 and response["Location"] == "/daftar/terkirim/"
@@ -48,13 +53,13 @@ def test_an_internal_employee_registers_and_gets_an_activation_mail(client, unit
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["siti@example.go.id"]
     assert "/aktivasi/" in mail.outbox[0].body
-    assert mail.outbox[0].alternatives and "/aktivasi/" in mail.outbox[0].alternatives[0][0]  # type: ignore[index]
+    assert mail.outbox[0].alternatives and "/aktivasi/" in mail.outbox[0].alternatives[0][0]  # type: ignore[attr-defined]
     assert "siti@example.go.id" in client.get("/daftar/terkirim/").content.decode()
 
 
 def test_an_external_participant_registers_with_a_username_and_institution(
-    client, unit: Unit
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, unit: Unit
+) -> None:
     response = client.post(
         "/daftar/",
         form(
@@ -102,8 +107,8 @@ def test_an_external_participant_registers_with_a_username_and_institution(
         ({"captcha_1": "WRONG"}, "captcha", "Validasi Gagal! Coba Lagi!"),
     ],
 )
-def test_bad_input_is_refused_next_to_its_field_and_creates_nothing(  # type: ignore[no-untyped-def]
-    client, unit: Unit, overrides: dict[str, str], field: str, message: str
+def test_bad_input_is_refused_next_to_its_field_and_creates_nothing(
+    client: Client, unit: Unit, overrides: dict[str, str], field: str, message: str
 ) -> None:
     response = client.post("/daftar/", form(unit, **overrides))
 
@@ -115,8 +120,8 @@ def test_bad_input_is_refused_next_to_its_field_and_creates_nothing(  # type: ig
 
 
 def test_a_registered_nip_or_email_gets_the_same_page_and_its_owner_a_mail(
-    client, unit: Unit, make_user
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, unit: Unit, make_user: Callable[..., User]
+) -> None:
     owner = make_user(NIP, email="Siti@Example.go.id")
 
     response = client.post("/daftar/", form(unit, email="lain@example.go.id"))
@@ -129,7 +134,7 @@ def test_a_registered_nip_or_email_gets_the_same_page_and_its_owner_a_mail(
     assert "/aktivasi/" not in mail.outbox[0].body
 
 
-def test_the_activation_link_works_once(client, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_the_activation_link_works_once(client: Client, unit: Unit) -> None:
     client.post("/daftar/", form(unit))
     link = activation_link(mail.outbox[0])
 
@@ -142,7 +147,9 @@ def test_the_activation_link_works_once(client, unit: Unit) -> None:  # type: ig
     assert "Akun Anda sudah aktif" in again.content.decode()
 
 
-def test_a_tampered_or_expired_link_says_so_and_offers_resending(client, unit: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_a_tampered_or_expired_link_says_so_and_offers_resending(
+    client: Client, unit: Unit
+) -> None:
     client.post("/daftar/", form(unit))
     link = activation_link(mail.outbox[0])
 
@@ -157,7 +164,9 @@ def test_a_tampered_or_expired_link_says_so_and_offers_resending(client, unit: U
     assert User.objects.get().activated_at is None
 
 
-def test_resending_activation_retires_the_old_link(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_resending_activation_retires_the_old_link(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(NIP, activated=False, email="budi@example.go.id")
     client.post("/kirim-ulang-verifikasi/", captcha(username=NIP, email="budi@example.go.id"))
     client.post("/kirim-ulang-verifikasi/", captcha(username=NIP, email="BUDI@example.go.id"))
@@ -168,7 +177,9 @@ def test_resending_activation_retires_the_old_link(client, make_user) -> None:  
     assert User.objects.get().activated_at is not None
 
 
-def test_resending_needs_the_registered_email(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_resending_needs_the_registered_email(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(NIP, activated=False, email="budi@example.go.id")
     response = client.post(
         "/kirim-ulang-verifikasi/", captcha(username=NIP, email="lain@example.go.id")
@@ -177,7 +188,9 @@ def test_resending_needs_the_registered_email(client, make_user) -> None:  # typ
     assert len(mail.outbox) == 0
 
 
-def test_resending_is_rate_limited_per_account(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_resending_is_rate_limited_per_account(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     make_user(NIP, activated=False, email="budi@example.go.id")
     for _ in range(5):
         client.post("/kirim-ulang-verifikasi/", captcha(username=NIP, email="budi@example.go.id"))
@@ -188,7 +201,9 @@ def test_resending_is_rate_limited_per_account(client, make_user) -> None:  # ty
     assert len(mail.outbox) == 5
 
 
-def test_registrations_never_activated_are_purged_freeing_the_nip(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_registrations_never_activated_are_purged_freeing_the_nip(
+    make_user: Callable[..., User],
+) -> None:
     from datetime import timedelta
 
     from django.core.management import call_command

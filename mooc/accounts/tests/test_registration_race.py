@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.services.registration import Registration, user_register
-from mooc.accounts.tests.conftest import NIP
+from mooc.accounts.tests.factories import NIP
 from mooc.core.errors import ServiceError
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from mooc.accounts.tests.conftest import NIP, captcha
+from mooc.accounts.tests.factories import NIP
+from mooc.accounts.tests.helpers import captcha
 from mooc.accounts.views.password import EmailLinkResetView
 
 # Real commits: the reset mail is queued on commit, as in production.

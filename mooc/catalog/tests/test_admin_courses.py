@@ -16,21 +16,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
+from mooc.accounts.tests.factories import ContentAdminFactory, InstructorFactory, UserFactory
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_category,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_material,
-    make_section,
-    make_user,
+from mooc.catalog.tests.factories import (
+    INSTRUCTOR_PERMISSIONS,
+    CategoryFactory,
+    CourseFactory,
+    EnrollmentFactory,
 )
-from mooc.catalog.tests.test_instructor_permissions import form_data
+from mooc.catalog.tests.helpers import form_data
 from mooc.core.models import AuditLog
 from mooc.learning.models import Material, MaterialProgress, Section
+from mooc.learning.tests.factories import MaterialFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +43,7 @@ def english() -> Iterator[None]:
 
 @pytest.fixture
 def admin(client: Client) -> Client:
-    return logged_in(client, make_content_admin())
+    return logged_in(client, ContentAdminFactory.create())
 
 
 def listed(response: Any) -> list[str]:
@@ -61,14 +59,17 @@ def course_url(course: Course) -> str:
 
 def test_the_list_shows_participants_ongoing_and_a_preview_link(admin: Client) -> None:
     now = timezone.now()
-    running = make_course("Orientasi ASN Baru", slug="orientasi-asn", jp=24)
-    make_course(
-        "Literasi Digital",
+    running = CourseFactory.create(
+        title="Orientasi ASN Baru", slug="orientasi-asn", jp=24, is_published=False
+    )
+    CourseFactory.create(
+        title="Literasi Digital",
         starts_at=now - dt.timedelta(days=60),
         ends_at=now - dt.timedelta(days=1),
+        is_published=False,
     )
     for _ in range(3):
-        enrol(make_user(), running)
+        EnrollmentFactory.create(user=UserFactory.create(), course=running)
 
     response = admin.get(reverse(CHANGELIST))
 
@@ -86,13 +87,16 @@ def test_the_list_filters_ongoing_and_published_courses_and_searches_titles(
     admin: Client,
 ) -> None:
     now = timezone.now()
-    make_course("Orientasi ASN Baru", is_published=True)
-    make_course(
-        "Literasi Digital",
+    CourseFactory.create(title="Orientasi ASN Baru", is_published=True)
+    CourseFactory.create(
+        title="Literasi Digital",
         starts_at=now - dt.timedelta(days=60),
         ends_at=now - dt.timedelta(days=1),
+        is_published=False,
     )
-    make_course("Manajemen Risiko", starts_at=now + dt.timedelta(days=10))
+    CourseFactory.create(
+        title="Manajemen Risiko", starts_at=now + dt.timedelta(days=10), is_published=False
+    )
 
     assert listed(admin.get(reverse(CHANGELIST), {"ongoing": "yes"})) == ["Orientasi ASN Baru"]
     assert set(listed(admin.get(reverse(CHANGELIST), {"ongoing": "no"}))) == {
@@ -111,8 +115,8 @@ def test_the_list_filters_ongoing_and_published_courses_and_searches_titles(
 def test_publishing_from_the_list_is_audited_once_per_course_that_changes(
     admin: Client,
 ) -> None:
-    draft = make_course("Orientasi ASN Baru")
-    live = make_course("Literasi Digital", is_published=True)
+    draft = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+    live = CourseFactory.create(title="Literasi Digital", is_published=True)
 
     response = admin.post(
         reverse(CHANGELIST),
@@ -129,7 +133,7 @@ def test_publishing_from_the_list_is_audited_once_per_course_that_changes(
 
 
 def test_unpublishing_from_the_list_is_audited(admin: Client) -> None:
-    live = make_course(is_published=True)
+    live = CourseFactory.create(is_published=True)
 
     admin.post(reverse(CHANGELIST), {"action": "unpublish_courses", "_selected_action": [live.pk]})
 
@@ -140,8 +144,10 @@ def test_unpublishing_from_the_list_is_audited(admin: Client) -> None:
 def test_publishing_from_the_course_page_is_audited_and_so_is_a_staff_change(
     admin: Client,
 ) -> None:
-    course = make_course()
-    instructor = make_instructor("ani.instruktur")
+    course = CourseFactory.create(is_published=False)
+    instructor = InstructorFactory.create(
+        username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS
+    )
     data = form_data(admin.get(course_url(course)))
 
     response = admin.post(
@@ -163,7 +169,7 @@ def test_publishing_from_the_course_page_is_audited_and_so_is_a_staff_change(
 def test_the_course_page_has_the_learner_preview_enrolment_and_package_buttons(
     admin: Client,
 ) -> None:
-    course = make_course(slug="etika-pelayanan")
+    course = CourseFactory.create(slug="etika-pelayanan", is_published=False)
 
     page = admin.get(course_url(course)).content.decode()
 
@@ -187,11 +193,11 @@ def test_the_course_list_has_the_import_package_button(admin: Client) -> None:
 def test_the_course_page_lists_its_sections_in_order_with_links_to_their_materials(
     admin: Client,
 ) -> None:
-    course = make_course()
-    second = make_section(course, "Penutup", order=2)
-    first = make_section(course, "Pembukaan", order=1)
-    make_material(first)
-    make_material(first, "Materi 2", order=2)
+    course = CourseFactory.create(is_published=False)
+    second = SectionFactory.create(course=course, title="Penutup", order=2)
+    first = SectionFactory.create(course=course, title="Pembukaan", order=1)
+    MaterialFactory.create(section=first)
+    MaterialFactory.create(section=first, title="Materi 2", order=2)
 
     response = admin.get(course_url(course))
 
@@ -203,8 +209,8 @@ def test_the_course_page_lists_its_sections_in_order_with_links_to_their_materia
 
 
 def test_new_sections_without_an_order_go_after_the_existing_ones(admin: Client) -> None:
-    course = make_course()
-    make_section(course, "Pembukaan", order=5)
+    course = CourseFactory.create(is_published=False)
+    SectionFactory.create(course=course, title="Pembukaan", order=5)
     data = form_data(admin.get(course_url(course)))
     data.update(
         {
@@ -229,11 +235,11 @@ def test_new_sections_without_an_order_go_after_the_existing_ones(admin: Client)
 def test_a_section_with_learners_progress_is_not_deleted_from_the_course_page(
     admin: Client,
 ) -> None:
-    course = make_course()
-    section = make_section(course)
-    material = make_material(section)
-    learner = make_user()
-    enrol(learner, course)
+    course = CourseFactory.create(is_published=False)
+    section = SectionFactory.create(course=course)
+    material = MaterialFactory.create(section=section)
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     MaterialProgress.objects.create(user=learner, material=material, course=course)
     data = form_data(admin.get(course_url(course)))
 
@@ -247,10 +253,10 @@ def test_a_section_with_learners_progress_is_not_deleted_from_the_course_page(
 def test_a_material_with_learners_progress_cannot_be_deleted_from_its_page(
     admin: Client,
 ) -> None:
-    course = make_course()
-    material = make_material(make_section(course))
-    learner = make_user()
-    enrol(learner, course)
+    course = CourseFactory.create(is_published=False)
+    material = MaterialFactory.create(section=SectionFactory.create(course=course))
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     MaterialProgress.objects.create(user=learner, material=material, course=course)
     url = reverse("admin:learning_material_delete", args=[material.pk])
 
@@ -262,7 +268,9 @@ def test_a_material_with_learners_progress_cannot_be_deleted_from_its_page(
 
 
 def test_a_material_without_progress_can_be_deleted(admin: Client) -> None:
-    material = make_material(make_section(make_course()))
+    material = MaterialFactory.create(
+        section=SectionFactory.create(course=CourseFactory.create(is_published=False))
+    )
 
     admin.post(reverse("admin:learning_material_delete", args=[material.pk]), {"post": "yes"})
 
@@ -272,10 +280,10 @@ def test_a_material_without_progress_can_be_deleted(admin: Client) -> None:
 def test_the_section_page_lists_materials_in_order_and_links_back_to_the_course(
     admin: Client,
 ) -> None:
-    course = make_course()
-    section = make_section(course)
-    later = make_material(section, "Studi Kasus", order=2)
-    earlier = make_material(section, "Pengantar", order=1)
+    course = CourseFactory.create(is_published=False)
+    section = SectionFactory.create(course=course)
+    later = MaterialFactory.create(section=section, title="Studi Kasus", order=2)
+    earlier = MaterialFactory.create(section=section, title="Pengantar", order=1)
 
     response = admin.get(reverse("admin:learning_section_change", args=[section.pk]))
 
@@ -285,8 +293,8 @@ def test_the_section_page_lists_materials_in_order_and_links_back_to_the_course(
 
 
 def test_a_section_never_moves_to_another_course(admin: Client) -> None:
-    section = make_section(make_course())
-    other = make_course()
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
+    other = CourseFactory.create(is_published=False)
     url = reverse("admin:learning_section_change", args=[section.pk])
     data = form_data(admin.get(url))
 
@@ -298,10 +306,10 @@ def test_a_section_never_moves_to_another_course(admin: Client) -> None:
 
 
 def test_a_material_moves_only_within_its_course(admin: Client) -> None:
-    course = make_course()
-    material = make_material(make_section(course, "Satu"))
-    sibling = make_section(course, "Dua", order=2)
-    elsewhere = make_section(make_course(), "Lain")
+    course = CourseFactory.create(is_published=False)
+    material = MaterialFactory.create(section=SectionFactory.create(course=course, title="Satu"))
+    sibling = SectionFactory.create(course=course, title="Dua", order=2)
+    elsewhere = SectionFactory.create(course=CourseFactory.create(is_published=False), title="Lain")
     url = reverse("admin:learning_material_change", args=[material.pk])
 
     choices = {
@@ -316,8 +324,8 @@ def test_a_material_moves_only_within_its_course(admin: Client) -> None:
 
 
 def test_categories_list_their_course_counts(admin: Client) -> None:
-    course = make_course()
-    make_course(category=course.category)
+    course = CourseFactory.create(is_published=False)
+    CourseFactory.create(category=course.category, is_published=False)
 
     response = admin.get(reverse("admin:catalog_category_changelist"))
 
@@ -326,8 +334,8 @@ def test_categories_list_their_course_counts(admin: Client) -> None:
 
 
 def test_instructor_profiles_link_only_staff_accounts(admin: Client) -> None:
-    staff = make_instructor("ani.instruktur")
-    learner = make_user()
+    staff = InstructorFactory.create(username="ani.instruktur", permissions=INSTRUCTOR_PERMISSIONS)
+    learner = UserFactory.create()
 
     response = admin.get(reverse("admin:catalog_instructor_add"))
 
@@ -359,7 +367,7 @@ def fake_packages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
 def test_the_package_buttons_lead_to_the_package_screens(
     admin: Client, fake_packages: list[tuple[str, Any]]
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     imported = admin.get(reverse("admin:catalog_course_import_package"))
     exported = admin.get(reverse("admin:catalog_course_export_package", args=[course.pk]))
@@ -380,7 +388,7 @@ def test_the_package_screens_need_a_signed_in_staff_user(
 def test_a_content_admin_adds_a_course_with_a_re_encoded_cover(admin: Client) -> None:
     picture = io.BytesIO()
     Image.new("RGB", (2400, 1200), (10, 90, 160)).save(picture, "PNG")
-    category = make_category()
+    category = CategoryFactory.create(name="Pelayanan Publik")
     assert admin.get(reverse("admin:catalog_course_add")).status_code == 200
 
     response = admin.post(
@@ -415,7 +423,7 @@ def test_a_cover_that_is_not_an_image_is_refused(admin: Client) -> None:
             "title": "Literasi Digital",
             "slug": "literasi-digital",
             "summary": "Dasar literasi digital bagi ASN.",
-            "category": make_category().pk,
+            "category": CategoryFactory.create(name="Pelayanan Publik").pk,
             "level": "dasar",
             "jp": 12,
             "cover_image": SimpleUploadedFile("sampul.jpg", b"<html><script></script></html>"),

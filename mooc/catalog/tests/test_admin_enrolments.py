@@ -16,17 +16,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from mooc.accounts.tests.factories import (
+    ContentAdminFactory,
+    InstructorFactory,
+    UserFactory,
+    unit_tree,
+)
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.enrolment_bulk import spreadsheet_safe
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_units,
-    make_user,
-)
+from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
 from mooc.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def english() -> Iterator[None]:
 
 @pytest.fixture
 def admin(client: Client) -> Client:
-    return logged_in(client, make_content_admin())
+    return logged_in(client, ContentAdminFactory.create())
 
 
 def listed(response: Any) -> list[str]:
@@ -55,12 +54,12 @@ def export_url(course_id: int, fmt: str) -> str:
 
 
 def test_the_list_shows_learner_unit_status_result_and_score(admin: Client) -> None:
-    _, kanwil, _ = make_units()
-    course = make_course()
-    learner = make_user(NIP, full_name="Rina Lestari", unit=kanwil)
-    enrol(
-        learner,
-        course,
+    _, kanwil, _ = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    learner = UserFactory.create(username=NIP, full_name="Rina Lestari", unit=kanwil)
+    EnrollmentFactory.create(
+        user=learner,
+        course=course,
         status=EnrollmentStatus.COMPLETED,
         result=EnrollmentResult.PASSED,
         final_score=Decimal("87.50"),
@@ -74,30 +73,41 @@ def test_the_list_shows_learner_unit_status_result_and_score(admin: Client) -> N
 
 
 def test_search_finds_a_nip_typed_with_spaces_and_names(admin: Client) -> None:
-    course = make_course()
-    enrol(make_user(NIP, full_name="Rina Lestari"), course)
-    enrol(make_user("199001012019032002", full_name="Sari Wulandari"), course)
+    course = CourseFactory.create(is_published=False)
+    EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP, full_name="Rina Lestari"), course=course
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="Sari Wulandari"),
+        course=course,
+    )
 
     assert listed(admin.get(reverse(CHANGELIST), {"q": "19860926 201505 1 001"})) == [NIP]
     assert listed(admin.get(reverse(CHANGELIST), {"q": "wulandari"})) == ["199001012019032002"]
 
 
 def test_the_list_filters_by_course_and_status(admin: Client) -> None:
-    course = make_course("Orientasi ASN Baru")
-    other = make_course("Literasi Digital")
-    enrol(make_user(NIP), course, status=EnrollmentStatus.COMPLETED)
-    enrol(make_user("199001012019032002"), course)
-    enrol(make_user("198512312010121003"), other)
+    course = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+    other = CourseFactory.create(title="Literasi Digital", is_published=False)
+    EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP), course=course, status=EnrollmentStatus.COMPLETED
+    )
+    EnrollmentFactory.create(user=UserFactory.create(username="199001012019032002"), course=course)
+    EnrollmentFactory.create(user=UserFactory.create(username="198512312010121003"), course=other)
 
     by_course = admin.get(reverse(CHANGELIST), {"course": course.pk})
-    completed = admin.get(reverse(CHANGELIST), {"course": course.pk, "status__exact": "completed"})
+    completed = admin.get(
+        reverse(CHANGELIST), {"course": str(course.pk), "status__exact": "completed"}
+    )
 
     assert set(listed(by_course)) == {NIP, "199001012019032002"}
     assert listed(completed) == [NIP]
 
 
 def test_enrolments_are_read_only_here(admin: Client) -> None:
-    enrolment = enrol(make_user(NIP), make_course())
+    enrolment = EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP), course=CourseFactory.create(is_published=False)
+    )
 
     page = admin.get(reverse("admin:catalog_enrollment_change", args=[enrolment.pk]))
 
@@ -106,8 +116,8 @@ def test_enrolments_are_read_only_here(admin: Client) -> None:
 
 
 def test_a_manager_deleting_an_enrolment_leaves_an_audit_entry(admin: Client) -> None:
-    course = make_course()
-    enrolment = enrol(make_user(NIP), course)
+    course = CourseFactory.create(is_published=False)
+    enrolment = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
 
     admin.post(reverse("admin:catalog_enrollment_delete", args=[enrolment.pk]), {"post": "yes"})
 
@@ -118,9 +128,14 @@ def test_a_manager_deleting_an_enrolment_leaves_an_audit_entry(admin: Client) ->
 
 
 def test_an_instructor_does_not_delete_enrolments(client: Client) -> None:
-    course = make_course()
-    enrolment = enrol(make_user(NIP), course)
-    instructor = logged_in(client, make_instructor("ani.instruktur", course))
+    course = CourseFactory.create(is_published=False)
+    enrolment = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
+    instructor = logged_in(
+        client,
+        InstructorFactory.create(
+            username="ani.instruktur", courses=[course], permissions=INSTRUCTOR_PERMISSIONS
+        ),
+    )
 
     response = instructor.post(
         reverse("admin:catalog_enrollment_delete", args=[enrolment.pk]), {"post": "yes"}
@@ -135,14 +150,21 @@ def test_an_instructor_does_not_delete_enrolments(client: Client) -> None:
 
 def hostile_course() -> Any:
     """A course whose learners typed spreadsheet formulas into their names."""
-    root, _, _ = make_units()
+    root, _, _ = unit_tree()
     root.name = "@SUM(1+1)*cmd|' /C calc'!A0"
     root.save()
-    course = make_course("Orientasi ASN Baru", slug="orientasi-asn", jp=24)
-    enrol(make_user(NIP, full_name='=HYPERLINK("http://evil.example","klik")', unit=root), course)
-    enrol(
-        make_user("199001012019032002", full_name="-2+3"),
-        course,
+    course = CourseFactory.create(
+        title="Orientasi ASN Baru", slug="orientasi-asn", jp=24, is_published=False
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(
+            username=NIP, full_name='=HYPERLINK("http://evil.example","klik")', unit=root
+        ),
+        course=course,
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="-2+3"),
+        course=course,
         status=EnrollmentStatus.COMPLETED,
         result=EnrollmentResult.PASSED,
         final_score=Decimal("90.00"),
@@ -211,13 +233,20 @@ def test_each_export_is_audited(admin: Client) -> None:
 
 
 def test_an_unknown_export_format_is_not_found(admin: Client) -> None:
-    assert admin.get(export_url(make_course().pk, "pdf")).status_code == 404
+    assert (
+        admin.get(export_url(CourseFactory.create(is_published=False).pk, "pdf")).status_code == 404
+    )
 
 
 def test_selected_enrolments_are_exported_from_the_list(admin: Client) -> None:
-    course = make_course()
-    chosen = enrol(make_user(NIP, full_name="Rina Lestari"), course)
-    enrol(make_user("199001012019032002", full_name="Sari Wulandari"), course)
+    course = CourseFactory.create(is_published=False)
+    chosen = EnrollmentFactory.create(
+        user=UserFactory.create(username=NIP, full_name="Rina Lestari"), course=course
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(username="199001012019032002", full_name="Sari Wulandari"),
+        course=course,
+    )
 
     response = admin.post(
         reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [chosen.pk]}
@@ -229,8 +258,8 @@ def test_selected_enrolments_are_exported_from_the_list(admin: Client) -> None:
 
 
 def test_the_excel_action_exports_too(admin: Client) -> None:
-    course = make_course()
-    chosen = enrol(make_user(NIP), course)
+    course = CourseFactory.create(is_published=False)
+    chosen = EnrollmentFactory.create(user=UserFactory.create(username=NIP), course=course)
 
     response = admin.post(
         reverse(CHANGELIST), {"action": "export_xlsx", "_selected_action": [chosen.pk]}

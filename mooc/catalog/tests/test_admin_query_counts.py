@@ -7,20 +7,19 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from mooc.accounts.models import User
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_material,
-    make_section,
-    make_units,
-    make_user,
+from mooc.accounts.tests.factories import (
+    ContentAdminFactory,
+    InstructorFactory,
+    UserFactory,
+    unit_tree,
 )
+from mooc.accounts.tests.helpers import logged_in
+from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
 from mooc.core.selectors import site_settings_get
+from mooc.learning.tests.factories import MaterialFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +29,21 @@ BUDGET = 7
 
 
 def build(rows: int, role: str) -> User:
-    _, kanwil, _ = make_units()
-    courses = [make_course(f"Kursus {i}") for i in range(rows)]
+    _, kanwil, _ = unit_tree()
+    courses = [CourseFactory.create(title=f"Kursus {i}", is_published=False) for i in range(rows)]
     for course in courses:
-        material = make_material(make_section(course))
+        material = MaterialFactory.create(section=SectionFactory.create(course=course))
         assert material.pk
         for _ in range(2):
-            enrol(make_user(unit=kanwil), course)
+            EnrollmentFactory.create(user=UserFactory.create(unit=kanwil), course=course)
     site_settings_get()
-    return make_content_admin() if role == "content admin" else make_instructor("ani", *courses)
+    return (
+        ContentAdminFactory.create()
+        if role == "content admin"
+        else InstructorFactory.create(
+            username="ani", courses=courses, permissions=INSTRUCTOR_PERMISSIONS
+        )
+    )
 
 
 @pytest.mark.parametrize("role", ["content admin", "instructor"])
@@ -52,8 +57,12 @@ def build(rows: int, role: str) -> User:
         "admin:learning_material_changelist",
     ],
 )
-def test_admin_lists_run_a_fixed_number_of_queries(  # type: ignore[no-untyped-def]
-    client: Client, django_assert_max_num_queries, rows: int, role: str, page: str
+def test_admin_lists_run_a_fixed_number_of_queries(
+    client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    rows: int,
+    role: str,
+    page: str,
 ) -> None:
     user = build(rows, role)
     staff_client = logged_in(client, user)

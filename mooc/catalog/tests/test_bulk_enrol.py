@@ -15,22 +15,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from mooc.accounts.models import EmployeeType, User
+from mooc.accounts.tests.factories import (
+    AdminFactory,
+    ContentAdminFactory,
+    InstructorFactory,
+    UserFactory,
+    unit_tree,
+)
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.enrolment_bulk import (
     enrolment_bulk_apply,
     enrolment_bulk_preview,
     usernames_parse,
 )
 from mooc.catalog.models import Enrollment
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_admin,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_units,
-    make_user,
-)
+from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
 from mooc.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -77,11 +76,11 @@ def test_short_numbers_next_to_each_other_stay_separate_usernames() -> None:
 
 
 def test_the_dry_run_sorts_people_and_writes_nothing() -> None:
-    course = make_course()
-    new = make_user(NIP_A)
-    already = make_user(NIP_B)
-    enrol(already, course)
-    inactive = make_user(NIP_C, is_active=False)
+    course = CourseFactory.create(is_published=False)
+    new = UserFactory.create(username=NIP_A)
+    already = UserFactory.create(username=NIP_B)
+    EnrollmentFactory.create(user=already, course=course)
+    inactive = UserFactory.create(username=NIP_C, is_active=False)
 
     report = enrolment_bulk_preview(
         course=course, usernames=[NIP_A, NIP_B, NIP_C, "199912312020121999", "Nobody"]
@@ -96,8 +95,8 @@ def test_the_dry_run_sorts_people_and_writes_nothing() -> None:
 
 
 def test_usernames_are_matched_whatever_their_letter_case() -> None:
-    course = make_course()
-    external = make_user("Budi.Santoso", employee_type=EmployeeType.EXTERNAL)
+    course = CourseFactory.create(is_published=False)
+    external = UserFactory.create(username="Budi.Santoso", employee_type=EmployeeType.EXTERNAL)
 
     report = enrolment_bulk_preview(course=course, usernames=["budi.santoso"])
 
@@ -105,8 +104,8 @@ def test_usernames_are_matched_whatever_their_letter_case() -> None:
 
 
 def test_external_accounts_are_not_allowed_in_an_internal_only_course() -> None:
-    course = make_course(internal_only=True)
-    make_user("budi.santoso", employee_type=EmployeeType.EXTERNAL)
+    course = CourseFactory.create(internal_only=True, is_published=False)
+    UserFactory.create(username="budi.santoso", employee_type=EmployeeType.EXTERNAL)
 
     report = enrolment_bulk_preview(course=course, usernames=["budi.santoso"])
 
@@ -115,11 +114,11 @@ def test_external_accounts_are_not_allowed_in_an_internal_only_course() -> None:
 
 
 def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry() -> None:
-    _, kanwil, _ = make_units()
-    course = make_course(jp=24)
-    actor = make_content_admin()
-    learner = make_user(NIP_A, unit=kanwil)
-    enrol(make_user(NIP_B), course)
+    _, kanwil, _ = unit_tree()
+    course = CourseFactory.create(jp=24, is_published=False)
+    actor = ContentAdminFactory.create()
+    learner = UserFactory.create(username=NIP_A, unit=kanwil)
+    EnrollmentFactory.create(user=UserFactory.create(username=NIP_B), course=course)
 
     report = enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A, NIP_B, "Nobody"])
 
@@ -145,9 +144,9 @@ def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry(
 
 
 def test_applying_twice_enrols_nobody_twice() -> None:
-    course = make_course()
-    actor = make_content_admin()
-    make_user(NIP_A)
+    course = CourseFactory.create(is_published=False)
+    actor = ContentAdminFactory.create()
+    UserFactory.create(username=NIP_A)
 
     enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A])
     again = enrolment_bulk_apply(actor=actor, course=course, usernames=[NIP_A])
@@ -159,25 +158,26 @@ def test_applying_twice_enrols_nobody_twice() -> None:
 
 def test_an_admin_enrols_even_when_the_window_is_closed_and_the_course_has_ended() -> None:
     now = timezone.now()
-    course = make_course(
+    course = CourseFactory.create(
         enroll_opens_at=now - dt.timedelta(days=30),
         enroll_closes_at=now - dt.timedelta(days=20),
         starts_at=now - dt.timedelta(days=30),
         ends_at=now - dt.timedelta(days=1),
+        is_published=False,
     )
-    make_user(NIP_A)
+    UserFactory.create(username=NIP_A)
 
-    enrolment_bulk_apply(actor=make_content_admin(), course=course, usernames=[NIP_A])
+    enrolment_bulk_apply(actor=ContentAdminFactory.create(), course=course, usernames=[NIP_A])
 
     assert Enrollment.objects.filter(course=course, user__username=NIP_A).exists()
 
 
 def test_a_unit_is_enrolled_with_or_without_its_sub_units() -> None:
-    root, kanwil, upt = make_units()
-    course = make_course()
-    in_kanwil = make_user(unit=kanwil)
-    in_upt = make_user(unit=upt)
-    make_user(unit=root)
+    root, kanwil, upt = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    in_kanwil = UserFactory.create(unit=kanwil)
+    in_upt = UserFactory.create(unit=upt)
+    UserFactory.create(unit=root)
 
     only_kanwil = enrolment_bulk_preview(course=course, unit=kanwil, include_subunits=False)
     with_upt = enrolment_bulk_preview(course=course, unit=kanwil, include_subunits=True)
@@ -187,22 +187,22 @@ def test_a_unit_is_enrolled_with_or_without_its_sub_units() -> None:
 
 
 def test_a_failure_while_applying_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    course = make_course()
-    make_user(NIP_A)
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
 
     def broken(**kwargs: object) -> None:
         raise RuntimeError("audit log unavailable")
 
     monkeypatch.setattr("mooc.catalog.enrolment_bulk.audit_log_record", broken)
     with pytest.raises(RuntimeError):
-        enrolment_bulk_apply(actor=make_content_admin(), course=course, usernames=[NIP_A])
+        enrolment_bulk_apply(actor=ContentAdminFactory.create(), course=course, usernames=[NIP_A])
 
     assert not Enrollment.objects.filter(course=course).exists()
 
 
 def test_thousands_of_nips_take_a_handful_of_queries() -> None:
-    course = make_course()
-    actor = make_content_admin()
+    course = CourseFactory.create(is_published=False)
+    actor = ContentAdminFactory.create()
     names = [f"19900101201903{i:04d}" for i in range(2500)]
     User.objects.bulk_create(
         User(username=name, full_name=f"Pegawai {i}", email=f"p{i}@example.go.id")
@@ -236,10 +236,10 @@ def enrol_url(course_id: int) -> str:
 
 
 def test_the_admin_checks_first_then_enrols_on_confirmation(client: Client) -> None:
-    course = make_course()
-    make_user(NIP_A)
-    make_user(NIP_B)
-    admin = logged_in(client, make_content_admin())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
+    UserFactory.create(username=NIP_B)
+    admin = logged_in(client, ContentAdminFactory.create())
     pasted = "19860926 201505 1 001\n199001012019032002\n199912312020121999"
 
     check = admin.post(enrol_url(course.pk), {"usernames": pasted})
@@ -267,11 +267,11 @@ def test_the_admin_checks_first_then_enrols_on_confirmation(client: Client) -> N
 
 
 def test_the_admin_enrols_a_unit_with_its_sub_units(client: Client) -> None:
-    _, kanwil, upt = make_units()
-    course = make_course()
-    make_user(unit=kanwil)
-    make_user(unit=upt)
-    admin = logged_in(client, make_content_admin())
+    _, kanwil, upt = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(unit=kanwil)
+    UserFactory.create(unit=upt)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "include_subunits": "on", "confirm": "1"})
 
@@ -279,9 +279,9 @@ def test_the_admin_enrols_a_unit_with_its_sub_units(client: Client) -> None:
 
 
 def test_the_admin_asks_for_a_unit_or_a_list_but_not_both(client: Client) -> None:
-    _, kanwil, _ = make_units()
-    course = make_course()
-    admin = logged_in(client, make_content_admin())
+    _, kanwil, _ = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     neither = admin.post(enrol_url(course.pk), {"usernames": "  "})
     both = admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "usernames": NIP_A})
@@ -295,8 +295,8 @@ def test_the_admin_asks_for_a_unit_or_a_list_but_not_both(client: Client) -> Non
 
 
 def test_the_course_page_offers_the_enrol_button(client: Client) -> None:
-    course = make_course()
-    admin = logged_in(client, make_content_admin())
+    course = CourseFactory.create(is_published=False)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     page = admin.get(reverse("admin:catalog_course_change", args=[course.pk])).content.decode()
 
@@ -304,10 +304,15 @@ def test_the_course_page_offers_the_enrol_button(client: Client) -> None:
 
 
 def test_an_instructor_enrols_into_their_own_course_only(client: Client) -> None:
-    own = make_course("Kursus Sendiri")
-    other = make_course("Kursus Lain")
-    make_user(NIP_A)
-    instructor = logged_in(client, make_instructor("instruktur", own))
+    own = CourseFactory.create(title="Kursus Sendiri", is_published=False)
+    other = CourseFactory.create(title="Kursus Lain", is_published=False)
+    UserFactory.create(username=NIP_A)
+    instructor = logged_in(
+        client,
+        InstructorFactory.create(
+            username="instruktur", courses=[own], permissions=INSTRUCTOR_PERMISSIONS
+        ),
+    )
 
     assert (
         instructor.post(enrol_url(own.pk), {"usernames": NIP_A, "confirm": "1"}).status_code == 302
@@ -319,8 +324,10 @@ def test_an_instructor_enrols_into_their_own_course_only(client: Client) -> None
 
 
 def test_without_the_add_enrolment_permission_the_page_is_forbidden(client: Client) -> None:
-    course = make_course()
-    user = make_instructor("instruktur", course)
+    course = CourseFactory.create(is_published=False)
+    user = InstructorFactory.create(
+        username="instruktur", courses=[course], permissions=INSTRUCTOR_PERMISSIONS
+    )
     user.groups.get().permissions.remove(
         *user.groups.get().permissions.filter(codename="add_enrollment")
     )
@@ -332,10 +339,10 @@ def test_without_the_add_enrolment_permission_the_page_is_forbidden(client: Clie
 
 
 def test_admins_search_units_while_content_admins_pick_from_the_tree(client: Client) -> None:
-    _, kanwil, _ = make_units()
-    course = make_course()
+    _, kanwil, _ = unit_tree()
+    course = CourseFactory.create(is_published=False)
 
-    as_admin = logged_in(client, make_admin())
+    as_admin = logged_in(client, AdminFactory.create())
     page = as_admin.get(enrol_url(course.pk)).content.decode()
     found = as_admin.get(
         reverse("admin:autocomplete"),
@@ -344,7 +351,7 @@ def test_admins_search_units_while_content_admins_pick_from_the_tree(client: Cli
     assert "admin-autocomplete" in page
     assert [item["text"] for item in found["results"]] == [kanwil.name]
 
-    as_content_admin = logged_in(Client(), make_content_admin())
+    as_content_admin = logged_in(Client(), ContentAdminFactory.create())
     page = as_content_admin.get(enrol_url(course.pk)).content.decode()
     assert "admin-autocomplete" not in page
     assert "— — UPT Bandung" in page
@@ -361,11 +368,11 @@ def confirmation_form(page: str) -> dict[str, str]:
 
 
 def test_confirming_the_checked_unit_enrols_what_was_shown(client: Client) -> None:
-    _, kanwil, upt = make_units()
-    course = make_course()
-    make_user(unit=kanwil)
-    make_user(unit=upt)
-    admin = logged_in(client, make_content_admin())
+    _, kanwil, upt = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(unit=kanwil)
+    UserFactory.create(unit=upt)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     check = admin.post(enrol_url(course.pk), {"unit": kanwil.pk, "include_subunits": "on"})
     assert check.context["counts"]["enrolled"] == 2
@@ -377,10 +384,10 @@ def test_confirming_the_checked_unit_enrols_what_was_shown(client: Client) -> No
 
 
 def test_confirming_the_checked_list_enrols_what_was_shown(client: Client) -> None:
-    course = make_course()
-    make_user(NIP_A)
-    make_user(NIP_B)
-    admin = logged_in(client, make_content_admin())
+    course = CourseFactory.create(is_published=False)
+    UserFactory.create(username=NIP_A)
+    UserFactory.create(username=NIP_B)
+    admin = logged_in(client, ContentAdminFactory.create())
 
     check = admin.post(enrol_url(course.pk), {"usernames": f"19860926 201505 1 001\n{NIP_B}"})
     admin.post(enrol_url(course.pk), confirmation_form(check.content.decode()))

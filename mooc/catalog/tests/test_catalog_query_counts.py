@@ -16,14 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UnitFactory, UserFactory
 from mooc.catalog.models import Course, Favorite, Instructor
-from mooc.catalog.tests.test_catalogue_builders import (
-    make_completed,
-    make_course,
-    make_enrollment,
-    make_unit,
-    make_user,
-)
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.selectors import site_settings_get
 from mooc.learning.models import Material, MaterialProgress
 
@@ -40,20 +35,26 @@ def world() -> Callable[[int], tuple[User, Course]]:
     learner; n more courses the learner has not taken."""
 
     def build(n: int) -> tuple[User, Course]:
-        user = make_user(unit=make_unit())
-        detail = make_course("Kursus Besar", sections=n, materials=n)
+        user = UserFactory.create(
+            unit=UnitFactory.create(
+                parent=UnitFactory.create(name="Kementerian Demo"), name="Kantor Wilayah Jawa Barat"
+            )
+        )
+        detail = CourseFactory.create(title="Kursus Besar", sections=n, materials=n)
         detail.instructors.add(
             *(Instructor.objects.create(name=f"Instruktur {i}") for i in range(n))
         )
         for _ in range(n):
-            active = make_course(sections=1, materials=2)
-            make_enrollment(user, active)
+            active = CourseFactory.create(sections=1, materials=2)
+            EnrollmentFactory.create(user=user, course=active)
             material = Material.objects.filter(section__course=active).first()
             assert material is not None
             MaterialProgress.objects.create(user=user, material=material, course=active)
-            make_completed(user, make_course(sections=1, materials=2))
+            EnrollmentFactory.create(
+                user=user, course=CourseFactory.create(sections=1, materials=2), completed=True
+            )
             Favorite.objects.create(user=user, course=active)
-            make_course()
+            CourseFactory.create()
         site_settings_get()
         return user, detail
 
@@ -64,8 +65,8 @@ def world() -> Callable[[int], tuple[User, Course]]:
 def test_visitor_pages_query_budget(
     client: Client,
     django_assert_max_num_queries: MaxQueries,
-    world,
-    n: int,  # type: ignore[no-untyped-def]
+    world: Callable[[int], tuple[User, Course]],
+    n: int,
 ) -> None:
     _, detail = world(n)
     budgets = [
@@ -86,8 +87,8 @@ def test_visitor_pages_query_budget(
 def test_signed_in_pages_query_budget(
     client: Client,
     django_assert_max_num_queries: MaxQueries,
-    world,
-    n: int,  # type: ignore[no-untyped-def]
+    world: Callable[[int], tuple[User, Course]],
+    n: int,
 ) -> None:
     user, detail = world(n)
     client.force_login(user)

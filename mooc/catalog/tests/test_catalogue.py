@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,29 +12,24 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
 from mooc.catalog.models import Favorite, Level
 from mooc.catalog.selectors import course_list_published
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_category,
-    make_course,
-    make_enrollment,
-    make_user,
-    signed_in,
-)
+from mooc.catalog.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("catalog:catalogue")
 
 
-def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(response: Any) -> list[str]:
     return [course.title for course in response.context["page"].object_list]
 
 
 def test_it_lists_published_courses_only(client: Client) -> None:
-    make_course("Orientasi ASN Baru")
-    make_course("Draf Kursus Rahasia", is_published=False)
+    CourseFactory.create(title="Orientasi ASN Baru")
+    CourseFactory.create(title="Draf Kursus Rahasia", is_published=False)
 
     response = client.get(URL)
 
@@ -50,10 +46,10 @@ def test_the_page_is_titled_daftar_pelatihan_with_one_h1(client: Client) -> None
 
 
 def test_it_filters_by_category(client: Client) -> None:
-    ethics = make_category("Etika")
-    digital = make_category("Literasi Digital")
-    make_course("Etika Pelayanan Publik", category=ethics)
-    make_course("Keamanan Siber Dasar", category=digital)
+    ethics = CategoryFactory.create(name="Etika")
+    digital = CategoryFactory.create(name="Literasi Digital")
+    CourseFactory.create(title="Etika Pelayanan Publik", category=ethics)
+    CourseFactory.create(title="Keamanan Siber Dasar", category=digital)
 
     response = client.get(URL, {"category": "literasi-digital"})
 
@@ -62,8 +58,8 @@ def test_it_filters_by_category(client: Client) -> None:
 
 
 def test_it_filters_by_level(client: Client) -> None:
-    make_course("Dasar-dasar Anggaran", level=Level.BASIC)
-    make_course("Analisis Kebijakan Lanjut", level=Level.ADVANCED)
+    CourseFactory.create(title="Dasar-dasar Anggaran", level=Level.BASIC)
+    CourseFactory.create(title="Analisis Kebijakan Lanjut", level=Level.ADVANCED)
 
     response = client.get(URL, {"level": Level.ADVANCED})
 
@@ -79,7 +75,7 @@ def test_the_filters_are_labelled_controls(client: Client) -> None:
 
 
 def test_an_unknown_category_from_an_old_link_is_ignored_not_an_error(client: Client) -> None:
-    make_course("Orientasi ASN Baru")
+    CourseFactory.create(title="Orientasi ASN Baru")
 
     response = client.get(URL, {"category": "sudah-dihapus", "level": "ahli"})
 
@@ -88,9 +84,9 @@ def test_an_unknown_category_from_an_old_link_is_ignored_not_an_error(client: Cl
 
 
 def test_search_finds_a_word_in_the_title_or_the_summary(client: Client) -> None:
-    make_course("Etika Pelayanan Publik", summary="Sikap melayani masyarakat.")
-    make_course("Orientasi ASN Baru", summary="Mengenal kode etik pegawai.")
-    make_course("Keamanan Siber Dasar", summary="Kata sandi dan phishing.")
+    CourseFactory.create(title="Etika Pelayanan Publik", summary="Sikap melayani masyarakat.")
+    CourseFactory.create(title="Orientasi ASN Baru", summary="Mengenal kode etik pegawai.")
+    CourseFactory.create(title="Keamanan Siber Dasar", summary="Kata sandi dan phishing.")
 
     response = client.get(URL, {"q": "etik"})
 
@@ -98,22 +94,22 @@ def test_search_finds_a_word_in_the_title_or_the_summary(client: Client) -> None
 
 
 def test_search_finds_a_partial_word(client: Client) -> None:
-    make_course("Literasi Digital untuk ASN")
-    make_course("Manajemen Kinerja")
+    CourseFactory.create(title="Literasi Digital untuk ASN")
+    CourseFactory.create(title="Manajemen Kinerja")
 
     assert titles(client.get(URL, {"q": "litera"})) == ["Literasi Digital untuk ASN"]
     assert titles(client.get(URL, {"q": "LITERASI digi"})) == ["Literasi Digital untuk ASN"]
 
 
 def test_search_needs_every_word(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
-    make_course("Etika Berorganisasi")
+    CourseFactory.create(title="Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Berorganisasi")
 
     assert titles(client.get(URL, {"q": "etika publik"})) == ["Etika Pelayanan Publik"]
 
 
 def test_search_with_only_punctuation_lists_everything(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Pelayanan Publik")
 
     response = client.get(URL, {"q": "&|!:*()'"})
 
@@ -122,9 +118,11 @@ def test_search_with_only_punctuation_lists_everything(client: Client) -> None:
 
 
 def test_search_and_filters_combine(client: Client) -> None:
-    ethics = make_category("Etika")
-    make_course("Etika Pelayanan Publik", category=ethics)
-    make_course("Etika Digital", category=make_category("Literasi Digital"))
+    ethics = CategoryFactory.create(name="Etika")
+    CourseFactory.create(title="Etika Pelayanan Publik", category=ethics)
+    CourseFactory.create(
+        title="Etika Digital", category=CategoryFactory.create(name="Literasi Digital")
+    )
 
     response = client.get(URL, {"q": "etika", "category": "etika"})
 
@@ -132,7 +130,7 @@ def test_search_and_filters_combine(client: Client) -> None:
 
 
 def test_a_search_without_results_says_so(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Pelayanan Publik")
 
     response = in_english(client).get(URL, {"q": "astronomi"})
 
@@ -145,8 +143,8 @@ def test_on_postgresql_title_matches_rank_above_summary_matches() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("full-text ranking needs PostgreSQL")
     older = timezone.now() - dt.timedelta(days=3)
-    make_course("Budaya Kerja", summary="Integritas dalam pelayanan.")
-    best = make_course("Integritas ASN", summary="Nilai dasar.")
+    CourseFactory.create(title="Budaya Kerja", summary="Integritas dalam pelayanan.")
+    best = CourseFactory.create(title="Integritas ASN", summary="Nilai dasar.")
     best.created_at = older
     best.save(update_fields=["created_at"])
 
@@ -159,20 +157,20 @@ def test_on_postgresql_title_matches_rank_above_summary_matches() -> None:
 def test_on_postgresql_a_fragment_inside_a_title_word_still_matches() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the full-text path runs on PostgreSQL only")
-    make_course("Antikorupsi untuk Pemula")
+    CourseFactory.create(title="Antikorupsi untuk Pemula")
 
     # Not a prefix of any word, so only the title's icontains finds it.
     assert [c.title for c in course_list_published(query="korupsi")] == ["Antikorupsi untuk Pemula"]
 
 
 def test_it_shows_twelve_courses_a_page_and_the_pages_keep_the_filters(client: Client) -> None:
-    ethics = make_category("Etika")
+    ethics = CategoryFactory.create(name="Etika")
     for number in range(13):
-        make_course(f"Etika bagian {number}", category=ethics)
-    make_course("Kursus lain")
+        CourseFactory.create(title=f"Etika bagian {number}", category=ethics)
+    CourseFactory.create(title="Kursus lain")
 
     first = client.get(URL, {"category": "etika"})
-    second = client.get(URL, {"category": "etika", "page": 2})
+    second = client.get(URL, {"category": "etika", "page": "2"})
 
     assert len(titles(first)) == 12
     assert len(titles(second)) == 1
@@ -183,7 +181,7 @@ def test_it_shows_twelve_courses_a_page_and_the_pages_keep_the_filters(client: C
 
 
 def test_an_out_of_range_page_shows_the_last_page(client: Client) -> None:
-    make_course("Satu-satunya")
+    CourseFactory.create(title="Satu-satunya")
 
     response = client.get(URL, {"page": 99})
 
@@ -193,12 +191,16 @@ def test_an_out_of_range_page_shows_the_last_page(client: Client) -> None:
 
 def test_ongoing_courses_are_marked(client: Client) -> None:
     now = timezone.now()
-    make_course(
-        "Sedang Jalan", starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=9)
+    CourseFactory.create(
+        title="Sedang Jalan",
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=9),
     )
-    make_course("Belum Mulai", starts_at=now + dt.timedelta(days=5))
-    make_course(
-        "Sudah Selesai", starts_at=now - dt.timedelta(days=9), ends_at=now - dt.timedelta(days=1)
+    CourseFactory.create(title="Belum Mulai", starts_at=now + dt.timedelta(days=5))
+    CourseFactory.create(
+        title="Sudah Selesai",
+        starts_at=now - dt.timedelta(days=9),
+        ends_at=now - dt.timedelta(days=1),
     )
 
     html = in_english(client).get(URL).content.decode()
@@ -215,9 +217,11 @@ def test_ongoing_courses_are_marked(client: Client) -> None:
 
 
 def test_cards_show_category_jp_participants_and_level(client: Client) -> None:
-    course = make_course("Etika Pelayanan Publik", category=make_category("Etika"), jp=12)
+    course = CourseFactory.create(
+        title="Etika Pelayanan Publik", category=CategoryFactory.create(name="Etika"), jp=12
+    )
     for _ in range(3):
-        make_enrollment(make_user(), course)
+        EnrollmentFactory.create(user=UserFactory.create(), course=course)
 
     html = in_english(client).get(URL).content.decode()
 
@@ -229,7 +233,7 @@ def test_cards_show_category_jp_participants_and_level(client: Client) -> None:
 
 
 def test_a_course_without_a_cover_gets_a_placeholder_and_no_remote_image(client: Client) -> None:
-    make_course("Tanpa Sampul")
+    CourseFactory.create(title="Tanpa Sampul")
 
     html = client.get(URL).content.decode()
 
@@ -238,7 +242,7 @@ def test_a_course_without_a_cover_gets_a_placeholder_and_no_remote_image(client:
 
 
 def test_a_visitor_gets_a_heart_that_links_to_login_and_no_per_user_form(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Pelayanan Publik")
 
     response = client.get(URL, {"q": "etika"})
 
@@ -248,7 +252,7 @@ def test_a_visitor_gets_a_heart_that_links_to_login_and_no_per_user_form(client:
 
 
 def test_a_visitor_page_is_cacheable_by_shared_caches_for_a_minute(client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Pelayanan Publik")
 
     response = client.get(URL)
 
@@ -268,10 +272,10 @@ def test_a_signed_in_page_is_private(client: Client) -> None:
 
 def test_the_learner_sees_hearts_pressed_on_their_favourites(client: Client) -> None:
     user = signed_in(client)
-    liked = make_course("Disukai")
-    other = make_course("Biasa")
+    liked = CourseFactory.create(title="Disukai")
+    other = CourseFactory.create(title="Biasa")
     Favorite.objects.create(user=user, course=liked)
-    Favorite.objects.create(user=make_user(), course=other)  # someone else's heart
+    Favorite.objects.create(user=UserFactory.create(), course=other)  # someone else's heart
 
     html = client.get(URL).content.decode()
 
@@ -280,10 +284,11 @@ def test_the_learner_sees_hearts_pressed_on_their_favourites(client: Client) -> 
 
 
 def test_the_home_page_shows_catalogue_highlights(client: Client) -> None:
-    course = make_course("Orientasi ASN Baru")
-    make_course("Draf", is_published=False)
-    ended = make_course("Sudah Lewat", ends_at=timezone.now() - dt.timedelta(days=1))
-    ended.starts_at = ended.ends_at - dt.timedelta(days=30)  # type: ignore[operator]
+    course = CourseFactory.create(title="Orientasi ASN Baru")
+    CourseFactory.create(title="Draf", is_published=False)
+    ends_at = timezone.now() - dt.timedelta(days=1)
+    ended = CourseFactory.create(title="Sudah Lewat", ends_at=ends_at)
+    ended.starts_at = ends_at - dt.timedelta(days=30)
     ended.save(update_fields=["starts_at"])
 
     html = client.get(reverse("content:home")).content.decode()

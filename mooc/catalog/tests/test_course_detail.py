@@ -10,14 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mooc.catalog.models import Favorite, Instructor, Level
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_course,
-    make_enrollment,
-    make_user,
-    signed_in,
-)
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
+from mooc.catalog.models import Course, Favorite, Instructor, Level
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.models import SiteSettings
 from mooc.core.vocabulary import VocabularyProfile
 from mooc.learning.models import Material, Section
@@ -25,20 +21,22 @@ from mooc.learning.models import Material, Section
 pytestmark = pytest.mark.django_db
 
 
-def page(client: Client, course) -> str:  # type: ignore[no-untyped-def]
+def page(client: Client, course: Course) -> str:
     response = client.get(course.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
 
 
 def test_it_shows_title_summary_participants_and_instructors(client: Client) -> None:
-    course = make_course("Etika Pelayanan Publik", summary="Melayani dengan integritas.")
+    course = CourseFactory.create(
+        title="Etika Pelayanan Publik", summary="Melayani dengan integritas."
+    )
     course.instructors.add(
         Instructor.objects.create(name="Dr. Siti Rahma", title="Widyaiswara Ahli Madya"),
         Instructor.objects.create(name="Budi Hartono", bio="Praktisi pelayanan publik."),
     )
     for _ in range(4):
-        make_enrollment(make_user(), course)
+        EnrollmentFactory.create(user=UserFactory.create(), course=course)
 
     html = page(in_english(client), course)
 
@@ -54,8 +52,8 @@ def test_it_shows_title_summary_participants_and_instructors(client: Client) -> 
 def test_it_shows_description_requirements_and_the_syllabus_of_current_materials(
     client: Client,
 ) -> None:
-    course = make_course(
-        "Orientasi ASN",
+    course = CourseFactory.create(
+        title="Orientasi ASN",
         description="<p>Pengenalan <strong>nilai dasar</strong> ASN.</p>",
         requirements="<p>Pegawai baru.</p>",
         sections=2,
@@ -79,8 +77,12 @@ def test_it_shows_description_requirements_and_the_syllabus_of_current_materials
 
 
 def test_the_side_summary_shows_duration_level_jp_and_certificate(client: Client) -> None:
-    course = make_course(
-        "Analisis Kebijakan", duration_days=30, level=Level.ADVANCED, jp=24, gives_certificate=False
+    course = CourseFactory.create(
+        title="Analisis Kebijakan",
+        duration_days=30,
+        level=Level.ADVANCED,
+        jp=24,
+        gives_certificate=False,
     )
 
     html = page(in_english(client), course)
@@ -92,7 +94,7 @@ def test_the_side_summary_shows_duration_level_jp_and_certificate(client: Client
 
 
 def test_the_preview_video_loads_nothing_remote_until_played(client: Client) -> None:
-    course = make_course(preview_video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    course = CourseFactory.create(preview_video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
 
     html = page(client, course)
 
@@ -102,7 +104,7 @@ def test_the_preview_video_loads_nothing_remote_until_played(client: Client) -> 
 
 
 def test_a_visitor_is_sent_to_login_with_the_enrol_page_as_next(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
 
     html = page(client, course)
 
@@ -116,7 +118,7 @@ def test_the_enrol_button_uses_the_institutions_word(client: Client) -> None:
         id=SiteSettings.SINGLETON_ID,
         defaults={"vocabulary_profile": VocabularyProfile.KEMENIMIPAS},
     )
-    course = make_course()
+    course = CourseFactory.create()
     signed_in(client)
 
     html = page(client, course)
@@ -128,8 +130,8 @@ def test_the_enrol_button_uses_the_institutions_word(client: Client) -> None:
 
 
 def test_an_enrolled_learner_sees_continue_learning_instead(client: Client) -> None:
-    course = make_course()
-    make_enrollment(signed_in(client), course)
+    course = CourseFactory.create()
+    EnrollmentFactory.create(user=signed_in(client), course=course)
 
     html = page(in_english(client), course)
 
@@ -153,7 +155,7 @@ def test_a_closed_course_disables_the_button_and_says_why(
     fields = {name: now + dt.timedelta(days=days) for name, days in dates.items()}
     if "ends_at" in fields:
         fields["starts_at"] = now - dt.timedelta(days=30)
-    course = make_course(**fields)
+    course = CourseFactory.create(**fields)
     signed_in(client)
 
     html = page(in_english(client), course)
@@ -163,8 +165,8 @@ def test_a_closed_course_disables_the_button_and_says_why(
 
 
 def test_an_internal_only_course_explains_itself_to_an_external_learner(client: Client) -> None:
-    course = make_course(internal_only=True)
-    signed_in(client, make_user("tamu.eksternal", internal=False))
+    course = CourseFactory.create(internal_only=True)
+    signed_in(client, UserFactory.create(username="tamu.eksternal", internal=False))
 
     html = page(in_english(client), course)
 
@@ -173,8 +175,8 @@ def test_an_internal_only_course_explains_itself_to_an_external_learner(client: 
 
 
 def test_an_internal_learner_may_enrol_in_an_internal_only_course(client: Client) -> None:
-    course = make_course(internal_only=True)
-    signed_in(client, make_user(internal=True))
+    course = CourseFactory.create(internal_only=True)
+    signed_in(client, UserFactory.create(internal=True))
 
     html = page(client, course)
 
@@ -182,7 +184,7 @@ def test_an_internal_learner_may_enrol_in_an_internal_only_course(client: Client
 
 
 def test_an_unpublished_course_is_not_found_for_visitors_and_learners(client: Client) -> None:
-    course = make_course(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
     assert client.get(course.get_absolute_url()).status_code == 404
     signed_in(client)
@@ -190,8 +192,8 @@ def test_an_unpublished_course_is_not_found_for_visitors_and_learners(client: Cl
 
 
 def test_staff_may_preview_an_unpublished_course(client: Client) -> None:
-    course = make_course("Draf Kursus", is_published=False)
-    signed_in(client, make_user(is_staff=True))
+    course = CourseFactory.create(title="Draf Kursus", is_published=False)
+    signed_in(client, UserFactory.create(is_staff=True))
 
     html = page(in_english(client), course)
 
@@ -201,7 +203,7 @@ def test_staff_may_preview_an_unpublished_course(client: Client) -> None:
 
 
 def test_the_heart_shows_whether_the_course_is_a_favourite(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     user = signed_in(client)
 
     assert 'aria-pressed="false"' in page(client, course)
@@ -210,7 +212,7 @@ def test_the_heart_shows_whether_the_course_is_a_favourite(client: Client) -> No
 
 
 def test_a_visitor_page_is_cacheable_and_a_learner_page_private(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
 
     visitor = client.get(course.get_absolute_url())
     signed_in(client)

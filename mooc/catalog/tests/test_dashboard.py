@@ -11,14 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_completed,
-    make_course,
-    make_enrollment,
-    make_user,
-    signed_in,
-)
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.learning.models import Material, MaterialProgress
 from mooc.learning.selectors import learner_totals
 
@@ -29,7 +24,7 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 def test_it_keeps_the_profile_card(client: Client) -> None:
-    signed_in(client, make_user(full_name="Rina Kusuma", jabatan="Analis Kepegawaian"))
+    signed_in(client, UserFactory.create(full_name="Rina Kusuma", jabatan="Analis Kepegawaian"))
 
     html = client.get(URL).content.decode()
 
@@ -39,11 +34,13 @@ def test_it_keeps_the_profile_card(client: Client) -> None:
 
 def test_it_counts_courses_taken_active_and_completed(client: Client) -> None:
     user = signed_in(in_english(client))
-    make_enrollment(user, make_course())
-    make_enrollment(user, make_course())
-    make_completed(user, make_course(), passed=True)
-    make_completed(user, make_course(), passed=False)
-    make_enrollment(make_user(), make_course())  # someone else's
+    EnrollmentFactory.create(user=user, course=CourseFactory.create())
+    EnrollmentFactory.create(user=user, course=CourseFactory.create())
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(), passed=True, completed=True)
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(), passed=False, completed=True)
+    EnrollmentFactory.create(
+        user=UserFactory.create(), course=CourseFactory.create()
+    )  # someone else's
 
     html = client.get(URL).content.decode()
 
@@ -55,16 +52,23 @@ def test_it_counts_courses_taken_active_and_completed(client: Client) -> None:
 def test_jp_this_year_counts_passed_courses_completed_this_year(client: Client) -> None:
     user = signed_in(client)
     this_year = timezone.now().astimezone(WIB).year
-    make_completed(user, make_course(jp=8), passed=True)
-    make_completed(user, make_course(jp=4), passed=True)
-    make_completed(user, make_course(jp=30), passed=False)
-    make_completed(
-        user,
-        make_course(jp=16),
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=8), passed=True, completed=True
+    )
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=4), passed=True, completed=True
+    )
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=30), passed=False, completed=True
+    )
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=16),
         passed=True,
         completed_at=dt.datetime(this_year - 1, 6, 1, tzinfo=WIB),
+        completed=True,
     )
-    make_enrollment(user, make_course(jp=10))
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(jp=10))
 
     html = client.get(URL).content.decode()
 
@@ -78,7 +82,9 @@ def test_jp_this_year_counts_passed_courses_completed_this_year(client: Client) 
 
 def test_more_than_the_target_fills_the_bar_and_still_tells_the_total(client: Client) -> None:
     user = signed_in(client)
-    make_completed(user, make_course(jp=24), passed=True)
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(jp=24), passed=True, completed=True
+    )
 
     html = client.get(URL).content.decode()
 
@@ -87,18 +93,30 @@ def test_more_than_the_target_fills_the_bar_and_still_tells_the_total(client: Cl
 
 
 def test_a_course_passed_on_31_december_at_2330_wib_counts_for_that_year() -> None:
-    user = make_user()
+    user = UserFactory.create()
     completed = dt.datetime(2024, 12, 31, 23, 30, tzinfo=WIB)  # 16:30 UTC, same day
-    make_completed(user, make_course(jp=6), passed=True, completed_at=completed)
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=6),
+        passed=True,
+        completed_at=completed,
+        completed=True,
+    )
 
     assert learner_totals(user=user, year=2024).jp_this_year == 6
     assert learner_totals(user=user, year=2025).jp_this_year == 0
 
 
 def test_a_course_passed_on_1_january_at_0030_wib_counts_for_the_new_year() -> None:
-    user = make_user()
+    user = UserFactory.create()
     completed = dt.datetime(2025, 1, 1, 0, 30, tzinfo=WIB)  # still 31 December in UTC
-    make_completed(user, make_course(jp=6), passed=True, completed_at=completed)
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=6),
+        passed=True,
+        completed_at=completed,
+        completed=True,
+    )
 
     assert learner_totals(user=user, year=2024).jp_this_year == 0
     assert learner_totals(user=user, year=2025).jp_this_year == 6
@@ -108,11 +126,12 @@ def test_beranda_uses_the_local_year_just_after_new_year_wib(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = signed_in(client)
-    make_completed(
-        user,
-        make_course(jp=6),
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(jp=6),
         passed=True,
         completed_at=dt.datetime(2024, 12, 31, 23, 30, tzinfo=WIB),
+        completed=True,
     )
     # 00:10 WIB on 1 January 2025 is 17:10 UTC on 31 December 2024.
     fixed = dt.datetime(2025, 1, 1, 0, 10, tzinfo=WIB)
@@ -126,11 +145,13 @@ def test_beranda_uses_the_local_year_just_after_new_year_wib(
 
 def test_continue_learning_lists_active_courses_with_progress(client: Client) -> None:
     user = signed_in(in_english(client))
-    course = make_course("Etika Pelayanan Publik", sections=1, materials=4)
-    make_enrollment(user, course)
+    course = CourseFactory.create(title="Etika Pelayanan Publik", sections=1, materials=4)
+    EnrollmentFactory.create(user=user, course=course)
     for material in Material.objects.filter(section__course=course)[:3]:
         MaterialProgress.objects.create(user=user, material=material, course=course)
-    make_completed(user, make_course("Sudah Tamat"))
+    EnrollmentFactory.create(
+        user=user, course=CourseFactory.create(title="Sudah Tamat"), completed=True
+    )
 
     html = client.get(URL).content.decode()
     section = html.split('id="continue-title"')[1].split('id="available-title"')[0]
@@ -142,17 +163,17 @@ def test_continue_learning_lists_active_courses_with_progress(client: Client) ->
 
 
 def test_available_courses_are_open_ones_not_yet_taken(client: Client) -> None:
-    user = signed_in(client, make_user(internal=False))
+    user = signed_in(client, UserFactory.create(internal=False))
     now = timezone.now()
-    make_course("Terbuka")
-    make_enrollment(user, make_course("Sudah Diikuti"))
-    make_course("Draf", is_published=False)
-    make_course("Ditutup", enroll_closes_at=now - dt.timedelta(days=1))
-    make_course("Belum Dibuka", enroll_opens_at=now + dt.timedelta(days=1))
-    make_course(
-        "Berakhir", starts_at=now - dt.timedelta(days=30), ends_at=now - dt.timedelta(days=1)
+    CourseFactory.create(title="Terbuka")
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(title="Sudah Diikuti"))
+    CourseFactory.create(title="Draf", is_published=False)
+    CourseFactory.create(title="Ditutup", enroll_closes_at=now - dt.timedelta(days=1))
+    CourseFactory.create(title="Belum Dibuka", enroll_opens_at=now + dt.timedelta(days=1))
+    CourseFactory.create(
+        title="Berakhir", starts_at=now - dt.timedelta(days=30), ends_at=now - dt.timedelta(days=1)
     )
-    make_course("Khusus Internal", internal_only=True)
+    CourseFactory.create(title="Khusus Internal", internal_only=True)
 
     response = client.get(URL)
 

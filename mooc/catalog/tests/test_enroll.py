@@ -9,29 +9,24 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mooc.accounts.tests.conftest import captcha
-from mooc.catalog.models import Enrollment, EnrollmentStatus
-from mooc.catalog.tests.test_catalogue_builders import (
-    PASSWORD,
-    in_english,
-    make_course,
-    make_enrollment,
-    make_unit,
-    make_user,
-    signed_in,
-)
+from mooc.accounts.tests.factories import PASSWORD, UnitFactory, UserFactory
+from mooc.accounts.tests.helpers import captcha, in_english, signed_in
+from mooc.catalog.models import Course, Enrollment, EnrollmentStatus
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def enroll_url(course) -> str:  # type: ignore[no-untyped-def]
+def enroll_url(course: Course) -> str:
     return reverse("catalog:enroll", args=[course.slug])
 
 
 def test_posting_enrols_the_learner_copying_the_jp_and_unit(client: Client) -> None:
-    unit = make_unit("Kanwil Jawa Timur")
-    user = signed_in(client, make_user(unit=unit))
-    course = make_course(jp=12)
+    unit = UnitFactory.create(
+        name="Kanwil Jawa Timur", parent=UnitFactory.create(name="Kementerian Demo")
+    )
+    user = signed_in(client, UserFactory.create(unit=unit))
+    course = CourseFactory.create(jp=12)
 
     response = client.post(enroll_url(course))
 
@@ -45,7 +40,7 @@ def test_posting_enrols_the_learner_copying_the_jp_and_unit(client: Client) -> N
 
 def test_posting_twice_keeps_one_enrolment(client: Client) -> None:
     signed_in(client)
-    course = make_course()
+    course = CourseFactory.create()
 
     first = client.post(enroll_url(course))
     second = client.post(enroll_url(course))
@@ -56,7 +51,7 @@ def test_posting_twice_keeps_one_enrolment(client: Client) -> None:
 
 def test_the_jp_is_the_one_at_enrolment_time(client: Client) -> None:
     signed_in(client)
-    course = make_course(jp=10)
+    course = CourseFactory.create(jp=10)
     client.post(enroll_url(course))
 
     course.jp = 20
@@ -67,7 +62,7 @@ def test_the_jp_is_the_one_at_enrolment_time(client: Client) -> None:
 
 def test_a_get_does_not_enrol_but_asks_to_confirm(client: Client) -> None:
     signed_in(client)
-    course = make_course("Etika Pelayanan Publik")
+    course = CourseFactory.create(title="Etika Pelayanan Publik")
 
     response = client.get(enroll_url(course))
 
@@ -81,8 +76,8 @@ def test_a_get_does_not_enrol_but_asks_to_confirm(client: Client) -> None:
 
 
 def test_a_get_when_already_enrolled_goes_on_to_the_course(client: Client) -> None:
-    course = make_course()
-    make_enrollment(signed_in(client), course)
+    course = CourseFactory.create()
+    EnrollmentFactory.create(user=signed_in(client), course=course)
 
     response = client.get(enroll_url(course))
 
@@ -91,8 +86,8 @@ def test_a_get_when_already_enrolled_goes_on_to_the_course(client: Client) -> No
 
 
 def test_a_visitor_logs_in_and_comes_back_enrolled_after_one_click(client: Client) -> None:
-    user = make_user("198609262015051001")
-    course = make_course()
+    user = UserFactory.create(username="198609262015051001")
+    course = CourseFactory.create()
     # The course page's button is a link to login whose `next` is the enrol page.
     login_link = f"/login/?next={enroll_url(course)}"
     assert f'href="{login_link}"' in client.get(course.get_absolute_url()).content.decode()
@@ -114,7 +109,7 @@ def test_a_visitor_logs_in_and_comes_back_enrolled_after_one_click(client: Clien
 
 
 def test_a_visitor_posting_is_sent_to_login_and_nothing_is_created(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
 
     response = client.post(enroll_url(course))
 
@@ -139,7 +134,7 @@ def test_a_refused_enrolment_creates_nothing_and_says_why(
     client: Client, fields: dict[str, int], reason: str
 ) -> None:
     signed_in(in_english(client))
-    course = make_course(**{name: _days(days) for name, days in fields.items()})
+    course = CourseFactory.create(**{name: _days(days) for name, days in fields.items()})
 
     response = client.post(enroll_url(course), follow=True)
 
@@ -149,8 +144,8 @@ def test_a_refused_enrolment_creates_nothing_and_says_why(
 
 
 def test_an_external_learner_cannot_enrol_in_an_internal_only_course(client: Client) -> None:
-    signed_in(in_english(client), make_user("mitra.swasta", internal=False))
-    course = make_course(internal_only=True)
+    signed_in(in_english(client), UserFactory.create(username="mitra.swasta", internal=False))
+    course = CourseFactory.create(internal_only=True)
 
     response = client.post(enroll_url(course), follow=True)
 
@@ -160,7 +155,7 @@ def test_an_external_learner_cannot_enrol_in_an_internal_only_course(client: Cli
 
 def test_the_confirm_page_shows_a_refusal_with_the_button_disabled(client: Client) -> None:
     signed_in(in_english(client))
-    course = make_course(enroll_opens_at=_days(3))
+    course = CourseFactory.create(enroll_opens_at=_days(3))
 
     html = client.get(enroll_url(course)).content.decode()
 
@@ -171,7 +166,7 @@ def test_the_confirm_page_shows_a_refusal_with_the_button_disabled(client: Clien
 
 def test_an_unpublished_course_cannot_be_enrolled_in(client: Client) -> None:
     signed_in(client)
-    course = make_course(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
     assert client.post(enroll_url(course)).status_code == 404
     assert client.get(enroll_url(course)).status_code == 404

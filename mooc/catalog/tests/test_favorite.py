@@ -10,26 +10,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mooc.catalog.models import Favorite
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_course,
-    make_user,
-    signed_in,
-)
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
+from mooc.catalog.models import Course, Favorite
+from mooc.catalog.tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 
 FAVORITES = reverse("catalog:favorites")
 
 
-def toggle_url(course) -> str:  # type: ignore[no-untyped-def]
+def toggle_url(course: Course) -> str:
     return reverse("catalog:favorite_toggle", args=[course.slug])
 
 
 def test_the_heart_adds_then_removes_a_favourite_and_goes_back(client: Client) -> None:
     user = signed_in(client)
-    course = make_course()
+    course = CourseFactory.create()
     back = reverse("catalog:catalogue") + "?level=dasar&page=2"
 
     added = client.post(toggle_url(course), {"next": back})
@@ -45,7 +42,7 @@ def test_the_heart_adds_then_removes_a_favourite_and_goes_back(client: Client) -
 
 def test_without_a_safe_next_it_goes_to_the_course_page(client: Client) -> None:
     signed_in(client)
-    course = make_course()
+    course = CourseFactory.create()
 
     response = client.post(toggle_url(course), {"next": "https://evil.example/"})
 
@@ -54,7 +51,7 @@ def test_without_a_safe_next_it_goes_to_the_course_page(client: Client) -> None:
 
 def test_with_htmx_it_returns_the_swapped_button(client: Client) -> None:
     user = signed_in(in_english(client))
-    course = make_course()
+    course = CourseFactory.create()
 
     response = client.post(toggle_url(course), {"next": "/pelatihan/"}, HTTP_HX_REQUEST="true")
 
@@ -75,7 +72,7 @@ def test_with_htmx_it_returns_the_swapped_button(client: Client) -> None:
 
 def test_a_get_changes_nothing(client: Client) -> None:
     signed_in(client)
-    course = make_course()
+    course = CourseFactory.create()
 
     response = client.get(toggle_url(course))
 
@@ -84,7 +81,7 @@ def test_a_get_changes_nothing(client: Client) -> None:
 
 
 def test_a_visitor_is_sent_to_login(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
 
     response = client.post(toggle_url(course))
 
@@ -94,7 +91,7 @@ def test_a_visitor_is_sent_to_login(client: Client) -> None:
 
 def test_an_unpublished_course_cannot_be_hearted(client: Client) -> None:
     signed_in(client)
-    course = make_course(is_published=False)
+    course = CourseFactory.create(is_published=False)
 
     assert client.post(toggle_url(course)).status_code == 404
     assert not Favorite.objects.exists()
@@ -102,10 +99,12 @@ def test_an_unpublished_course_cannot_be_hearted(client: Client) -> None:
 
 def test_the_favorite_page_lists_my_hearts_newest_first(client: Client) -> None:
     user = signed_in(client)
-    first = make_course("Etika Pelayanan Publik")
-    second = make_course("Literasi Digital")
-    make_course("Tidak Disukai")
-    Favorite.objects.create(user=make_user(), course=make_course("Favorit Orang Lain"))
+    first = CourseFactory.create(title="Etika Pelayanan Publik")
+    second = CourseFactory.create(title="Literasi Digital")
+    CourseFactory.create(title="Tidak Disukai")
+    Favorite.objects.create(
+        user=UserFactory.create(), course=CourseFactory.create(title="Favorit Orang Lain")
+    )
     old = Favorite.objects.create(user=user, course=first)
     Favorite.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
     Favorite.objects.create(user=user, course=second)
@@ -123,7 +122,7 @@ def test_the_favorite_page_lists_my_hearts_newest_first(client: Client) -> None:
 
 def test_the_favorite_page_hides_a_course_that_was_unpublished(client: Client) -> None:
     user = signed_in(client)
-    course = make_course("Ditarik")
+    course = CourseFactory.create(title="Ditarik")
     Favorite.objects.create(user=user, course=course)
     course.is_published = False
     course.save(update_fields=["is_published"])

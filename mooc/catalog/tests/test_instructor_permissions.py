@@ -11,29 +11,26 @@ from typing import Any
 import pytest
 from django.contrib import admin as django_admin
 from django.contrib.auth.models import Permission
-from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from mooc.accounts.roles import ROLE_INSTRUCTOR, ROLE_REPORT_VIEWER
+from mooc.accounts.tests.factories import (
+    AdminFactory,
+    ContentAdminFactory,
+    InstructorFactory,
+    SuperuserFactory,
+    UserFactory,
+)
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course, Enrollment
 from mooc.catalog.permissions import can_edit_course, courses_editable_by, is_course_manager
-from mooc.catalog.tests.test_admin_support import (
-    enrol,
-    logged_in,
-    make_admin,
-    make_attachment,
-    make_content_admin,
-    make_course,
-    make_instructor,
-    make_material,
-    make_section,
-    make_superuser,
-    make_user,
-)
+from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
+from mooc.catalog.tests.helpers import form_data
 from mooc.learning.models import Attachment, Material, Section
+from mooc.learning.tests.factories import AttachmentFactory, MaterialFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,20 +46,32 @@ class World:
     a learner."""
 
     def __init__(self) -> None:
-        self.course_a = make_course("Orientasi ASN Baru")
-        self.course_b = make_course("Etika Pelayanan Publik")
-        self.ani = make_instructor("ani.instruktur", self.course_a)
-        self.budi = make_instructor("budi.instruktur", self.course_b)
-        self.section_a = make_section(self.course_a, "Pengenalan Kementerian")
-        self.section_b = make_section(self.course_b, "Kode Etik")
-        self.material_a = make_material(self.section_a, "Struktur Organisasi")
-        self.material_b = make_material(self.section_b, "Nilai Dasar ASN")
-        self.attachment_a = make_attachment(self.material_a, "Bagan Organisasi")
-        self.attachment_b = make_attachment(self.material_b, "Kode Etik PDF")
-        self.learner_a = make_user("198609262015051001", full_name="Rina Lestari")
-        self.learner_b = make_user("199001012019032002", full_name="Sari Wulandari")
-        self.enrolment_a = enrol(self.learner_a, self.course_a)
-        self.enrolment_b = enrol(self.learner_b, self.course_b)
+        self.course_a = CourseFactory.create(title="Orientasi ASN Baru", is_published=False)
+        self.course_b = CourseFactory.create(title="Etika Pelayanan Publik", is_published=False)
+        self.ani = InstructorFactory.create(
+            username="ani.instruktur", courses=[self.course_a], permissions=INSTRUCTOR_PERMISSIONS
+        )
+        self.budi = InstructorFactory.create(
+            username="budi.instruktur", courses=[self.course_b], permissions=INSTRUCTOR_PERMISSIONS
+        )
+        self.section_a = SectionFactory.create(course=self.course_a, title="Pengenalan Kementerian")
+        self.section_b = SectionFactory.create(course=self.course_b, title="Kode Etik")
+        self.material_a = MaterialFactory.create(
+            section=self.section_a, title="Struktur Organisasi"
+        )
+        self.material_b = MaterialFactory.create(section=self.section_b, title="Nilai Dasar ASN")
+        self.attachment_a = AttachmentFactory.create(
+            material=self.material_a, title="Bagan Organisasi"
+        )
+        self.attachment_b = AttachmentFactory.create(
+            material=self.material_b, title="Kode Etik PDF"
+        )
+        self.learner_a = UserFactory.create(username="198609262015051001", full_name="Rina Lestari")
+        self.learner_b = UserFactory.create(
+            username="199001012019032002", full_name="Sari Wulandari"
+        )
+        self.enrolment_a = EnrollmentFactory.create(user=self.learner_a, course=self.course_a)
+        self.enrolment_b = EnrollmentFactory.create(user=self.learner_b, course=self.course_b)
 
     def rows(self, letter: str) -> dict[str, Any]:
         return {
@@ -98,15 +107,15 @@ def listed(client: Client, kind: str) -> set[int]:
 
 
 def test_managers_are_superusers_admins_and_content_admins(world: World) -> None:
-    assert is_course_manager(make_superuser())
-    assert is_course_manager(make_admin())
-    assert is_course_manager(make_content_admin())
+    assert is_course_manager(SuperuserFactory.create(username="root", full_name="Root"))
+    assert is_course_manager(AdminFactory.create())
+    assert is_course_manager(ContentAdminFactory.create())
     assert not is_course_manager(world.ani)
-    assert not is_course_manager(make_user(staff=True, groups=[ROLE_REPORT_VIEWER]))
+    assert not is_course_manager(UserFactory.create(staff=True, groups=[ROLE_REPORT_VIEWER]))
 
 
 def test_an_inactive_manager_is_no_manager() -> None:
-    admin = make_content_admin()
+    admin = ContentAdminFactory.create()
     admin.is_active = False
 
     assert not is_course_manager(admin)
@@ -123,7 +132,7 @@ def test_a_course_permission_granted_directly_still_covers_own_courses_only(
     world: World,
 ) -> None:
     # The model permission says what, not where: only the manager roles reach every course.
-    user = make_user(staff=True)
+    user = UserFactory.create(staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="catalog", codename="change_course")
     )
@@ -151,7 +160,7 @@ def test_the_other_instructor_lists_only_theirs(client: Client, world: World, ki
     assert listed(budi, kind) == {world.rows("b")[kind].pk}
 
 
-@pytest.mark.parametrize("make_manager", [make_content_admin, make_admin, make_superuser])
+@pytest.mark.parametrize("make_manager", [ContentAdminFactory, AdminFactory, SuperuserFactory])
 @pytest.mark.parametrize("kind", list(ADMIN_NAMES))
 def test_managers_list_every_courses_rows(
     client: Client, world: World, kind: str, make_manager: Any
@@ -363,26 +372,6 @@ def test_an_instructor_posting_the_publish_action_publishes_nothing(
     assert not Course.objects.get(pk=world.course_a.pk).is_published
 
 
-def form_data(response: Any) -> dict[str, Any]:
-    """What the browser would send back for an admin change page, unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or isinstance(value, File) or value is False:
-                continue
-            if value is True:
-                data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            else:
-                data[field.html_name] = str(value)
-    return data
-
-
 def test_an_instructor_edits_their_course_but_not_its_publication_or_people(
     client: Client, world: World
 ) -> None:
@@ -408,7 +397,7 @@ def test_an_instructor_edits_their_course_but_not_its_publication_or_people(
 
 
 def test_a_content_admin_publishes_and_chooses_the_staff(client: Client, world: World) -> None:
-    admin = logged_in(client, make_content_admin())
+    admin = logged_in(client, ContentAdminFactory.create())
     url = reverse("admin:catalog_course_change", args=[world.course_a.pk])
     data = form_data(admin.get(url))
 
@@ -428,7 +417,7 @@ def test_a_content_admin_publishes_and_chooses_the_staff(client: Client, world: 
 def test_a_course_staff_member_without_the_role_gets_no_course_pages(
     client: Client, world: World
 ) -> None:
-    plain = make_user(staff=True)
+    plain = UserFactory.create(staff=True)
     world.course_a.staff.add(plain)
     client = logged_in(client, plain)
 
@@ -440,7 +429,10 @@ def test_a_course_staff_member_without_the_role_gets_no_course_pages(
 
 
 def test_an_instructor_with_no_course_sees_empty_lists(client: Client, world: World) -> None:
-    idle = logged_in(client, make_instructor("cici.instruktur"))
+    idle = logged_in(
+        client,
+        InstructorFactory.create(username="cici.instruktur", permissions=INSTRUCTOR_PERMISSIONS),
+    )
 
     assert listed(idle, "course") == set()
     assert listed(idle, "enrollment") == set()

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mooc.catalog.tests.test_catalogue_builders import (
-    in_english,
-    make_completed,
-    make_course,
-    make_enrollment,
-    make_user,
-    signed_in,
-)
+from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import in_english, signed_in
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.models import SiteSettings
 from mooc.core.vocabulary import VocabularyProfile
 
@@ -25,16 +22,30 @@ URL = reverse("catalog:my_courses")
 
 
 @pytest.fixture
-def learner(client: Client):  # type: ignore[no-untyped-def]
-    user = signed_in(client)
-    make_enrollment(user, make_course("Sedang Dipelajari"))
-    make_completed(user, make_course("Lulus Dengan Baik"), passed=True)
-    make_completed(user, make_course("Belum Beruntung"), passed=False)
-    make_enrollment(make_user(), make_course("Kursus Orang Lain"))
+def learner(learner: User, client: Client) -> User:
+    """The shared learner, signed in: studying one course, passed one, failed one; and
+    someone else's enrolment that must not show."""
+    user = signed_in(client, learner)
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(title="Sedang Dipelajari"))
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(title="Lulus Dengan Baik"),
+        passed=True,
+        completed=True,
+    )
+    EnrollmentFactory.create(
+        user=user,
+        course=CourseFactory.create(title="Belum Beruntung"),
+        passed=False,
+        completed=True,
+    )
+    EnrollmentFactory.create(
+        user=UserFactory.create(), course=CourseFactory.create(title="Kursus Orang Lain")
+    )
     return user
 
 
-def shown(response) -> list[str]:  # type: ignore[no-untyped-def]
+def shown(response: Any) -> list[str]:
     return sorted(row.enrollment.course.title for row in response.context["rows"])
 
 
@@ -96,8 +107,8 @@ def test_an_unknown_tab_shows_everything(client: Client) -> None:
 
 def test_an_active_row_shows_progress_and_continue_learning(client: Client) -> None:
     user = signed_in(in_english(client))
-    course = make_course("Literasi Digital", sections=1, materials=2)
-    make_enrollment(user, course)
+    course = CourseFactory.create(title="Literasi Digital", sections=1, materials=2)
+    EnrollmentFactory.create(user=user, course=course)
 
     html = client.get(URL).content.decode()
 

@@ -15,13 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from mooc.accounts.tests.factories import SuperuserFactory
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Instructor
-from mooc.catalog.tests.test_admin_support import (
-    logged_in,
-    make_course,
-    make_section,
-    make_superuser,
-)
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.catalog.uploads import (
     attachment_validate,
     cover_image_clean,
@@ -29,6 +26,7 @@ from mooc.catalog.uploads import (
     video_validate,
 )
 from mooc.learning.models import Material
+from mooc.learning.tests.factories import SectionFactory
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 WEBM = (
@@ -212,7 +210,7 @@ def test_an_image_over_5_mb_is_refused() -> None:
 
 @pytest.fixture
 def root_client(client: Client, db: None) -> Client:
-    return logged_in(client, make_superuser())
+    return logged_in(client, SuperuserFactory.create(username="root", full_name="Root"))
 
 
 def material_form(section_id: int, **data: object) -> dict[str, object]:
@@ -230,7 +228,7 @@ def material_form(section_id: int, **data: object) -> dict[str, object]:
 
 
 def test_the_material_form_refuses_an_html_page_posing_as_a_video(root_client: Client) -> None:
-    section = make_section(make_course())
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -245,7 +243,7 @@ def test_the_material_form_refuses_an_html_page_posing_as_a_video(root_client: C
 def test_the_material_form_stores_a_real_video_privately_and_shows_it_again(
     root_client: Client,
 ) -> None:
-    section = make_section(make_course())
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -262,7 +260,7 @@ def test_the_material_form_stores_a_real_video_privately_and_shows_it_again(
 
 
 def test_the_material_form_refuses_a_program_attached_as_a_pdf(root_client: Client) -> None:
-    section = make_section(make_course())
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),
@@ -283,7 +281,7 @@ def test_the_material_form_refuses_a_program_attached_as_a_pdf(root_client: Clie
 
 
 def test_the_material_form_accepts_only_youtube_or_vimeo_links(root_client: Client) -> None:
-    section = make_section(make_course())
+    section = SectionFactory.create(course=CourseFactory.create(is_published=False))
 
     response = root_client.post(
         reverse("admin:learning_material_add"),

@@ -1,32 +1,31 @@
-"""Builders for the certificate tests (no tests here)."""
+"""Builders and readers for the certificate tests (no tests here)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from pypdf import PdfReader
 
 from mooc.accounts.models import User
+from mooc.accounts.roles import ROLE_INSTRUCTOR
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course, Enrollment
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.models import Attempt, Exam
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-    wrong_positions,
-)
-
-__all__ = ["course_with_exam", "enrol", "make_bank", "make_course", "make_exam", "make_user"]
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import right_positions, wrong_positions
 
 
 def course_with_exam(**exam_fields: object) -> tuple[Course, Exam]:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=5)
-    return course, make_exam(course, **exam_fields)
+    return course, ExamFactory.create(course=course, **exam_fields)
 
 
 def take(user: User, exam: Exam, *, right: bool = True, now: dt.datetime | None = None) -> Attempt:
@@ -47,6 +46,26 @@ def take(user: User, exam: Exam, *, right: bool = True, now: dt.datetime | None 
 
 def pass_course(user: User, course: Course, exam: Exam) -> Enrollment:
     if not Enrollment.objects.filter(user=user, course=course).exists():
-        enrol(user, course)
+        EnrollmentFactory.create(user=user, course=course)
     take(user, exam, right=True)
     return Enrollment.objects.get(user=user, course=course)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def staff_of(course: Course, role: str = ROLE_INSTRUCTOR) -> User:
+    """A staff account in `role`'s group (made by the migrations), on the course's staff
+    if an instructor."""
+    user = UserFactory.create(staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    if role == ROLE_INSTRUCTOR:
+        course.staff.add(user)
+    return user
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

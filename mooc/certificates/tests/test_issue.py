@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType
 from mooc.accounts.nip import EmployeeKind
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment, EnrollmentResult
+from mooc.catalog.tests.factories import EnrollmentFactory
 from mooc.certificates.models import Certificate, CertificateSequence
 from mooc.certificates.services import (
     CODE_ALPHABET,
@@ -21,7 +23,7 @@ from mooc.certificates.services import (
     certificate_number_assign,
     certificates_finish_pending,
 )
-from mooc.certificates.tests.support import course_with_exam, enrol, make_user, pass_course, take
+from mooc.certificates.tests.support import course_with_exam, pass_course, take
 from mooc.core.errors import ServiceError
 from mooc.core.models import SiteSettings, validate_certificate_number_format
 
@@ -32,7 +34,7 @@ def test_passing_the_final_exam_issues_a_numbered_certificate_and_mails_it(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     course, exam = course_with_exam()
-    user = make_user()
+    user = UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         enrollment = pass_course(user, course, exam)
 
@@ -64,8 +66,8 @@ def test_failing_or_a_course_without_certificate_issues_nothing(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     course, exam = course_with_exam(max_attempts=1)
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     with django_capture_on_commit_callbacks(execute=True):
         take(user, exam, right=False)
     assert Enrollment.objects.get(user=user).result == EnrollmentResult.FAILED
@@ -82,7 +84,7 @@ def test_failing_or_a_course_without_certificate_issues_nothing(
 
 def test_a_second_pass_keeps_the_one_certificate(django_capture_on_commit_callbacks: Any) -> None:
     course, exam = course_with_exam(allow_retake_after_pass=True)
-    user = make_user()
+    user = UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         pass_course(user, course, exam)
         take(user, exam, right=True)
@@ -92,7 +94,7 @@ def test_a_second_pass_keeps_the_one_certificate(django_capture_on_commit_callba
 
 def test_issue_refuses_an_enrolment_that_has_not_passed() -> None:
     course, _exam = course_with_exam()
-    enrollment = enrol(make_user(), course)
+    enrollment = EnrollmentFactory.create(user=UserFactory.create(), course=course)
     with pytest.raises(ServiceError) as caught:
         certificate_issue(enrollment)
     assert caught.value.code == "not_passed"
@@ -102,7 +104,7 @@ def test_the_snapshot_survives_a_course_rename_and_a_profile_edit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     course, exam = course_with_exam()
-    user = make_user()
+    user = UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         pass_course(user, course, exam)
     old_title, old_name = course.title, user.full_name
@@ -121,13 +123,13 @@ def test_the_snapshot_survives_a_course_rename_and_a_profile_edit(
 
 def test_identity_line_follows_the_employee_kind(django_capture_on_commit_callbacks: Any) -> None:
     course, exam = course_with_exam()
-    pns = make_user("198609262015051001")
+    pns = UserFactory.create(username="198609262015051001")
     pns.employee_type, pns.nip_kind = EmployeeType.INTERNAL, EmployeeKind.PNS
     pns.save()
-    pppk = make_user("199001012023212001")
+    pppk = UserFactory.create(username="199001012023212001")
     pppk.employee_type, pppk.nip_kind = EmployeeType.INTERNAL, EmployeeKind.PPPK
     pppk.save()
-    external = make_user("tamu.luar")
+    external = UserFactory.create(username="tamu.luar")
     external.employee_type, external.instansi = EmployeeType.EXTERNAL, "Pemerintah Kota Bandung"
     external.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,8 +158,8 @@ def test_numbers_are_consecutive_per_year_and_restart_each_year() -> None:
         # time zone decides the year.
         dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC),
     ):
-        user = make_user()
-        enrollment = enrol(user, course)
+        user = UserFactory.create()
+        enrollment = EnrollmentFactory.create(user=user, course=course)
         enrollment.result = EnrollmentResult.PASSED
         enrollment.completed_at = passed_at
         enrollment.save()
@@ -174,7 +176,7 @@ def test_the_number_format_is_configurable_and_validated() -> None:
     site.certificate_number_format = "{seq:05d}/{short_name}/MOOC/{year}"
     site.save()
     course, _exam = course_with_exam()
-    enrollment = enrol(make_user(), course)
+    enrollment = EnrollmentFactory.create(user=UserFactory.create(), course=course)
     enrollment.result = EnrollmentResult.PASSED
     enrollment.completed_at = timezone.now()
     enrollment.save()
@@ -200,7 +202,7 @@ def test_a_certificate_left_without_a_number_is_numbered_by_the_periodic_job(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     course, _exam = course_with_exam()
-    enrollment = enrol(make_user(), course)
+    enrollment = EnrollmentFactory.create(user=UserFactory.create(), course=course)
     enrollment.result = EnrollmentResult.PASSED
     enrollment.completed_at = timezone.now()
     enrollment.save()

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment, EnrollmentResult
+from mooc.catalog.tests.factories import EnrollmentFactory
 from mooc.certificates.models import Certificate
-from mooc.certificates.tests.support import course_with_exam, enrol, make_user, take
+from mooc.certificates.tests.support import course_with_exam, take
 from mooc.exams.models import Attempt, AttemptState
 from mooc.exams.signals import final_exam_passed
 
@@ -41,8 +43,8 @@ def failing_subscriber() -> Iterator[list[bool]]:
 
 def test_passing_the_final_exam_commits_the_grade_and_the_certificate_together() -> None:
     course, exam = course_with_exam()
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = take(user, exam, right=True)
 
@@ -56,8 +58,8 @@ def test_a_failing_subscriber_rolls_back_the_grade_and_the_certificate(
     failing_subscriber: list[bool],
 ) -> None:
     course, exam = course_with_exam()
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     with pytest.raises(SubscriberFailed):
         take(user, exam, right=True)

@@ -12,11 +12,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment
+from mooc.catalog.tests.factories import EnrollmentFactory
 from mooc.certificates.models import Certificate
-from mooc.certificates.tests.support import course_with_exam, enrol, make_user, take
+from mooc.certificates.tests.support import course_with_exam, take
 from mooc.exams.services.attempts import attempt_start
-from mooc.exams.tests.test_engine_postgresql import in_threads
+from mooc.exams.tests.helpers import in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,9 +28,9 @@ pytestmark = [
 
 def test_twenty_simultaneous_passes_get_twenty_consecutive_numbers() -> None:
     course, exam = course_with_exam()
-    users = [make_user() for _ in range(20)]
+    users = [UserFactory.create() for _ in range(20)]
     for user in users:
-        enrol(user, course)
+        EnrollmentFactory.create(user=user, course=course)
         attempt_start(exam=exam, user=user)
 
     def submit_for(user: Any) -> Any:

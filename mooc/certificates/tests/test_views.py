@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
-from mooc.accounts.models import EmployeeType, User
-from mooc.accounts.roles import ROLE_ADMIN, ROLE_INSTRUCTOR
+from mooc.accounts.models import EmployeeType
+from mooc.accounts.roles import ROLE_ADMIN
+from mooc.accounts.tests.factories import UserFactory
 from mooc.certificates.models import Certificate, CertificateState
 from mooc.certificates.pdf import format_date_id
 from mooc.certificates.services import certificate_revoke
-from mooc.certificates.tests.support import course_with_exam, make_user, pass_course
+from mooc.certificates.tests.support import (
+    client_for,
+    course_with_exam,
+    pass_course,
+    pdf_text,
+    staff_of,
+)
 from mooc.certificates.views import VERIFY_LIMIT
 
 pytestmark = pytest.mark.django_db
@@ -28,33 +32,13 @@ NIP = "198609262015051001"
 @pytest.fixture
 def issued(django_capture_on_commit_callbacks: Any) -> Certificate:
     course, exam = course_with_exam()
-    holder = make_user(NIP)
+    holder = UserFactory.create(username=NIP)
     holder.full_name = "Rina Wulandari"
     holder.employee_type = EmployeeType.INTERNAL
     holder.save()
     with django_capture_on_commit_callbacks(execute=True):
         pass_course(holder, course, exam)
     return Certificate.objects.select_related("current_version", "course", "user").get()
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def staff_of(course: Any, role: str = ROLE_INSTRUCTOR) -> User:
-    user = make_user()
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=role))
-    if role == ROLE_INSTRUCTOR:
-        course.staff.add(user)
-    return user
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 # --- The holder -----------------------------------------------------------------------------
@@ -128,7 +112,7 @@ def test_download_buttons_on_my_courses_and_the_course_page(issued: Certificate)
 
 
 def test_a_learner_who_has_not_passed_gets_no_button_and_404(issued: Certificate) -> None:
-    other = make_user()
+    other = UserFactory.create()
     client = client_for(other)
     assert (
         client.get(reverse("certificates:for_course", args=[issued.course.slug])).status_code == 404
@@ -141,7 +125,7 @@ def test_a_learner_who_has_not_passed_gets_no_button_and_404(issued: Certificate
 def test_nobody_else_sees_the_certificate(issued: Certificate, url_name: str) -> None:
     url = reverse(url_name, args=[issued.pk])
     # Another learner, and an instructor of another course: 404, as for a missing one.
-    assert client_for(make_user()).get(url).status_code == 404
+    assert client_for(UserFactory.create()).get(url).status_code == 404
     other_course, _exam = course_with_exam()
     assert client_for(staff_of(other_course)).get(url).status_code == 404
     # A visitor is sent to log in.
@@ -262,7 +246,7 @@ def test_a_page_opened_before_the_background_finished_completes_the_certificate(
     # Passed, but the after-commit work (snapshot, number, PDF, mail) has not run yet:
     # no on_commit callbacks are executed here.
     course, exam = course_with_exam()
-    holder = make_user()
+    holder = UserFactory.create()
     pass_course(holder, course, exam)
     certificate = Certificate.objects.get(user=holder)
     assert certificate.current_version is None and certificate.number is None

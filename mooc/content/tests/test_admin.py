@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -13,19 +12,10 @@ MODELS = ["news", "faqcategory", "faq", "videotutorial"]
 
 
 @pytest.fixture
-def admin_client(client: Client) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username="admin", password="rahasia-sekali-123", email="a@example.org", full_name="Admin"
-    )
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def rows() -> None:
-    NewsFactory()
-    FAQFactory()
-    VideoTutorialFactory()
+    NewsFactory.create()
+    FAQFactory.create()
+    VideoTutorialFactory.create()
 
 
 @pytest.mark.usefixtures("rows")
@@ -45,7 +35,7 @@ def test_the_add_page_loads_for_a_superuser(admin_client: Client, model: str) ->
 
 
 def test_the_faq_category_page_edits_its_questions_inline(admin_client: Client) -> None:
-    faq = FAQFactory(question="Pertanyaan di dalam kategori?")
+    faq = FAQFactory.create(question="Pertanyaan di dalam kategori?")
 
     response = admin_client.get(reverse("admin:content_faqcategory_change", args=[faq.category.pk]))
 

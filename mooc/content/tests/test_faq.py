@@ -10,10 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_groups_questions_under_their_category_in_order(client: Client) -> None:
-    account = FAQCategoryFactory(name="Akun & Login", order=1)
-    exams = FAQCategoryFactory(name="Ujian & Sertifikat", order=2)
-    FAQFactory(category=exams, question="Kapan sertifikat dapat diunduh?")
-    FAQFactory(category=account, question="Bagaimana cara mendaftar?")
+    account = FAQCategoryFactory.create(name="Akun & Login", order=1)
+    exams = FAQCategoryFactory.create(name="Ujian & Sertifikat", order=2)
+    FAQFactory.create(category=exams, question="Kapan sertifikat dapat diunduh?")
+    FAQFactory.create(category=account, question="Bagaimana cara mendaftar?")
 
     response = client.get(reverse("content:faq"))
 
@@ -26,7 +26,7 @@ def test_it_groups_questions_under_their_category_in_order(client: Client) -> No
 
 
 def test_each_question_is_a_details_element_that_works_without_javascript(client: Client) -> None:
-    FAQFactory(question="Apa itu JP?", answer="<p>Jam pelajaran, 45 menit.</p>")
+    FAQFactory.create(question="Apa itu JP?", answer="<p>Jam pelajaran, 45 menit.</p>")
 
     html = client.get(reverse("content:faq")).content.decode()
 
@@ -35,7 +35,7 @@ def test_each_question_is_a_details_element_that_works_without_javascript(client
 
 
 def test_unpublished_questions_are_hidden(client: Client) -> None:
-    FAQFactory(question="Pertanyaan draf?", is_published=False)
+    FAQFactory.create(question="Pertanyaan draf?", is_published=False)
 
     html = client.get(reverse("content:faq")).content.decode()
 

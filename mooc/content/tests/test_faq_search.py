@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def faqs() -> None:
-    FAQFactory(question="Bagaimana cara mengatur ulang password?", answer="<p>Klik tautan.</p>")
-    FAQFactory(question="Kapan sertifikat terbit?", answer="<p>Setelah status Lulus.</p>")
-    FAQFactory(question="Berapa JP per tahun?", answer="<p>Paling sedikit 20 JP.</p>")
+    FAQFactory.create(
+        question="Bagaimana cara mengatur ulang password?", answer="<p>Klik tautan.</p>"
+    )
+    FAQFactory.create(question="Kapan sertifikat terbit?", answer="<p>Setelah status Lulus.</p>")
+    FAQFactory.create(question="Berapa JP per tahun?", answer="<p>Paling sedikit 20 JP.</p>")
 
 
 @pytest.mark.usefixtures("faqs")

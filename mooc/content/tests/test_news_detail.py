@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_the_article(client: Client) -> None:
-    news = NewsFactory(
+    news = NewsFactory.create(
         title="Peluncuran kursus baru",
         summary="Lima kursus baru tersedia.",
         body="<p>Paragraf pertama.</p><h2>Subjudul</h2><p>Paragraf kedua.</p>",
@@ -29,7 +29,7 @@ def test_it_shows_the_article(client: Client) -> None:
 
 def test_the_date_is_shown_in_the_institution_time_zone(client: Client) -> None:
     # 20:00 UTC on 1 January is already 2 January in Jakarta (UTC+7).
-    news = NewsFactory(published_at=dt.datetime(2025, 1, 1, 20, 0, tzinfo=dt.UTC))
+    news = NewsFactory.create(published_at=dt.datetime(2025, 1, 1, 20, 0, tzinfo=dt.UTC))
 
     html = client.get(news.get_absolute_url()).content.decode()
 
@@ -37,7 +37,7 @@ def test_the_date_is_shown_in_the_institution_time_zone(client: Client) -> None:
 
 
 def test_the_image_has_its_description_as_alt_text(client: Client) -> None:
-    news = NewsFactory(image="news/peluncuran.jpg", image_alt="Kepala BPSDM membuka acara")
+    news = NewsFactory.create(image="news/peluncuran.jpg", image_alt="Kepala BPSDM membuka acara")
 
     html = client.get(news.get_absolute_url()).content.decode()
 
@@ -45,13 +45,13 @@ def test_the_image_has_its_description_as_alt_text(client: Client) -> None:
 
 
 def test_an_unpublished_article_is_not_found(client: Client) -> None:
-    news = NewsFactory(is_published=False)
+    news = NewsFactory.create(is_published=False)
 
     assert client.get(news.get_absolute_url()).status_code == 404
 
 
 def test_an_article_scheduled_for_later_is_not_found(client: Client) -> None:
-    news = NewsFactory(published_at=timezone.now() + dt.timedelta(hours=1))
+    news = NewsFactory.create(published_at=timezone.now() + dt.timedelta(hours=1))
 
     assert client.get(news.get_absolute_url()).status_code == 404
 

@@ -24,11 +24,11 @@ def test_it_lists_published_news_newest_first(client: Client) -> None:
 
 
 def test_it_does_not_list_unpublished_or_future_news(client: Client) -> None:
-    draft = NewsFactory(title="Draf belum terbit", is_published=False)
-    scheduled = NewsFactory(
+    draft = NewsFactory.create(title="Draf belum terbit", is_published=False)
+    scheduled = NewsFactory.create(
         title="Terjadwal minggu depan", published_at=timezone.now() + dt.timedelta(days=7)
     )
-    visible = NewsFactory(title="Sudah terbit")
+    visible = NewsFactory.create(title="Sudah terbit")
 
     html = client.get(reverse("content:news_list")).content.decode()
 

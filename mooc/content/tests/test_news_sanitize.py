@@ -15,7 +15,7 @@ HOSTILE_BODY = (
 
 
 def test_scripts_and_event_handlers_are_removed_before_storing() -> None:
-    news = NewsFactory(body=HOSTILE_BODY)
+    news = NewsFactory.create(body=HOSTILE_BODY)
 
     stored = News.objects.get(pk=news.pk).body
     assert "<p>Halo</p>" in stored
@@ -27,7 +27,7 @@ def test_scripts_and_event_handlers_are_removed_before_storing() -> None:
 
 
 def test_the_article_page_shows_the_body_without_scripts(client: Client) -> None:
-    news = NewsFactory(body=HOSTILE_BODY)
+    news = NewsFactory.create(body=HOSTILE_BODY)
 
     html = client.get(news.get_absolute_url()).content.decode()
 
@@ -37,7 +37,7 @@ def test_the_article_page_shows_the_body_without_scripts(client: Client) -> None
 
 
 def test_the_body_is_cleaned_again_when_an_article_is_edited() -> None:
-    news = NewsFactory()
+    news = NewsFactory.create()
     news.body = "<p>Ubah</p><script>alert(1)</script>"
     news.save(update_fields=["body"])
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_each_tutorial_with_a_click_to_play_link(client: Client) -> None:
-    VideoTutorialFactory(
+    VideoTutorialFactory.create(
         title="Cara mendaftar",
         description="Langkah membuat akun.",
         video_url="https://youtu.be/dQw4w9WgXcQ",
@@ -29,7 +29,7 @@ def test_it_shows_each_tutorial_with_a_click_to_play_link(client: Client) -> Non
 
 
 def test_no_remote_thumbnail_or_player_is_loaded_before_a_click(client: Client) -> None:
-    VideoTutorialFactory()
+    VideoTutorialFactory.create()
 
     html = client.get(reverse("content:video_tutorials")).content.decode()
 
@@ -38,7 +38,7 @@ def test_no_remote_thumbnail_or_player_is_loaded_before_a_click(client: Client) 
 
 
 def test_a_video_on_another_host_stays_a_plain_link(client: Client) -> None:
-    VideoTutorialFactory(video_url="https://video.example.go.id/tutorial.mp4")
+    VideoTutorialFactory.create(video_url="https://video.example.go.id/tutorial.mp4")
 
     html = client.get(reverse("content:video_tutorials")).content.decode()
 
@@ -47,7 +47,7 @@ def test_a_video_on_another_host_stays_a_plain_link(client: Client) -> None:
 
 
 def test_unpublished_tutorials_are_hidden(client: Client) -> None:
-    VideoTutorialFactory(title="Tutorial draf", is_published=False)
+    VideoTutorialFactory.create(title="Tutorial draf", is_published=False)
 
     html = client.get(reverse("content:video_tutorials")).content.decode()
 

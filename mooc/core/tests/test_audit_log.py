@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from mooc.accounts.models import User
 from mooc.core.files import private_storage
@@ -10,13 +10,6 @@ from mooc.core.models import AuditLog, SiteSettings
 from mooc.core.services import audit_log_record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_user() -> User:
-    return User.objects.create_superuser(
-        username="admin", password="x", email="admin@example.org", full_name="Admin"
-    )
 
 
 @override_settings(TRUSTED_PROXIES=[])
@@ -91,7 +84,7 @@ def test_removing_the_actor_keeps_the_entry_and_the_name(admin_user: User) -> No
     assert row.actor_label == "helpdesk"
 
 
-def test_the_admin_lists_and_searches_but_offers_no_edit(client, admin_user: User) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_lists_and_searches_but_offers_no_edit(client: Client, admin_user: User) -> None:
     audit_log_record(actor=admin_user, action="certificate.revoked", reason="duplicate")
     audit_log_record(actor=admin_user, action="user.deactivated", reason="left the ministry")
     client.force_login(admin_user)
@@ -103,7 +96,9 @@ def test_the_admin_lists_and_searches_but_offers_no_edit(client, admin_user: Use
     assert client.get("/admin/core/auditlog/add/").status_code == 403
 
 
-def test_site_settings_admin_goes_straight_to_the_single_row(client, admin_user: User) -> None:  # type: ignore[no-untyped-def]
+def test_site_settings_admin_goes_straight_to_the_single_row(
+    client: Client, admin_user: User
+) -> None:
     client.force_login(admin_user)
     response = client.get("/admin/core/sitesettings/")
     assert response.status_code == 302
@@ -112,8 +107,8 @@ def test_site_settings_admin_goes_straight_to_the_single_row(client, admin_user:
     )
 
 
-def test_the_signature_image_is_stored_privately_and_the_admin_page_still_opens(  # type: ignore[no-untyped-def]
-    client, admin_user: User
+def test_the_signature_image_is_stored_privately_and_the_admin_page_still_opens(
+    client: Client, admin_user: User
 ) -> None:
     import io
 

@@ -14,9 +14,11 @@ pytestmark = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (REDIS_URL)")
 
 def test_one_client_per_pool_and_the_usual_operations() -> None:
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"cache-test-{os.getpid()}"})
-    client = cache._cache.get_client(write=True)
-    assert cache._cache.get_client(write=True) is client
-    assert cache._cache.get_client(write=False) is cache._cache.get_client(write=False)
+    # `_cache` is RedisCache's client pool, private and absent from the stubs.
+    pool = cache._cache  # type: ignore[attr-defined]
+    client = pool.get_client(write=True)
+    assert pool.get_client(write=True) is client
+    assert pool.get_client(write=False) is pool.get_client(write=False)
 
     cache.set("answer", {"position": 3}, timeout=30)
     assert cache.get("answer") == {"position": 3}

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory, override_settings
 
 from mooc.core.net import client_ip
 
 
-def request(remote: str, forwarded: str | None = None):  # type: ignore[no-untyped-def]
-    headers = {"REMOTE_ADDR": remote}
+def request(remote: str, forwarded: str | None = None) -> WSGIRequest:
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **headers)

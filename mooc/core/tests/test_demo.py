@@ -3,13 +3,15 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.test import Client
+from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
 
 def row_counts() -> dict[str, int]:
     return {
-        m._meta.label: m.objects.count()
+        m._meta.label: m._default_manager.count()
         for m in apps.get_models()
         if m._meta.app_label in {"core", "accounts", "content"}
     }
@@ -23,7 +25,7 @@ def test_loading_the_demo_twice_changes_nothing_the_second_time(demo_content: No
     assert first["accounts.User"] >= 1
 
 
-def test_the_demo_logins_work(client, demo_content: None) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_logins_work(client: Client, demo_content: None) -> None:
     from mooc.accounts.demo import DEMO_LOGINS
 
     for login in DEMO_LOGINS:
@@ -42,13 +44,13 @@ def test_the_demo_logins_work(client, demo_content: None) -> None:  # type: igno
         client.post("/logout/")
 
 
-def test_the_demo_is_refused_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_is_refused_in_production(settings: Settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to load demo content"):
         call_command("load_demo")
 
 
-def test_demo_logins_are_printed(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_demo_logins_are_printed(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert "admin" in out and "AdminDemo2026" in out

@@ -1,19 +1,19 @@
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_answers_ok_when_database_and_cache_answer(client) -> None:  # type: ignore[no-untyped-def]
+def test_it_answers_ok_when_database_and_cache_answer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_it_answers_503_when_the_cache_is_unreachable(client) -> None:  # type: ignore[no-untyped-def]
+def test_it_answers_503_when_the_cache_is_unreachable(client: Client) -> None:
     # A real Redis client pointed at a port where nothing listens.
     broken = {
         "default": {

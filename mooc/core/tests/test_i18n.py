@@ -6,8 +6,9 @@ import html
 import re
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]  # polib ships no type information
 import pytest
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]  # mooc/
 CATALOGUE = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
@@ -63,8 +64,8 @@ def visible_text(page: str) -> str:
 
 
 @pytest.mark.django_db
-def test_indonesian_pages_show_no_english_ui_strings(  # type: ignore[no-untyped-def]
-    client, catalogue: polib.POFile, demo_content: None
+def test_indonesian_pages_show_no_english_ui_strings(
+    client: Client, catalogue: polib.POFile, demo_content: None
 ) -> None:
     english = [
         e.msgid

@@ -71,7 +71,7 @@ def test_a_camera_sized_photo_still_passes() -> None:
     Image.new("RGB", (4_000, 3_000), "navy").save(buffer, "JPEG")
     assert MAX_UPLOAD_PIXELS >= 4_000 * 3_000
     stored = image_reencode(upload(buffer.getvalue()), max_bytes=10 * 1024 * 1024)
-    assert stored.name.endswith(".jpg")
+    assert stored.name is not None and stored.name.endswith(".jpg")
 
 
 def test_pillows_bomb_warning_is_an_error_in_every_process(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mooc.accounts.tests.conftest import NIP, captcha
-from mooc.catalog.tests.test_catalogue_builders import make_user
+from mooc.accounts.tests.factories import NIP, UserFactory
+from mooc.accounts.tests.helpers import captcha
 from mooc.certificates.views import VERIFY_LIMIT
 from mooc.core.net import ratelimit_ip_key
 
@@ -41,7 +41,7 @@ def test_addresses_of_one_slash_64_share_the_verification_limit() -> None:
 
 def test_addresses_of_one_slash_64_share_the_login_lockout(settings) -> None:  # type: ignore[no-untyped-def]
     settings.AXES_FAILURE_LIMIT = 3
-    make_user(NIP)
+    UserFactory.create(username=NIP)
     for i in range(3):
         Client(REMOTE_ADDR=f"2001:db8:1:2::{i + 1}").post(
             "/login/", captcha(username=NIP, password="Salah12345")

@@ -19,7 +19,7 @@ def test_beat_runs_every_registered_job() -> None:
     assert entry["task"] == "mooc.core.tasks.clear_expired_sessions"
 
 
-def test_run_periodic_jobs_runs_them_once_in_process(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_run_periodic_jobs_runs_them_once_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     past = timezone.now() - dt.timedelta(days=1)
     future = timezone.now() + dt.timedelta(days=1)
     Session.objects.create(session_key="old", session_data="x", expire_date=past)
@@ -36,7 +36,9 @@ def test_an_unknown_job_name_is_refused() -> None:
         call_command("run_periodic_jobs", job=["no-such-job"])
 
 
-def test_a_job_that_ran_is_not_due_again_until_its_interval_passed(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_that_ran_is_not_due_again_until_its_interval_passed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     call_command("run_periodic_jobs")
     call_command("run_periodic_jobs")
     out = capsys.readouterr().out

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mooc.catalog.tests.test_catalogue_builders import make_user, signed_in
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_a_signed_in_users_pages_are_private(client: Client, name: str) -> None:
-    signed_in(client, make_user())
+    signed_in(client, UserFactory.create())
 
     response = client.get(reverse(name))
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.http import Http404
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory, override_settings
+from pytest_django import Settings
 
 from mooc.core.files import private_file_response, private_storage
 
@@ -13,7 +17,7 @@ DATA = bytes(range(256)) * 40  # 10,240 bytes
 
 
 @pytest.fixture
-def stored(tmp_path, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def stored(tmp_path: Path, settings: Settings) -> Iterator[str]:
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
@@ -26,12 +30,12 @@ def stored(tmp_path, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     yield name
 
 
-def get(range_header: str | None = None):  # type: ignore[no-untyped-def]
-    extra = {"HTTP_RANGE": range_header} if range_header else {}
+def get(range_header: str | None = None) -> WSGIRequest:
+    extra: dict[str, Any] = {"HTTP_RANGE": range_header} if range_header else {}
     return RequestFactory().get("/", **extra)
 
 
-def body(response) -> bytes:  # type: ignore[no-untyped-def]
+def body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
@@ -81,6 +85,7 @@ def test_in_production_nginx_sends_the_file(stored: str) -> None:
         response = private_file_response(
             get(), stored, download_name="Sertifikat Budi.pdf", as_attachment=True
         )
+    assert isinstance(response, HttpResponse)  # not streamed: nginx sends the file
     assert response["X-Accel-Redirect"] == "/_private/materials/video.mp4"
     assert response.content == b""
     assert 'attachment; filename="Sertifikat Budi.pdf"' in response["Content-Disposition"]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from mooc.core.context_processors import site
@@ -51,7 +51,7 @@ def test_english_uses_the_source_words() -> None:
         assert str(vocab.start_final_test) == "Start Quiz"
 
 
-def test_switching_the_profile_in_the_admin_changes_the_home_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_switching_the_profile_in_the_admin_changes_the_home_page(client: Client) -> None:
     from mooc.accounts.models import User
 
     admin = User.objects.create_superuser(username="admin", password="x", email="a@example.org")

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.models import Exam, ExamCategoryQuota, Question, QuestionCategory
-from mooc.exams.tests.test_engine_support import make_bank, make_course, make_exam
+from mooc.exams.tests.factories import ExamFactory, make_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def _post(client: Client, exam: Exam, data: dict[str, Any]) -> str:
 
 
 def test_the_exam_page_shows_the_quota_inline(client_en: Client) -> None:
-    exam = make_exam(make_course())
+    exam = ExamFactory.create(course=CourseFactory.create())
 
     html = client_en.get(reverse("admin:exams_exam_change", args=[exam.pk])).content.decode()
 
@@ -77,9 +78,9 @@ def test_the_exam_page_shows_the_quota_inline(client_en: Client) -> None:
 
 
 def test_quotas_adding_up_to_the_number_of_questions_are_saved(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, pelayanan = _categories(course)
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
 
     response = client_en.post(
         reverse("admin:exams_exam_change", args=[exam.pk]),
@@ -92,9 +93,9 @@ def test_quotas_adding_up_to_the_number_of_questions_are_saved(client_en: Client
 
 
 def test_quotas_that_do_not_add_up_are_refused_with_the_numbers(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, pelayanan = _categories(course)
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
 
     html = _post(client_en, exam, _form(exam, [(etika, 2), (pelayanan, 2)]))
 
@@ -106,9 +107,9 @@ def test_quotas_that_do_not_add_up_are_refused_with_the_numbers(client_en: Clien
 
 
 def test_the_sum_is_checked_against_the_number_being_saved(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, pelayanan = _categories(course)
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
 
     response = client_en.post(
         reverse("admin:exams_exam_change", args=[exam.pk]),
@@ -121,9 +122,9 @@ def test_the_sum_is_checked_against_the_number_being_saved(client_en: Client) ->
 
 
 def test_a_quota_larger_than_its_category_is_refused(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, pelayanan = _categories(course)
-    exam = make_exam(course, question_count=6)
+    exam = ExamFactory.create(course=course, question_count=6)
 
     html = _post(client_en, exam, _form(exam, [(etika, 2), (pelayanan, 4)]))
 
@@ -132,10 +133,10 @@ def test_a_quota_larger_than_its_category_is_refused(client_en: Client) -> None:
 
 
 def test_another_courses_category_is_refused(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, _pelayanan = _categories(course)
-    theirs, _other = _categories(make_course())
-    exam = make_exam(course, question_count=5)
+    theirs, _other = _categories(CourseFactory.create())
+    exam = ExamFactory.create(course=course, question_count=5)
 
     html = _post(client_en, exam, _form(exam, [(etika, 3), (theirs, 2)]))
 
@@ -144,9 +145,9 @@ def test_another_courses_category_is_refused(client_en: Client) -> None:
 
 
 def test_the_same_category_twice_is_refused(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, _pelayanan = _categories(course)
-    exam = make_exam(course, question_count=4)
+    exam = ExamFactory.create(course=course, question_count=4)
 
     html = _post(client_en, exam, _form(exam, [(etika, 2), (etika, 2)]))
 
@@ -155,9 +156,9 @@ def test_the_same_category_twice_is_refused(client_en: Client) -> None:
 
 
 def test_without_quotas_the_exam_saves_as_before(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     _categories(course)
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
 
     response = client_en.post(
         reverse("admin:exams_exam_change", args=[exam.pk]), _form(exam, [], title="Ujian Baru")
@@ -169,9 +170,9 @@ def test_without_quotas_the_exam_saves_as_before(client_en: Client) -> None:
 
 
 def test_a_category_with_a_quota_cannot_be_deleted_in_the_admin(client_en: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     etika, _pelayanan = _categories(course)
-    exam = make_exam(course, question_count=2)
+    exam = ExamFactory.create(course=course, question_count=2)
     ExamCategoryQuota.objects.create(exam=exam, category=etika, count=2)
     url = reverse("admin:exams_questioncategory_delete", args=[etika.pk])
 

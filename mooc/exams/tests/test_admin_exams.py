@@ -16,22 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import SuperuserFactory, UserFactory
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course, EnrollmentResult
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.models import AuditLog
 from mooc.exams.models import Attempt, Exam
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_bank_support import logged_in, make_superuser
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-    wrong_positions,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import right_positions, wrong_positions
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +48,11 @@ def _graded(exam: Exam, user: User, right: int) -> Attempt:
 
 
 def _exam_with_learner(course: Course | None = None) -> tuple[Exam, User]:
-    course = course or make_course()
+    course = course or CourseFactory.create()
     make_bank(course, size=5)
-    exam = make_exam(course)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     return exam, user
 
 
@@ -82,11 +77,6 @@ def _instructor(*courses: Course) -> User:
     for course in courses:
         course.staff.add(user)
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    return logged_in(client, make_superuser())
 
 
 def test_the_change_page_shows_each_question_with_key_choice_and_points(
@@ -116,8 +106,8 @@ def test_the_change_page_shows_each_question_with_key_choice_and_points(
 def test_the_list_shows_learner_nip_and_name_and_searches_them(admin_client: Client) -> None:
     exam, user = _exam_with_learner()
     _graded(exam, user, right=5)
-    other = make_user("199001012020121001")
-    enrol(other, exam.course)
+    other = UserFactory.create(username="199001012020121001")
+    EnrollmentFactory.create(user=other, course=exam.course)
     attempt_start(exam=exam, user=other)
 
     response = admin_client.get(CHANGELIST, {"q": "199001012020121001"})
@@ -212,8 +202,8 @@ def test_instructors_see_only_their_courses_exams_and_attempts(client: Client) -
     other_exam, other_learner = _exam_with_learner()
     own = _graded(own_exam, own_learner, right=5)
     other = _graded(other_exam, other_learner, right=5)
-    third = make_user()
-    enrol(third, other_exam.course)
+    third = UserFactory.create()
+    EnrollmentFactory.create(user=third, course=other_exam.course)
     running = attempt_start(exam=other_exam, user=third)
     instructor = _instructor(own_exam.course)
     logged_in(client, instructor)
@@ -251,14 +241,14 @@ def _changelist_queries(client: Client) -> int:
 def test_the_changelist_query_count_does_not_grow_with_attempts(client: Client, role: str) -> None:
     exam, user = _exam_with_learner()
     _graded(exam, user, right=4)
-    staff = make_superuser() if role == "superuser" else _instructor(exam.course)
+    staff = SuperuserFactory.create() if role == "superuser" else _instructor(exam.course)
     logged_in(client, staff)
     client.get(CHANGELIST)  # the first request after signing in stamps the session
     one = _changelist_queries(client)
 
     for _ in range(29):
-        learner = make_user()
-        enrol(learner, exam.course)
+        learner = UserFactory.create()
+        EnrollmentFactory.create(user=learner, course=exam.course)
         attempt_start(exam=exam, user=learner)
     assert Attempt.objects.count() == 30
     thirty = _changelist_queries(client)
@@ -281,7 +271,7 @@ def test_the_exam_pages_render_and_refuse_another_courses_section(admin_client: 
     from mooc.learning.models import Section
 
     exam, _user = _exam_with_learner()
-    elsewhere = Section.objects.create(course=make_course(), title="Lain", order=1)
+    elsewhere = Section.objects.create(course=CourseFactory.create(), title="Lain", order=1)
     assert admin_client.get(reverse("admin:exams_exam_add")).status_code == 200
     url = reverse("admin:exams_exam_change", args=[exam.pk])
     assert admin_client.get(url).status_code == 200

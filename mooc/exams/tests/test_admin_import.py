@@ -12,15 +12,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from mooc.accounts.roles import ROLE_INSTRUCTOR
+from mooc.accounts.tests.factories import InstructorFactory
+from mooc.accounts.tests.helpers import logged_in
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.models import Question
 from mooc.exams.services.banks import question_bank_export_gift
-from mooc.exams.tests.test_bank_support import (
-    logged_in,
-    make_course,
-    make_instructor,
-    make_question,
-    make_superuser,
-)
+from mooc.exams.tests.factories import QUESTION_PERMISSIONS, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +63,8 @@ def _rows(page: str) -> list[list[str]]:
     return [[cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in rows]
 
 
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    return logged_in(client, make_superuser())
-
-
 def test_the_report_lists_each_question_left_out_with_its_line(admin_client: Client) -> None:
-    course = make_course("Etika Pelayanan Publik")
+    course = CourseFactory.create(title="Etika Pelayanan Publik", is_published=False)
 
     response = _post(admin_client, course, _upload(MIXED))
 
@@ -98,7 +90,7 @@ def test_the_report_lists_each_question_left_out_with_its_line(admin_client: Cli
 def test_uploading_the_same_file_again_updates_instead_of_duplicating(
     admin_client: Client,
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     _post(admin_client, course, _upload(MIXED))
 
     response = _post(admin_client, course, _upload(MIXED))
@@ -109,7 +101,7 @@ def test_uploading_the_same_file_again_updates_instead_of_duplicating(
 
 
 def test_a_windows_1252_file_is_refused_with_the_reason(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     response = _post(admin_client, course, _upload("::kopi::Café?{T}\n".encode("cp1252")))
 
@@ -121,22 +113,30 @@ def test_a_windows_1252_file_is_refused_with_the_reason(admin_client: Client) ->
 
 
 def test_an_empty_file_is_refused(admin_client: Client) -> None:
-    response = _post(admin_client, make_course(), _upload("\n\n", name="kosong.gift"))
+    response = _post(
+        admin_client, CourseFactory.create(is_published=False), _upload("\n\n", name="kosong.gift")
+    )
 
     assert response.context["form"].errors["file"] == ["The file is empty."]
 
 
 @override_settings(MAX_QUESTION_FILE_MB=0.001)
 def test_an_oversize_file_is_refused_before_reading(admin_client: Client) -> None:
-    response = _post(admin_client, make_course(), _upload(MIXED * 10))
+    response = _post(admin_client, CourseFactory.create(is_published=False), _upload(MIXED * 10))
 
     assert response.context["form"].errors["file"] == ["The file is too large: at most 1.0\xa0KB."]
     assert not Question.objects.exists()
 
 
 def test_an_instructor_imports_only_into_their_own_courses(client: Client) -> None:
-    mine, theirs = make_course("Milik Ani"), make_course("Milik Budi")
-    logged_in(client, make_instructor("ani", mine))
+    mine, theirs = (
+        CourseFactory.create(title="Milik Ani", is_published=False),
+        CourseFactory.create(title="Milik Budi", is_published=False),
+    )
+    logged_in(
+        client,
+        InstructorFactory.create(username="ani", courses=[mine], permissions=QUESTION_PERMISSIONS),
+    )
 
     page = client.get(IMPORT_URL).content.decode()
     refused = _post(client, theirs, _upload(MIXED))
@@ -148,8 +148,10 @@ def test_an_instructor_imports_only_into_their_own_courses(client: Client) -> No
 
 
 def test_importing_needs_the_question_permissions(client: Client) -> None:
-    course = make_course()
-    user = make_instructor("ani", course)
+    course = CourseFactory.create(is_published=False)
+    user = InstructorFactory.create(
+        username="ani", courses=[course], permissions=QUESTION_PERMISSIONS
+    )
     Group.objects.get(name=ROLE_INSTRUCTOR).permissions.filter(codename="add_question").delete()
     logged_in(client, user)
 
@@ -158,7 +160,7 @@ def test_importing_needs_the_question_permissions(client: Client) -> None:
 
 
 def test_the_question_list_links_to_import_and_export(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     page = admin_client.get(
         reverse("admin:exams_question_changelist"), {"course": course.pk}
@@ -169,7 +171,7 @@ def test_the_question_list_links_to_import_and_export(admin_client: Client) -> N
 
 
 def test_export_downloads_the_course_bank_as_gift(admin_client: Client) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory.create(slug="etika", is_published=False)
     make_question(course, "soal-1")
 
     response = admin_client.get(EXPORT_URL, {"course": course.pk})
@@ -182,7 +184,7 @@ def test_export_downloads_the_course_bank_as_gift(admin_client: Client) -> None:
 
 
 def test_export_without_a_course_shows_the_choice(admin_client: Client) -> None:
-    make_course("Etika Pelayanan Publik")
+    CourseFactory.create(title="Etika Pelayanan Publik", is_published=False)
 
     response = admin_client.get(EXPORT_URL)
 
@@ -191,9 +193,15 @@ def test_export_without_a_course_shows_the_choice(admin_client: Client) -> None:
 
 
 def test_an_instructor_cannot_export_another_course(client: Client) -> None:
-    mine, theirs = make_course("Milik Ani"), make_course("Milik Budi")
+    mine, theirs = (
+        CourseFactory.create(title="Milik Ani", is_published=False),
+        CourseFactory.create(title="Milik Budi", is_published=False),
+    )
     make_question(theirs, "rahasia")
-    logged_in(client, make_instructor("ani", mine))
+    logged_in(
+        client,
+        InstructorFactory.create(username="ani", courses=[mine], permissions=QUESTION_PERMISSIONS),
+    )
 
     response = client.get(EXPORT_URL, {"course": theirs.pk})
 

@@ -14,15 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from mooc.accounts.tests.factories import InstructorFactory
+from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.models import Option, Question, QuestionCategory
-from mooc.exams.tests.test_bank_support import (
-    logged_in,
-    make_course,
-    make_instructor,
-    make_question,
-    make_superuser,
-)
+from mooc.exams.tests.factories import QUESTION_PERMISSIONS, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +74,8 @@ def _change_form(question: Question, **fields: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    return logged_in(client, make_superuser())
-
-
 def test_a_sound_question_is_saved_with_its_options_in_order(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     response = admin_client.post(
         ADD_URL, _form(course, [("Jakarta", "100"), ("Bandung", "0"), ("Medan", "0")])
@@ -120,7 +112,7 @@ def test_a_sound_question_is_saved_with_its_options_in_order(admin_client: Clien
 def test_unsound_options_are_refused_next_to_the_options(
     admin_client: Client, qtype: str, options: list[tuple[str, str]], message: str
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     response = admin_client.post(ADD_URL, _form(course, options, qtype=qtype))
 
@@ -132,7 +124,10 @@ def test_unsound_options_are_refused_next_to_the_options(
 
 
 def test_a_category_of_another_course_is_refused(admin_client: Client) -> None:
-    course, other = make_course("Satu"), make_course("Dua")
+    course, other = (
+        CourseFactory.create(title="Satu", is_published=False),
+        CourseFactory.create(title="Dua", is_published=False),
+    )
     foreign = QuestionCategory.objects.create(course=other, name="Bab 1")
 
     response = admin_client.post(
@@ -146,7 +141,7 @@ def test_a_category_of_another_course_is_refused(admin_client: Client) -> None:
 
 
 def test_a_taken_id_is_refused(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     make_question(course, "ibukota")
 
     response = admin_client.post(ADD_URL, _form(course, [("A", "100"), ("B", "0")], key="ibukota"))
@@ -157,7 +152,7 @@ def test_a_taken_id_is_refused(admin_client: Client) -> None:
 
 
 def test_changing_an_option_bumps_the_version(admin_client: Client) -> None:
-    question = make_question(make_course())
+    question = make_question(CourseFactory.create(is_published=False))
     url = reverse("admin:exams_question_change", args=[question.pk])
 
     response = admin_client.post(url, _change_form(question, **{"options-1-text": "Lain"}))
@@ -169,7 +164,7 @@ def test_changing_an_option_bumps_the_version(admin_client: Client) -> None:
 
 
 def test_saving_without_a_change_keeps_the_version(admin_client: Client) -> None:
-    question = make_question(make_course())
+    question = make_question(CourseFactory.create(is_published=False))
     url = reverse("admin:exams_question_change", args=[question.pk])
 
     response = admin_client.post(url, _change_form(question))
@@ -180,7 +175,7 @@ def test_saving_without_a_change_keeps_the_version(admin_client: Client) -> None
 
 
 def test_deactivating_keeps_the_version(admin_client: Client) -> None:
-    question = make_question(make_course())
+    question = make_question(CourseFactory.create(is_published=False))
     url = reverse("admin:exams_question_change", args=[question.pk])
 
     admin_client.post(url, _change_form(question, is_active=""))
@@ -190,7 +185,7 @@ def test_deactivating_keeps_the_version(admin_client: Client) -> None:
 
 
 def test_renaming_a_category_bumps_its_questions(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     question = make_question(course, category="Bab 1")
     url = reverse("admin:exams_questioncategory_change", args=[question.category_id])
 
@@ -202,7 +197,7 @@ def test_renaming_a_category_bumps_its_questions(admin_client: Client) -> None:
 
 
 def test_renaming_a_category_to_a_taken_name_is_refused(admin_client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     make_question(course, "q1", category="Bab 1")
     second = make_question(course, "q2", category="Bab 2")
     url = reverse("admin:exams_questioncategory_change", args=[second.category_id])
@@ -216,10 +211,16 @@ def test_renaming_a_category_to_a_taken_name_is_refused(admin_client: Client) ->
 
 
 def test_an_instructor_sees_only_their_courses_questions(client: Client) -> None:
-    mine, theirs = make_course("Milik Ani"), make_course("Milik Budi")
+    mine, theirs = (
+        CourseFactory.create(title="Milik Ani", is_published=False),
+        CourseFactory.create(title="Milik Budi", is_published=False),
+    )
     make_question(mine, "soal-ani", category="Bab Ani")
     other = make_question(theirs, "soal-budi", category="Bab Budi")
-    logged_in(client, make_instructor("ani", mine))
+    logged_in(
+        client,
+        InstructorFactory.create(username="ani", courses=[mine], permissions=QUESTION_PERMISSIONS),
+    )
 
     listing = client.get(reverse("admin:exams_question_changelist"))
     categories = client.get(reverse("admin:exams_questioncategory_changelist"))
@@ -235,8 +236,14 @@ def test_an_instructor_sees_only_their_courses_questions(client: Client) -> None
 
 
 def test_an_instructor_cannot_add_a_question_to_another_course(client: Client) -> None:
-    mine, theirs = make_course("Milik Ani"), make_course("Milik Budi")
-    logged_in(client, make_instructor("ani", mine))
+    mine, theirs = (
+        CourseFactory.create(title="Milik Ani", is_published=False),
+        CourseFactory.create(title="Milik Budi", is_published=False),
+    )
+    logged_in(
+        client,
+        InstructorFactory.create(username="ani", courses=[mine], permissions=QUESTION_PERMISSIONS),
+    )
 
     response = client.post(ADD_URL, _form(theirs, [("A", "100"), ("B", "0")]))
 
@@ -246,9 +253,14 @@ def test_an_instructor_cannot_add_a_question_to_another_course(client: Client) -
 
 
 def test_an_instructor_edits_their_own_questions_options(client: Client) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     question = make_question(course)
-    logged_in(client, make_instructor("ani", course))
+    logged_in(
+        client,
+        InstructorFactory.create(
+            username="ani", courses=[course], permissions=QUESTION_PERMISSIONS
+        ),
+    )
     url = reverse("admin:exams_question_change", args=[question.pk])
 
     response = client.post(
@@ -262,7 +274,7 @@ def test_an_instructor_edits_their_own_questions_options(client: Client) -> None
 def test_the_question_list_needs_few_queries(
     admin_client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     for index in range(30):
         make_question(course, f"soal-{index}", category=f"Bab {index % 3}")
 
@@ -273,7 +285,7 @@ def test_the_question_list_needs_few_queries(
 
 
 def test_adding_a_picture_bumps_the_version(admin_client: Client) -> None:
-    question = make_question(make_course())
+    question = make_question(CourseFactory.create(is_published=False))
     url = reverse("admin:exams_question_change", args=[question.pk])
     picture = SimpleUploadedFile("peta.png", _png(), content_type="image/png")
 
@@ -288,14 +300,20 @@ def test_adding_a_picture_bumps_the_version(admin_client: Client) -> None:
 def test_a_question_with_a_picture_opens_and_shows_it_to_its_authors_only(
     admin_client: Client, client: Client
 ) -> None:
-    mine, theirs = make_course("Milik Ani"), make_course("Milik Budi")
+    mine, theirs = (
+        CourseFactory.create(title="Milik Ani", is_published=False),
+        CourseFactory.create(title="Milik Budi", is_published=False),
+    )
     question = make_question(theirs)
     question.image.save("peta.png", ContentFile(_png()), save=True)
     image_url = reverse("admin:exams_question_image", args=[question.pk])
 
     page = admin_client.get(reverse("admin:exams_question_change", args=[question.pk]))
     picture = admin_client.get(image_url)
-    stranger = logged_in(client, make_instructor("ani", mine)).get(image_url)
+    stranger = logged_in(
+        client,
+        InstructorFactory.create(username="ani", courses=[mine], permissions=QUESTION_PERMISSIONS),
+    ).get(image_url)
 
     assert page.status_code == 200
     assert f'href="{image_url}"' in page.content.decode()

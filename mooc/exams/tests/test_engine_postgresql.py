@@ -10,61 +10,42 @@ import datetime as dt
 import random
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import TypeVar
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Attempt, AttemptAnswer
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.clock import SAVE_GRACE
 from mooc.exams.services.submission import attempt_submit, attempts_grade_expired
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import in_threads, right_positions
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
 
+
 T = TypeVar("T")
 
 
-def in_threads(calls: list[Callable[[], T]]) -> list[T | Exception]:
-    """Run every call in its own thread and connection, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], T]) -> T | Exception:
-        try:
-            barrier.wait()
-            return call()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def started_attempt(questions: int = 10) -> Attempt:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=questions)
-    user = make_user()
-    enrol(user, course)
-    return attempt_start(exam=make_exam(course, question_count=questions), user=user)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    return attempt_start(
+        exam=ExamFactory.create(course=course, question_count=questions), user=user
+    )
 
 
 def test_twenty_simultaneous_submits_grade_once() -> None:
@@ -94,11 +75,11 @@ def test_twenty_simultaneous_submits_grade_once() -> None:
 
 
 def test_simultaneous_starts_create_one_attempt() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    user = make_user()
-    enrol(user, course)
-    exam = make_exam(course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    exam = ExamFactory.create(course=course)
 
     results = in_threads([lambda: attempt_start(exam=exam, user=user) for _ in range(10)])
 
@@ -181,8 +162,8 @@ def test_grading_does_not_wait_on_the_exam_row() -> None:
     submit of the exam would queue behind the one before (the end-of-exam rush), and
     behind anyone editing the exam. Here another connection holds the exam row."""
     submitted = started_attempt()
-    other = make_user()
-    enrol(other, submitted.exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=submitted.exam.course)
     expired = attempt_start(exam=submitted.exam, user=other)
     Attempt.objects.filter(pk=expired.pk).update(
         deadline=timezone.now() - SAVE_GRACE - dt.timedelta(seconds=5)

@@ -10,7 +10,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.models import (
     AttemptQuestion,
     Exam,
@@ -19,14 +21,8 @@ from mooc.exams.models import (
     QuestionCategory,
 )
 from mooc.exams.services.attempts import attempt_start
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -42,8 +38,8 @@ def _categorised(course: Course) -> dict[str, QuestionCategory]:
 
 
 def _drawn_by_category(exam: Exam, seed: int) -> Counter[str]:
-    user = make_user()
-    enrol(user, exam.course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=exam.course)
     attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(seed))
     names = AttemptQuestion.objects.filter(attempt=attempt).values_list(
         "question__category__name", flat=True
@@ -52,9 +48,9 @@ def _drawn_by_category(exam: Exam, seed: int) -> Counter[str]:
 
 
 def test_each_attempt_draws_the_quota_of_each_category() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Etika"], count=3)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Pelayanan"], count=2)
 
@@ -63,15 +59,15 @@ def test_each_attempt_draws_the_quota_of_each_category() -> None:
 
 
 def test_quotas_draw_different_questions_at_random() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
-    exam = make_exam(course, question_count=2)
+    exam = ExamFactory.create(course=course, question_count=2)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Etika"], count=2)
     seen: set[int] = set()
 
     for seed in range(8):
-        user = make_user()
-        enrol(user, course)
+        user = UserFactory.create()
+        EnrollmentFactory.create(user=user, course=course)
         attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(seed))
         seen |= set(
             AttemptQuestion.objects.filter(attempt=attempt).values_list("question_id", flat=True)
@@ -82,9 +78,9 @@ def test_quotas_draw_different_questions_at_random() -> None:
 
 
 def test_quotas_take_precedence_over_the_category_filter() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
-    exam = make_exam(course, question_count=2)
+    exam = ExamFactory.create(course=course, question_count=2)
     exam.categories.add(categories["Etika"])
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Pelayanan"], count=2)
 
@@ -94,13 +90,13 @@ def test_quotas_take_precedence_over_the_category_filter() -> None:
 def test_inactive_questions_are_not_drawn_and_a_short_category_gives_what_it_has(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
     first = Question.objects.filter(category=categories["Pelayanan"]).order_by("id").first()
     assert first is not None
     first.is_active = False
     first.save(update_fields=["is_active"])
-    exam = make_exam(course, question_count=5)
+    exam = ExamFactory.create(course=course, question_count=5)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Etika"], count=1)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Pelayanan"], count=4)
 
@@ -111,17 +107,17 @@ def test_inactive_questions_are_not_drawn_and_a_short_category_gives_what_it_has
 
 
 def test_without_quotas_the_draw_is_n_of_the_whole_bank() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     _categorised(course)
-    exam = make_exam(course, question_count=12)
+    exam = ExamFactory.create(course=course, question_count=12)
 
     assert sum(_drawn_by_category(exam, 2).values()) == 12
 
 
 def test_a_quota_needs_a_positive_count_and_one_row_per_category() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
-    exam = make_exam(course)
+    exam = ExamFactory.create(course=course)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Etika"], count=1)
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -131,9 +127,9 @@ def test_a_quota_needs_a_positive_count_and_one_row_per_category() -> None:
 
 
 def test_a_category_with_a_quota_cannot_be_deleted() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     categories = _categorised(course)
-    exam = make_exam(course)
+    exam = ExamFactory.create(course=course)
     ExamCategoryQuota.objects.create(exam=exam, category=categories["Etika"], count=1)
 
     with pytest.raises(ProtectedError):

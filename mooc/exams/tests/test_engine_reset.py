@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.core.models import AuditLog
 from mooc.exams.models import Attempt, AttemptAnswer, AttemptQuestion, Exam
@@ -16,16 +18,8 @@ from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.staff import attempt_reset, enrollment_recompute
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-    wrong_positions,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0, right_positions, wrong_positions
 
 pytestmark = pytest.mark.django_db
 
@@ -51,22 +45,22 @@ def _take(exam: Exam, user: User, *, right: int, at: dt.datetime) -> Attempt:
 
 @pytest.fixture
 def setting() -> Setting:
-    course = make_course()
+    course = CourseFactory.create()
     # The rules of recomputing, apart from certificates (a certified pass must be revoked
     # before its attempt is reset: mooc/certificates/tests/test_admin.py).
     course.gives_certificate = False
     course.save()
     make_bank(course, size=5)
-    exam = make_exam(course, passing_grade=Decimal(70), max_attempts=2)
-    user = make_user()
-    enrollment = enrol(user, course)
+    exam = ExamFactory.create(course=course, passing_grade=Decimal(70), max_attempts=2)
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
     return exam, user, enrollment
 
 
 def test_a_reset_needs_a_reason(setting: Setting) -> None:
     exam, user, _enrollment = setting
     attempt = _take(exam, user, right=5, at=T0)
-    admin = make_user("admin1")
+    admin = UserFactory.create(username="admin1")
 
     for reason in ("", "   "):
         with pytest.raises(ServiceError) as caught:
@@ -86,7 +80,7 @@ def test_resetting_the_only_passing_attempt_makes_the_enrolment_active_again(
     question_ids = list(
         AttemptQuestion.objects.filter(attempt=attempt).values_list("pk", flat=True)
     )
-    admin = make_user("admin2")
+    admin = UserFactory.create(username="admin2")
 
     attempt_reset(attempt=attempt, actor=admin, reason="Gangguan listrik di lokasi ujian")
 
@@ -121,7 +115,9 @@ def test_resetting_the_passing_attempt_with_an_attempt_left_keeps_the_enrolment_
     enrollment.refresh_from_db()
     assert enrollment.result == EnrollmentResult.PASSED
 
-    attempt_reset(attempt=passing, actor=make_user("admin3"), reason="Dugaan kecurangan")
+    attempt_reset(
+        attempt=passing, actor=UserFactory.create(username="admin3"), reason="Dugaan kecurangan"
+    )
 
     enrollment.refresh_from_db()
     # One attempt left of two allowed: not exhausted, so active, with the best score so far.
@@ -157,7 +153,11 @@ def test_recompute_keeps_passed_from_any_remaining_passing_attempt(setting: Sett
     first = _take(exam, user, right=4, at=T0)  # 80 passed
     second = _take(exam, user, right=5, at=T0 + dt.timedelta(hours=1))  # 100 passed
 
-    attempt_reset(attempt=second, actor=make_user("admin4"), reason="Diulang atas permintaan")
+    attempt_reset(
+        attempt=second,
+        actor=UserFactory.create(username="admin4"),
+        reason="Diulang atas permintaan",
+    )
 
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.result) == ("completed", "passed")
@@ -174,7 +174,9 @@ def test_resetting_an_attempt_in_progress_gives_the_attempt_back(setting: Settin
     exam.save()
     running = attempt_start(exam=exam, user=user, now=T0)
 
-    attempt_reset(attempt=running, actor=make_user("admin5"), reason="Salah peserta")
+    attempt_reset(
+        attempt=running, actor=UserFactory.create(username="admin5"), reason="Salah peserta"
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE and enrollment.result == ""
@@ -185,10 +187,12 @@ def test_resetting_an_attempt_in_progress_gives_the_attempt_back(setting: Settin
 def test_resetting_a_practice_quiz_attempt_leaves_the_enrolment_alone(setting: Setting) -> None:
     exam, user, enrollment = setting
     _take(exam, user, right=5, at=T0)
-    quiz = make_exam(exam.course, is_final=False, title="Kuis 1")
+    quiz = ExamFactory.create(course=exam.course, is_final=False, title="Kuis 1")
     attempt = _take(quiz, user, right=1, at=T0 + dt.timedelta(hours=1))
 
-    attempt_reset(attempt=attempt, actor=make_user("admin6"), reason="Latihan ulang")
+    attempt_reset(
+        attempt=attempt, actor=UserFactory.create(username="admin6"), reason="Latihan ulang"
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.result == EnrollmentResult.PASSED

@@ -10,31 +10,27 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Attempt, AttemptAnswer, Question
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.clock import SAVE_GRACE
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
 def attempt() -> Attempt:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    user = make_user()
-    enrol(user, course)
-    return attempt_start(exam=make_exam(course), user=user, now=T0)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    return attempt_start(exam=ExamFactory.create(course=course), user=user, now=T0)
 
 
 def save(attempt: Attempt, *, user: User | None = None, **kwargs: object) -> object:
@@ -90,7 +86,7 @@ def test_clearing_an_answer_is_a_save_of_nothing(attempt: Attempt) -> None:
 
 
 def test_another_learner_cannot_touch_the_attempt(attempt: Attempt) -> None:
-    error = refused(attempt, user=make_user())
+    error = refused(attempt, user=UserFactory.create())
     assert error.code == "not_found"
     assert not AttemptAnswer.objects.exists()
 
@@ -122,12 +118,14 @@ def test_impossible_answers_are_refused(
 
 
 def test_multiple_response_accepts_several_options() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     question = make_bank(course, size=1)[0]
     Question.objects.filter(pk=question.pk).update(qtype="multiple")
-    user = make_user()
-    enrol(user, course)
-    attempt = attempt_start(exam=make_exam(course, question_count=1), user=user, now=T0)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
     save(attempt, option_positions=[3, 1, 1])
     assert stored(attempt) == ([1, 3], 1)
 

@@ -8,22 +8,16 @@ from decimal import Decimal
 
 import pytest
 
+from mooc.accounts.tests.factories import UserFactory
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Attempt, AttemptOption, AttemptQuestion, Option, QuestionCategory
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.clock import attempt_remaining_seconds
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-    wrong_positions,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0, right_positions, wrong_positions
 from mooc.learning.models import Material, Section
 from mooc.learning.services import material_complete
 
@@ -49,11 +43,11 @@ def answer_all(attempt: Attempt, positions: dict[int, int], now: dt.datetime) ->
 
 
 def test_an_attempt_draws_n_of_the_bank_and_copies_them() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     bank = make_bank(course, size=12)
-    exam = make_exam(course, question_count=5)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=5)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -68,7 +62,7 @@ def test_an_attempt_draws_n_of_the_bank_and_copies_them() -> None:
 
 
 def test_inactive_questions_and_other_categories_are_not_drawn() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     bank = make_bank(course, size=6)
     wanted = QuestionCategory.objects.create(course=course, name="Etika")
     for question in bank[:3]:
@@ -76,10 +70,10 @@ def test_inactive_questions_and_other_categories_are_not_drawn() -> None:
         question.save(update_fields=["category"])
     bank[0].is_active = False
     bank[0].save(update_fields=["is_active"])
-    exam = make_exam(course, question_count=10)
+    exam = ExamFactory.create(course=course, question_count=10)
     exam.categories.add(wanted)
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -88,11 +82,11 @@ def test_inactive_questions_and_other_categories_are_not_drawn() -> None:
 
 
 def test_refreshing_or_another_device_resumes_the_same_attempt_and_deadline() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     first = attempt_start(exam=exam, user=user, now=T0)
 
     again = attempt_start(exam=exam, user=user, now=T0 + dt.timedelta(minutes=12))
@@ -105,11 +99,11 @@ def test_refreshing_or_another_device_resumes_the_same_attempt_and_deadline() ->
 
 
 def test_the_order_of_questions_and_options_is_fixed_per_attempt() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=8)
-    exam = make_exam(course, question_count=8)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=8)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(4))
 
     def layout() -> list[tuple[int | None, list[str]]]:
@@ -127,11 +121,13 @@ def test_the_order_of_questions_and_options_is_fixed_per_attempt() -> None:
 
 
 def test_without_shuffling_the_bank_order_is_kept() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     bank = make_bank(course, size=4)
-    exam = make_exam(course, question_count=4, shuffle_questions=False, shuffle_options=False)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(
+        course=course, question_count=4, shuffle_questions=False, shuffle_options=False
+    )
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -146,19 +142,21 @@ def test_without_shuffling_the_bank_order_is_kept() -> None:
 
 
 def test_a_learner_not_enrolled_cannot_start() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    error = refusal(exam=make_exam(course), user=make_user(), now=T0)
+    error = refusal(exam=ExamFactory.create(course=course), user=UserFactory.create(), now=T0)
     assert error.code == "not_enrolled"
     assert error.message == "You are not enrolled in this course."
 
 
 def test_the_availability_window_is_enforced() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course, available_from=T0, available_until=T0 + dt.timedelta(days=1))
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(
+        course=course, available_from=T0, available_until=T0 + dt.timedelta(days=1)
+    )
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     assert refusal(exam=exam, user=user, now=T0 - dt.timedelta(minutes=1)).code == "not_open"
     assert refusal(exam=exam, user=user, now=T0 + dt.timedelta(days=2)).code == "closed"
@@ -166,18 +164,18 @@ def test_the_availability_window_is_enforced() -> None:
 
 
 def test_an_exam_with_an_empty_bank_cannot_start() -> None:
-    course = make_course()
-    user = make_user()
-    enrol(user, course)
-    assert refusal(exam=make_exam(course), user=user, now=T0).code == "no_questions"
+    course = CourseFactory.create()
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    assert refusal(exam=ExamFactory.create(course=course), user=user, now=T0).code == "no_questions"
 
 
 def test_max_attempts_are_enforced() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course, max_attempts=2)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, max_attempts=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     for minute in (0, 40):
         attempt = attempt_start(exam=exam, user=user, now=T0 + dt.timedelta(minutes=minute))
         attempt_submit(attempt_id=attempt.pk, user=user, now=T0 + dt.timedelta(minutes=minute + 1))
@@ -187,11 +185,11 @@ def test_max_attempts_are_enforced() -> None:
 
 
 def test_the_wait_between_attempts_is_enforced() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course, wait_minutes_between_attempts=60)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, wait_minutes_between_attempts=60)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0)
     attempt_submit(attempt_id=attempt.pk, user=user, now=T0 + dt.timedelta(minutes=10))
 
@@ -203,11 +201,11 @@ def test_the_wait_between_attempts_is_enforced() -> None:
 
 
 def test_retaking_after_passing_is_refused_by_default() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0)
     answer_all(attempt, right_positions(attempt), T0)
     attempt_submit(attempt_id=attempt.pk, user=user, now=T0)
@@ -216,11 +214,11 @@ def test_retaking_after_passing_is_refused_by_default() -> None:
 
 
 def test_retaking_after_passing_is_possible_when_the_exam_allows_it() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course, allow_retake_after_pass=True)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, allow_retake_after_pass=True)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0)
     answer_all(attempt, right_positions(attempt), T0)
     attempt_submit(attempt_id=attempt.pk, user=user, now=T0)
@@ -229,13 +227,13 @@ def test_retaking_after_passing_is_possible_when_the_exam_allows_it() -> None:
 
 
 def test_materials_must_be_completed_first_when_the_exam_requires_it() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
     section = Section.objects.create(course=course, title="Bagian 1", order=1)
     material = Material.objects.create(section=section, title="Materi 1", body="<p>Isi</p>")
-    exam = make_exam(course, require_materials_completed=True)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, require_materials_completed=True)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     assert refusal(exam=exam, user=user, now=T0).code == "materials_incomplete"
     material_complete(user=user, material=material)
@@ -243,11 +241,11 @@ def test_materials_must_be_completed_first_when_the_exam_requires_it() -> None:
 
 
 def test_an_expired_running_attempt_is_graded_when_the_learner_comes_back() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    exam = make_exam(course, max_attempts=1)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, max_attempts=1)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
     error = refusal(exam=exam, user=user, now=T0 + dt.timedelta(hours=1))
@@ -259,11 +257,11 @@ def test_an_expired_running_attempt_is_graded_when_the_learner_comes_back() -> N
 
 
 def test_a_bank_edit_after_the_attempt_changes_nothing_in_it() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     bank = make_bank(course, size=5)
-    exam = make_exam(course)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user, now=T0)
     answer_all(attempt, right_positions(attempt), T0)
     graded = attempt_submit(attempt_id=attempt.pk, user=user, now=T0)

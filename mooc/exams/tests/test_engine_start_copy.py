@@ -13,7 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.exams.models import (
     Attempt,
@@ -26,14 +28,8 @@ from mooc.exams.models import (
 )
 from mooc.exams.services import attempts
 from mooc.exams.services.attempts import attempt_start
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -66,7 +62,7 @@ def layout(attempt: Attempt) -> list[tuple[int | None, list[str]]]:
 
 
 def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     question = add_question(
         course,
         "gambar",
@@ -80,9 +76,9 @@ def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
     )
     # The image's name, as a stored upload leaves it; the copy needs no file.
     Question.objects.filter(pk=question.pk).update(image="questions/peta.png", version=3)
-    exam = make_exam(course, question_count=1, shuffle_options=False)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=1, shuffle_options=False)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
@@ -107,29 +103,31 @@ def test_the_copy_holds_every_field_of_the_question_and_its_options() -> None:
 
 
 def test_a_question_without_an_image_copies_an_empty_name() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=1)
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
-    attempt = attempt_start(exam=make_exam(course, question_count=1), user=user, now=T0)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
 
     assert AttemptQuestion.objects.get(attempt=attempt).image.name == ""
 
 
 def test_true_false_keeps_its_order_while_other_options_are_shuffled() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=6)
     for i in range(3):
         add_question(
             course, f"tf{i}", [("Benar", "100", ""), ("Salah", "0", "")], qtype="truefalse"
         )
-    exam = make_exam(course, question_count=9)
+    exam = ExamFactory.create(course=course, question_count=9)
     shuffled = False
 
     for seed in range(4):
-        user = make_user()
-        enrol(user, course)
+        user = UserFactory.create()
+        EnrollmentFactory.create(user=user, course=course)
         attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(seed))
         shown = layout(attempt)
         assert [texts for _, texts in shown if texts[0] in {"Benar", "Salah"}] == [
@@ -145,7 +143,7 @@ def test_true_false_keeps_its_order_while_other_options_are_shuffled() -> None:
 
 
 def test_without_shuffling_questions_follow_their_category_name_then_id() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     later = QuestionCategory.objects.create(course=course, name="Pelayanan")
     earlier = QuestionCategory.objects.create(course=course, name="Etika")
     one = [("benar", "100", ""), ("salah", "0", "")]
@@ -154,9 +152,9 @@ def test_without_shuffling_questions_follow_their_category_name_then_id() -> Non
     none1 = add_question(course, "n1", one)
     p2 = add_question(course, "p2", one, category=later)
     e2 = add_question(course, "e2", one, category=earlier)
-    exam = make_exam(course, question_count=5, shuffle_questions=False)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=5, shuffle_questions=False)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
     attempt = attempt_start(exam=exam, user=user, now=T0, rng=random.Random(7))
 
@@ -167,12 +165,14 @@ def test_without_shuffling_questions_follow_their_category_name_then_id() -> Non
 
 
 def test_a_question_without_options_is_copied_with_none() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     add_question(course, "kosong", [])
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
 
-    attempt = attempt_start(exam=make_exam(course, question_count=1), user=user, now=T0)
+    attempt = attempt_start(
+        exam=ExamFactory.create(course=course, question_count=1), user=user, now=T0
+    )
 
     copy = AttemptQuestion.objects.get(attempt=attempt)
     assert (copy.text, copy.option_count, copy.options.count()) == ("<p>kosong</p>", 0, 0)
@@ -181,11 +181,11 @@ def test_a_question_without_options_is_copied_with_none() -> None:
 def test_an_option_deleted_during_the_start_makes_it_draw_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=3)
-    exam = make_exam(course, question_count=3)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=3)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     draw = attempts._draw
     draws: list[Any] = []
 
@@ -209,11 +209,11 @@ def test_an_option_deleted_during_the_start_makes_it_draw_again(
 
 
 def test_a_bank_changing_on_every_try_refuses_as_busy(monkeypatch: pytest.MonkeyPatch) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=2)
-    exam = make_exam(course, question_count=2)
-    user = make_user()
-    enrol(user, course)
+    exam = ExamFactory.create(course=course, question_count=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     draw = attempts._draw
 
     def draw_then_edit(**kwargs: Any) -> Any:
@@ -253,15 +253,15 @@ START_STATEMENTS = 7 if connection.vendor == "postgresql" else 10
 
 @pytest.mark.parametrize("quotas", [False, True])
 def test_starting_takes_a_fixed_number_of_queries(quotas: bool) -> None:
-    course = make_course()
+    course = CourseFactory.create()
     bank = make_bank(course, size=30)
-    exam = make_exam(course, question_count=20)
+    exam = ExamFactory.create(course=course, question_count=20)
     if quotas:
         category = QuestionCategory.objects.create(course=course, name="Etika")
         Question.objects.filter(pk__in=[q.pk for q in bank[:25]]).update(category=category)
         ExamCategoryQuota.objects.create(exam=exam, category=category, count=20)
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     started: list[Attempt] = []
 
     run = statements(lambda: started.append(attempt_start(exam=exam, user=user, now=T0)))

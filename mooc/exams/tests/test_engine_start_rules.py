@@ -12,33 +12,28 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from mooc.accounts.models import User
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.exams.models import Attempt, AttemptState, Exam
 from mooc.exams.services.attempts import attempt_may_start, attempt_start
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
 def exam() -> Exam:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    return make_exam(course)
+    return ExamFactory.create(course=course)
 
 
 @pytest.fixture
-def learner(exam: Exam) -> User:
-    user = make_user()
-    enrol(user, exam.course)
-    return user
+def learner(learner: User, exam: Exam) -> User:
+    """The shared learner, enrolled in the exam's course."""
+    EnrollmentFactory.create(user=learner, course=exam.course)
+    return learner
 
 
 def _refusal(exam: Exam, user: User, now: dt.datetime) -> ServiceError:

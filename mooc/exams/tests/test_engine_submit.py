@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Enrollment
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
 from mooc.core.models import AuditLog
 from mooc.exams.models import Attempt, Exam
@@ -23,16 +25,8 @@ from mooc.exams.services.submission import (
     attempts_grade_expired,
 )
 from mooc.exams.tasks import grade_expired_attempts
-from mooc.exams.tests.test_engine_support import (
-    T0,
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-    right_positions,
-    wrong_positions,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import T0, right_positions, wrong_positions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -58,11 +52,15 @@ def take(exam: Exam, user: User, *, right: int, at: dt.datetime, submit: bool = 
 
 @pytest.fixture
 def setup() -> tuple[Exam, User, Enrollment]:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=10)
-    user = make_user()
-    enrollment = enrol(user, course)
-    return make_exam(course, question_count=10, passing_grade=Decimal(70)), user, enrollment
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
+    return (
+        ExamFactory.create(course=course, question_count=10, passing_grade=Decimal(70)),
+        user,
+        enrollment,
+    )
 
 
 def test_a_submit_grades_what_was_saved(setup: tuple[Exam, User, Enrollment]) -> None:
@@ -94,7 +92,7 @@ def test_a_learner_cannot_submit_someone_elses_attempt(
     exam, user, _ = setup
     attempt = attempt_start(exam=exam, user=user, now=T0)
     with pytest.raises(ServiceError) as caught:
-        attempt_submit(attempt_id=attempt.pk, user=make_user(), now=T0)
+        attempt_submit(attempt_id=attempt.pk, user=UserFactory.create(), now=T0)
     assert caught.value.code == "not_found"
     attempt.refresh_from_db()
     assert attempt.state == "in_progress"
@@ -105,8 +103,8 @@ def test_expired_attempts_are_graded_by_the_periodic_job(
 ) -> None:
     exam, user, _ = setup
     expired = take(exam, user, right=9, at=T0, submit=False)
-    other = make_user()
-    enrol(other, exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=exam.course)
     running = attempt_start(exam=exam, user=other, now=T0 + dt.timedelta(minutes=20))
 
     assert attempts_grade_expired(now=T0 + dt.timedelta(minutes=30)) == 0  # grace not over
@@ -217,11 +215,11 @@ def test_fail_then_pass_passes(setup: tuple[Exam, User, Enrollment]) -> None:
 
 
 def test_a_practice_quiz_does_not_touch_the_enrolment() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course)
-    user = make_user()
-    enrollment = enrol(user, course)
-    quiz = make_exam(course, is_final=False, title="Quiz Bagian 1")
+    user = UserFactory.create()
+    enrollment = EnrollmentFactory.create(user=user, course=course)
+    quiz = ExamFactory.create(course=course, is_final=False, title="Quiz Bagian 1")
 
     attempt = take(quiz, user, right=5, at=T0)
 
@@ -234,7 +232,7 @@ def test_one_learner_can_be_given_extra_time_with_an_audited_reason(
     setup: tuple[Exam, User, Enrollment],
 ) -> None:
     exam, user, _ = setup
-    admin = make_user("admin")
+    admin = UserFactory.create(username="admin")
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
     extended = attempt_extend(attempt=attempt, minutes=15, actor=admin, reason="Listrik padam")
@@ -249,7 +247,7 @@ def test_an_extension_needs_a_reason(setup: tuple[Exam, User, Enrollment]) -> No
     exam, user, _ = setup
     attempt = attempt_start(exam=exam, user=user, now=T0)
     with pytest.raises(ServiceError) as caught:
-        attempt_extend(attempt=attempt, minutes=15, actor=make_user(), reason=" ")
+        attempt_extend(attempt=attempt, minutes=15, actor=UserFactory.create(), reason=" ")
     assert caught.value.code == "reason_required"
     assert not AuditLog.objects.exists()
 
@@ -258,13 +256,15 @@ def test_a_running_exam_can_be_extended_for_everyone(
     setup: tuple[Exam, User, Enrollment],
 ) -> None:
     exam, user, _ = setup
-    other = make_user()
-    enrol(other, exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=exam.course)
     first = attempt_start(exam=exam, user=user, now=T0)
     second = attempt_start(exam=exam, user=other, now=T0 + dt.timedelta(minutes=5))
     done = take(exam, make_enrolled(exam), right=1, at=T0)
 
-    count = exam_extend_running(exam=exam, minutes=10, actor=make_user(), reason="Gangguan server")
+    count = exam_extend_running(
+        exam=exam, minutes=10, actor=UserFactory.create(), reason="Gangguan server"
+    )
 
     assert count == 2
     first.refresh_from_db()
@@ -277,8 +277,8 @@ def test_a_running_exam_can_be_extended_for_everyone(
 
 
 def make_enrolled(exam: Exam) -> User:
-    user = make_user()
-    enrol(user, exam.course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=exam.course)
     return user
 
 

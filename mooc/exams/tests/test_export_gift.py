@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Question
 from mooc.exams.services.banks import (
@@ -19,15 +20,7 @@ from mooc.exams.services.banks import (
     question_file_parse,
     questions_import,
 )
-from mooc.exams.tests.test_bank_support import (
-    bank,
-    make_course,
-    multiple,
-    option,
-    result,
-    single,
-    truefalse,
-)
+from mooc.exams.tests.helpers import bank, multiple, option, result, single, truefalse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -74,7 +67,10 @@ def _rich_bank() -> list[ParsedQuestion]:
 
 
 def test_export_then_import_into_an_empty_bank_gives_the_same_bank() -> None:
-    source, target = make_course("Asal"), make_course("Tujuan")
+    source, target = (
+        CourseFactory.create(title="Asal", is_published=False),
+        CourseFactory.create(title="Tujuan", is_published=False),
+    )
     questions_import(course=source, result=result(*_rich_bank()))
     assert Question.objects.filter(course=source).count() == 6
 
@@ -88,7 +84,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank() -> None:
 
 
 def test_export_then_import_into_the_same_bank_changes_nothing() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_rich_bank()))
 
     gift = question_bank_export_gift(course=course)
@@ -101,7 +97,7 @@ def test_export_then_import_into_the_same_bank_changes_nothing() -> None:
 
 
 def test_the_bank_as_parser_output_carries_ids_and_plain_weights() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_rich_bank()[:2]))
 
     parsed = question_bank_to_parsed(course=course)
@@ -117,7 +113,7 @@ def test_the_bank_as_parser_output_carries_ids_and_plain_weights() -> None:
 
 
 def test_export_questions_writes_the_gift_file(tmp_path: Path) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory.create(slug="etika", is_published=False)
     questions_import(course=course, result=result(*_rich_bank()))
     out = StringIO()
     path = tmp_path / "etika.gift"
@@ -134,7 +130,10 @@ def test_export_questions_refuses_an_unknown_course(tmp_path: Path) -> None:
 
 
 def test_the_command_round_trip_gives_the_same_bank(tmp_path: Path) -> None:
-    source, target = make_course(slug="asal"), make_course(slug="tujuan")
+    source, target = (
+        CourseFactory.create(slug="asal", is_published=False),
+        CourseFactory.create(slug="tujuan", is_published=False),
+    )
     questions_import(course=source, result=result(*_rich_bank()))
     path = tmp_path / "asal.gift"
 

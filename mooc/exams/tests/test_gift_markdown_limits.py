@@ -49,7 +49,7 @@ def test_ordinary_nesting_still_renders() -> None:
 @pytest.mark.django_db
 def test_a_package_body_nested_too_deeply_is_a_report_error(tmp_path: Path) -> None:
     from mooc.packages.importer import course_package_import
-    from mooc.packages.tests.test_package_helpers import manifest, write_package
+    from mooc.packages.tests.helpers import manifest, write_package
 
     data = manifest()
     data["sections"][0]["materials"][0] = {"id": "x", "title": "X", "body_file": "materi/x.md"}

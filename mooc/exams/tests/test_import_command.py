@@ -8,11 +8,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import base, call_command
+from django.core.management import call_command
+from django.db import connections
 
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.management.commands.import_questions import Command
 from mooc.exams.models import Question
-from mooc.exams.tests.test_bank_support import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     # run_from_argv closes every connection when done, as manage.py should; in a test
     # that would close the connection holding the test's transaction (PostgreSQL).
-    monkeypatch.setattr(base.connections, "close_all", lambda: None)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 MIXED = """// Bank soal etika: good, unsupported and malformed questions
@@ -62,7 +63,7 @@ def _import(tmp_path: Path, text: str, *, slug: str = "etika", name: str = "soal
 def test_a_good_file_prints_the_report_and_exits_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory.create(slug="etika", is_published=False)
 
     status = _import(tmp_path, MIXED)
 
@@ -88,7 +89,7 @@ def test_a_good_file_prints_the_report_and_exits_zero(
 def test_importing_again_reports_the_questions_unchanged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory.create(slug="etika", is_published=False)
     _import(tmp_path, MIXED)
     capsys.readouterr()
 
@@ -105,7 +106,7 @@ def test_importing_again_reports_the_questions_unchanged(
 def test_a_file_with_only_unsupported_questions_exits_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory.create(slug="etika", is_published=False)
 
     status = _import(tmp_path, ONLY_BAD)
 
@@ -129,7 +130,7 @@ def test_an_unknown_course_exits_non_zero(
 
 
 def test_a_missing_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_course(slug="etika")
+    CourseFactory.create(slug="etika", is_published=False)
 
     with pytest.raises(SystemExit) as caught:
         Command().run_from_argv(
@@ -143,7 +144,7 @@ def test_a_missing_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_windows_1252_file_exits_non_zero_saying_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_course(slug="etika")
+    CourseFactory.create(slug="etika", is_published=False)
     path = tmp_path / "soal.gift"
     path.write_bytes("::kopi::Café di kantor?{T}\n".encode("cp1252"))
 
@@ -157,7 +158,7 @@ def test_a_windows_1252_file_exits_non_zero_saying_why(
 
 
 def test_an_empty_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_course(slug="etika")
+    CourseFactory.create(slug="etika", is_published=False)
 
     status = _import(tmp_path, "")
 
@@ -166,7 +167,7 @@ def test_an_empty_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_an_aiken_file_is_imported_too(tmp_path: Path) -> None:
-    course = make_course(slug="etika")
+    course = CourseFactory.create(slug="etika", is_published=False)
     out = StringIO()
     path = tmp_path / "soal.txt"
     path.write_text(

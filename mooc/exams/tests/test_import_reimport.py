@@ -7,17 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Option, Question
 from mooc.exams.services.banks import question_key_derive, questions_import
-from mooc.exams.tests.test_bank_support import (
-    make_course,
-    multiple,
-    option,
-    result,
-    single,
-    truefalse,
-)
+from mooc.exams.tests.helpers import multiple, option, result, single, truefalse
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +25,7 @@ def _file() -> list[ParsedQuestion]:
 
 
 def test_the_same_file_again_changes_nothing() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     options_before = list(Option.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -45,7 +39,7 @@ def test_the_same_file_again_changes_nothing() -> None:
 
 
 def test_a_changed_question_is_updated_in_place_and_its_version_bumped() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     original = Question.objects.get(key="ibukota")
     changed = single(
@@ -91,7 +85,7 @@ def test_a_changed_question_is_updated_in_place_and_its_version_bumped() -> None
     ids=["category", "general feedback", "option text", "option feedback"],
 )
 def test_every_kind_of_change_bumps_the_version(changed: ParsedQuestion) -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
 
     report = questions_import(course=course, result=result(changed))
@@ -101,7 +95,7 @@ def test_every_kind_of_change_bumps_the_version(changed: ParsedQuestion) -> None
 
 
 def test_each_import_with_a_change_bumps_again() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(single(title="t", general_feedback="a")))
     questions_import(course=course, result=result(single(title="t", general_feedback="b")))
     questions_import(course=course, result=result(single(title="t", general_feedback="c")))
@@ -110,7 +104,7 @@ def test_each_import_with_a_change_bumps_again() -> None:
 
 
 def test_an_untitled_question_keeps_its_derived_id() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     question = truefalse("<p>ASN wajib netral.</p>")
 
     questions_import(course=course, result=result(question))
@@ -122,7 +116,7 @@ def test_an_untitled_question_keeps_its_derived_id() -> None:
 
 
 def test_questions_missing_from_the_file_stay_in_the_bank() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
 
     questions_import(course=course, result=result(_file()[0]))
@@ -131,7 +125,10 @@ def test_questions_missing_from_the_file_stay_in_the_bank() -> None:
 
 
 def test_the_same_file_in_another_course_makes_its_own_questions() -> None:
-    first, second = make_course("Satu"), make_course("Dua")
+    first, second = (
+        CourseFactory.create(title="Satu", is_published=False),
+        CourseFactory.create(title="Dua", is_published=False),
+    )
     questions_import(course=first, result=result(*_file()))
 
     report = questions_import(course=second, result=result(*_file()))
@@ -142,7 +139,7 @@ def test_the_same_file_in_another_course_makes_its_own_questions() -> None:
 
 
 def test_a_deactivated_question_stays_deactivated_on_reimport() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(*_file()))
     Question.objects.filter(key="ibukota").update(is_active=False)
 
@@ -152,7 +149,7 @@ def test_a_deactivated_question_stays_deactivated_on_reimport() -> None:
 
 
 def test_a_true_false_question_is_unchanged_whatever_language_named_its_options() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(truefalse(title="netral")))
     in_indonesian = ParsedQuestion(
         line=1,
@@ -169,7 +166,7 @@ def test_a_true_false_question_is_unchanged_whatever_language_named_its_options(
 
 
 def test_a_true_false_question_whose_answer_flips_is_updated() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     questions_import(course=course, result=result(truefalse(title="netral")))
     flipped = ParsedQuestion(
         line=1,

@@ -6,27 +6,19 @@ from decimal import Decimal
 
 import pytest
 
+from mooc.accounts.tests.factories import SuperuserFactory
+from mooc.catalog.tests.factories import CourseFactory
 from mooc.core.models import AuditLog
 from mooc.exams.formats import ParsedQuestion
 from mooc.exams.models import Option, Question, QuestionCategory
 from mooc.exams.services.banks import ImportIssue, questions_import
-from mooc.exams.tests.test_bank_support import (
-    failed,
-    make_course,
-    make_superuser,
-    multiple,
-    option,
-    result,
-    single,
-    skipped,
-    truefalse,
-)
+from mooc.exams.tests.helpers import failed, multiple, option, result, single, skipped, truefalse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_good_questions_are_imported_and_bad_ones_reported_by_line() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1, title="ibukota"),
         multiple(line=8, title="nilai-dasar"),
@@ -52,7 +44,7 @@ def test_good_questions_are_imported_and_bad_ones_reported_by_line() -> None:
 
 
 def test_questions_breaking_the_bank_rules_are_failed_with_the_reason() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     two_correct = single(line=3, title="dua-benar", options=[option("A", 100), option("B", 100)])
     lopsided = ParsedQuestion(
         line=9,
@@ -75,7 +67,7 @@ def test_questions_breaking_the_bank_rules_are_failed_with_the_reason() -> None:
 
 
 def test_a_question_without_text_fails() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     empty_text = single("<p>   </p>", line=4)
 
     report = questions_import(course=course, result=result(empty_text))
@@ -84,7 +76,7 @@ def test_a_question_without_text_fails() -> None:
 
 
 def test_categories_are_created_by_path_and_reused() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single("<p>Satu</p>", category="Orientasi/Bab 1"),
         single("<p>Dua</p>", category="Orientasi/Bab 1"),
@@ -101,7 +93,7 @@ def test_categories_are_created_by_path_and_reused() -> None:
 
 
 def test_all_or_nothing_imports_nothing_when_a_question_failed() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), issues=[failed(7, "Soal rusak")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -113,7 +105,7 @@ def test_all_or_nothing_imports_nothing_when_a_question_failed() -> None:
 
 
 def test_all_or_nothing_still_imports_when_questions_were_only_skipped() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), issues=[skipped(7, "Esai")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -124,7 +116,7 @@ def test_all_or_nothing_still_imports_when_questions_were_only_skipped() -> None
 
 
 def test_all_or_nothing_counts_a_question_breaking_the_rules_as_failed() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     bad = single(line=5, title="buruk", options=[option("A", 50), option("B", 0)])
 
     report = questions_import(course=course, result=result(single(), bad), all_or_nothing=True)
@@ -134,7 +126,7 @@ def test_all_or_nothing_counts_a_question_breaking_the_rules_as_failed() -> None
 
 
 def test_two_questions_with_one_title_keep_the_first_and_fail_the_second() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(single("<p>A</p>", line=1, title="t"), single("<p>B</p>", line=6, title="t"))
 
     report = questions_import(course=course, result=parsed)
@@ -149,7 +141,7 @@ def test_two_questions_with_one_title_keep_the_first_and_fail_the_second() -> No
 
 
 def test_a_question_repeated_in_the_file_is_stored_once_and_counted_unchanged() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1), single(line=9), single(line=15, title="t"), single(line=20, title="t")
     )
@@ -162,7 +154,7 @@ def test_a_question_repeated_in_the_file_is_stored_once_and_counted_unchanged() 
 
 
 def test_a_repeat_counts_for_nothing_when_an_all_or_nothing_import_fails() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(single(line=1), single(line=9), issues=[failed(20, "x")])
 
     report = questions_import(course=course, result=parsed, all_or_nothing=True)
@@ -171,7 +163,7 @@ def test_a_repeat_counts_for_nothing_when_an_all_or_nothing_import_fails() -> No
 
 
 def test_question_text_is_sanitized() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(single('<p onclick="x()">Soal<script>alert(1)</script></p>', title="s"))
 
     questions_import(course=course, result=parsed)
@@ -180,8 +172,8 @@ def test_question_text_is_sanitized() -> None:
 
 
 def test_an_import_that_changes_the_bank_is_audited() -> None:
-    course = make_course()
-    admin = make_superuser()
+    course = CourseFactory.create(is_published=False)
+    admin = SuperuserFactory.create()
 
     questions_import(course=course, result=result(single(), issues=[skipped(3, "x")]), actor=admin)
 
@@ -191,7 +183,7 @@ def test_an_import_that_changes_the_bank_is_audited() -> None:
 
 
 def test_nothing_to_import_writes_nothing() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
 
     report = questions_import(course=course, result=result(issues=[skipped(1, "Esai")]))
 
@@ -202,7 +194,7 @@ def test_nothing_to_import_writes_nothing() -> None:
 
 
 def test_report_lines_give_counts_then_each_issue() -> None:
-    course = make_course()
+    course = CourseFactory.create(is_published=False)
     parsed = result(
         single(line=1),
         issues=[skipped(12, "Esai integritas"), failed(30, "Q7", "No correct answer.")],

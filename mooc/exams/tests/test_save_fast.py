@@ -22,35 +22,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
-from mooc.exams.models import Attempt, AttemptAnswer, AttemptState
+from mooc.accounts.tests.factories import UserFactory
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
+from mooc.exams.models import Attempt, AttemptState
 from mooc.exams.services.answers import answer_save_as
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.clock import SAVE_GRACE
-from mooc.exams.services.save_tokens import SaveToken, hmac_pads, password_tag, save_token_issue
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.services.save_tokens import SaveToken, hmac_pads, password_tag
+from mooc.exams.tests.factories import ExamFactory, make_bank
+from mooc.exams.tests.helpers import running_attempt, stored, token_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement save is PostgreSQL's"
 )
-JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def running_attempt() -> Attempt:
-    """A learner's attempt at a 5-question exam of a published course, just started."""
-    course = make_course()
-    course.is_published = True
-    course.save(update_fields=["is_published"])
-    make_bank(course, size=5)
-    user = make_user()
-    enrol(user, course)
-    return attempt_start(exam=make_exam(course, question_count=5), user=user)
+JSON: dict[str, Any] = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture
@@ -76,22 +62,8 @@ def post_save(
     token: str | None = None,
 ) -> Any:
     data = {"position": number, "options": [str(option)], "client_seq": seq}
-    headers = {**JSON, **({"HTTP_X_SAVE_TOKEN": token} if token else {})}
+    headers: dict[str, Any] = {**JSON, **({"HTTP_X_SAVE_TOKEN": token} if token else {})}
     return client.post(reverse("exams:save", args=[attempt.pk]), data, **headers)
-
-
-def stored(attempt: Attempt, position: int = 0) -> tuple[list[int], int] | None:
-    answer = AttemptAnswer.objects.filter(
-        attempt_question__attempt=attempt, attempt_question__position=position
-    ).first()
-    return None if answer is None else (answer.option_positions, answer.client_seq)
-
-
-def token_of(attempt: Attempt) -> str:
-    attempt.refresh_from_db()
-    return save_token_issue(
-        attempt=attempt, user=User.objects.get(pk=attempt.user_id), grace=SAVE_GRACE
-    )
 
 
 def claim_of(attempt: Attempt, **changes: Any) -> SaveToken:
@@ -244,8 +216,8 @@ def test_a_bad_token_is_not_believed(attempt: Attempt, spoil: str) -> None:
 
 
 def test_another_learners_token_or_session_gets_404_and_saves_nothing(attempt: Attempt) -> None:
-    other = make_user()
-    enrol(other, attempt.exam.course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=attempt.exam.course)
     theirs = attempt_start(exam=attempt.exam, user=other)
     client = Client()
     client.force_login(other, backend="mooc.accounts.backends.AccountBackend")
@@ -289,7 +261,7 @@ def test_an_impossible_answer_is_refused(client_in: Client, attempt: Attempt) ->
 
 @postgres_only
 def test_the_statement_applies_only_with_the_tokens_true_claim(attempt: Attempt) -> None:
-    someone = make_user()
+    someone = UserFactory.create()
     for claim in (
         claim_of(attempt, password_tag="0" * 64),
         claim_of(attempt, save_key="0" * 32),
@@ -306,11 +278,11 @@ def test_the_statement_applies_only_with_the_tokens_true_claim(attempt: Attempt)
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_save_waiting_on_the_grading_lock_is_refused_once_graded() -> None:
-    course = make_course()
+    course = CourseFactory.create()
     make_bank(course, size=5)
-    user = make_user()
-    enrol(user, course)
-    attempt = attempt_start(exam=make_exam(course, question_count=5), user=user)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    attempt = attempt_start(exam=ExamFactory.create(course=course, question_count=5), user=user)
     locked = threading.Event()
     outcome: list[object] = []
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from mooc.exams.models import Attempt
 from mooc.exams.savelane import SaveLaneHandler
-from mooc.exams.tests.test_save_fast import running_attempt, stored, token_of
+from mooc.exams.tests.helpers import running_attempt, stored, token_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(
@@ -39,22 +39,26 @@ class Served:
     def __init__(self) -> None:
         self.handler = SaveLaneHandler()
         self.full_stack = 0
-        chain: Callable[[Any], Any] = self.handler._middleware_chain
+        # BaseHandler's private middleware chain (absent from the stubs), wrapped to count.
+        chain: Callable[[Any], Any] = self.handler._middleware_chain  # type: ignore[attr-defined]
 
         def counted(request: Any) -> Any:
             self.full_stack += 1
             return chain(request)
 
-        self.handler._middleware_chain = counted
+        self.handler._middleware_chain = counted  # type: ignore[attr-defined]
 
     def post(
-        self, path: str, data: dict[str, Any], **headers: str
+        self, path: str, data: dict[str, Any], **headers: Any
     ) -> tuple[str, dict[str, str], bytes]:
         environ = RequestFactory().post(path, data, **headers).environ
         answer: dict[str, Any] = {}
 
-        def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
+        def start_response(
+            status: str, response_headers: list[tuple[str, str]], exc_info: object = None
+        ) -> Callable[[bytes], object]:
             answer["status"], answer["headers"] = status, dict(response_headers)
+            return lambda data: None
 
         # As Django's test client does: the request signals must not close the test
         # transaction's connection.

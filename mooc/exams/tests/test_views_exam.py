@@ -8,6 +8,7 @@ import html
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.models import (
     Attempt,
     AttemptAnswer,
@@ -30,17 +33,12 @@ from mooc.exams.models import (
 )
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory
 from mooc.learning.models import Material, Section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-JSON = {"HTTP_ACCEPT": "application/json"}
+JSON: dict[str, Any] = {"HTTP_ACCEPT": "application/json"}
 # Distinctive weights and feedback: none of these may reach the browser before grading.
 SECRET_WEIGHTS = ["33.33333", "33.33334", "-50.00000", "100.00000"]
 SECRET_FEEDBACK = ["FEEDBACK-RIGHT-", "FEEDBACK-WRONG-", "GENERAL-FEEDBACK-"]
@@ -97,7 +95,7 @@ def make_secret_bank(course: Course, size: int = 4) -> None:
 
 @pytest.fixture
 def course() -> Course:
-    course = make_course()
+    course = CourseFactory.create()
     course.is_published = True
     course.save(update_fields=["is_published"])
     make_secret_bank(course)
@@ -106,14 +104,16 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return make_exam(course, question_count=4, max_attempts=2, passing_grade=Decimal(70))
+    return ExamFactory.create(
+        course=course, question_count=4, max_attempts=2, passing_grade=Decimal(70)
+    )
 
 
 @pytest.fixture
-def learner(course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    return user
+def learner(learner: User, course: Course) -> User:
+    """The shared learner, enrolled in this module's course."""
+    EnrollmentFactory.create(user=learner, course=course)
+    return learner
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_landing_shows_rules_and_start_button(client_in: Client, exam: Exam) -> 
 def test_landing_refuses_visitors_and_strangers(exam: Exam) -> None:
     url = reverse("exams:landing", args=[exam.pk])
     assert Client().get(url).status_code == 302  # to login
-    stranger = en_client(make_user())
+    stranger = en_client(UserFactory.create())
     assert stranger.get(url).status_code == 404
 
 
@@ -362,8 +362,8 @@ def wrong_positions_any(attempt: Attempt) -> dict[int, list[int]]:
 
 
 def test_another_learners_attempt_is_404_everywhere(attempt: Attempt, course: Course) -> None:
-    other = make_user()
-    enrol(other, course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=course)
     client = en_client(other)
     assert client.get(q_url(attempt, 1)).status_code == 404
     assert client.get(reverse("exams:status", args=[attempt.pk])).status_code == 404
@@ -579,7 +579,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
     page = client_in.get(q_url(attempt, 1)).content.decode()
     token = html.unescape(re.search(r'data-save-token="([^"]+)"', page).group(1))  # type: ignore[union-attr]
 
-    def statements(seq: int, **headers: str) -> list[str]:
+    def statements(seq: int, **headers: Any) -> list[str]:
         data = {"position": 1, "options": ["0"], "client_seq": seq}
         with CaptureQueriesContext(connection) as queries:
             assert client_in.post(save_url(attempt), data, **JSON, **headers).status_code == 200
@@ -605,7 +605,7 @@ def test_save_query_count(client_in: Client, attempt: Attempt) -> None:
 def test_player_outline_lists_exams_with_state(
     client_in: Client, course: Course, exam: Exam, learner: User
 ) -> None:
-    quiz = make_exam(course, is_final=False, title="Kuis Bagian 1")
+    quiz = ExamFactory.create(course=course, is_final=False, title="Kuis Bagian 1")
     section = Section.objects.create(course=course, title="Bagian 1")
     material = Material.objects.create(section=section, title="Materi 1")
     url = reverse("learning:material", args=[course.slug, material.pk])
@@ -617,7 +617,7 @@ def test_player_outline_lists_exams_with_state(
     assert "In progress" in client_in.get(url).content.decode()
     with CaptureQueriesContext(connection) as before:
         client_in.get(url)
-    make_exam(course, is_final=False, title="Kuis Bagian 2")
+    ExamFactory.create(course=course, is_final=False, title="Kuis Bagian 2")
     with CaptureQueriesContext(connection) as after:
         client_in.get(url)
     assert len(after) == len(before)

@@ -13,17 +13,13 @@ from django.urls import reverse
 from PIL import Image
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.models import Attempt, AttemptQuestion, Exam, Question, ReviewMode
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
-from mooc.exams.tests.test_engine_support import (
-    enrol,
-    make_bank,
-    make_course,
-    make_exam,
-    make_user,
-)
+from mooc.exams.tests.factories import ExamFactory, make_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +40,7 @@ def _client(user: User | None = None) -> Client:
 
 @pytest.fixture
 def course() -> Course:
-    course = make_course()
+    course = CourseFactory.create()
     # One question of a bank of one: the attempt surely draws the picture.
     (question,) = make_bank(course, size=1)
     question.image.save("peta.png", ContentFile(_png()), save=True)
@@ -53,16 +49,16 @@ def course() -> Course:
 
 @pytest.fixture
 def exam(course: Course) -> Exam:
-    return make_exam(
-        course, question_count=1, shuffle_questions=False, review_mode=ReviewMode.ALWAYS
+    return ExamFactory.create(
+        course=course, question_count=1, shuffle_questions=False, review_mode=ReviewMode.ALWAYS
     )
 
 
 @pytest.fixture
-def learner(course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    return user
+def learner(learner: User, course: Course) -> User:
+    """The shared learner, enrolled in this module's course."""
+    EnrollmentFactory.create(user=learner, course=course)
+    return learner
 
 
 @pytest.fixture
@@ -76,6 +72,7 @@ def _image_url(attempt: Attempt, number: int = 1) -> str:
 
 def test_the_attempt_keeps_the_private_name_of_the_picture(attempt: Attempt) -> None:
     copy = AttemptQuestion.objects.get(attempt=attempt)
+    assert copy.question_id is not None
     question = Question.objects.get(pk=copy.question_id)
 
     assert copy.image.name == question.image.name != ""
@@ -91,8 +88,8 @@ def test_the_learner_gets_the_picture_of_their_question(attempt: Attempt, learne
 
 
 def test_another_learner_gets_404(attempt: Attempt, course: Course) -> None:
-    other = make_user()
-    enrol(other, course)
+    other = UserFactory.create()
+    EnrollmentFactory.create(user=other, course=course)
 
     response = _client(other).get(_image_url(attempt))
 
@@ -135,8 +132,8 @@ def test_the_review_shows_the_picture_after_grading(attempt: Attempt, learner: U
 
 def test_a_question_page_without_a_picture_has_no_img(exam: Exam, course: Course) -> None:
     Question.objects.filter(course=course).update(image="")
-    user = make_user()
-    enrol(user, course)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user)
 
     page = _client(user).get(reverse("exams:question", args=[attempt.pk, 1]))

@@ -15,17 +15,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.selectors import site_settings_get
 from mooc.learning.models import Material, MaterialProgress
-from mooc.learning.tests.test_player import (
-    complete_url,
-    enrol,
-    make_course,
-    make_user,
-    material_url,
-    materials_of,
-)
+from mooc.learning.tests.helpers import complete_url, material_url, materials_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +37,9 @@ class Player:
 @pytest.fixture(params=[(1, 1), (50, 50)], ids=["1x1", "50x50"])
 def player(client: Client, request: pytest.FixtureRequest) -> Player:
     sections, per_section = request.param
-    course = make_course(sections=sections, materials=per_section)
-    user = make_user()
-    enrol(user, course)
+    course = CourseFactory.create(sections=sections, materials=per_section)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     materials = materials_of(course)
     MaterialProgress.objects.bulk_create(
         MaterialProgress(user=user, material=material, course=course)

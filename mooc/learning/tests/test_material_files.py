@@ -12,9 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.accounts.models import User
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.learning.models import Attachment, Material
-from mooc.learning.tests.test_player import enrol, make_course, make_user, materials_of
+from mooc.learning.tests.helpers import materials_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def private_files(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def course() -> Course:
-    return make_course("orientasi-asn")
+    return CourseFactory.create(slug="orientasi-asn", sections=2, materials=2)
 
 
 @pytest.fixture
@@ -57,11 +59,11 @@ def attachment(material: Material) -> Attachment:
 
 
 @pytest.fixture
-def learner(client: Client, course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    client.force_login(user)
-    return user
+def learner(learner: User, client: Client, course: Course) -> User:
+    """The shared learner, enrolled in the course and signed in."""
+    EnrollmentFactory.create(user=learner, course=course)
+    client.force_login(learner)
+    return learner
 
 
 def video_url(course: Course, material: Material) -> str:
@@ -72,7 +74,7 @@ def attachment_url(course: Course, attachment: Attachment) -> str:
     return reverse("learning:attachment", args=[course.slug, attachment.pk])
 
 
-def body(response) -> bytes:  # type: ignore[no-untyped-def]
+def body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
@@ -140,26 +142,26 @@ def test_a_visitor_is_sent_to_login_for_files(
     for url in (video_url(course, material), attachment_url(course, attachment)):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == f"{login}?next={url}"
+        assert response["Location"] == f"{login}?next={url}"
 
 
 def test_a_learner_not_enrolled_gets_no_file_by_url(
     client: Client, course: Course, material: Material, attachment: Attachment
 ) -> None:
-    client.force_login(make_user())
+    client.force_login(UserFactory.create())
     for url in (video_url(course, material), attachment_url(course, attachment)):
         response = client.get(url, HTTP_RANGE="bytes=0-99")
         assert response.status_code == 302
-        assert response.url == f"/pelatihan/{course.slug}/"
+        assert response["Location"] == f"/pelatihan/{course.slug}/"
         assert not hasattr(response, "streaming_content")
 
 
 def test_files_of_another_course_are_404_under_a_course_the_learner_is_in(
     client: Client, material: Material, attachment: Attachment
 ) -> None:
-    own_course = make_course()
-    user = make_user()
-    enrol(user, own_course)
+    own_course = CourseFactory.create(sections=2, materials=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=own_course)
     client.force_login(user)
     assert client.get(video_url(own_course, material)).status_code == 404
     assert client.get(attachment_url(own_course, attachment)).status_code == 404
@@ -183,7 +185,7 @@ def test_a_material_without_an_uploaded_video_is_404(
 def test_the_course_staff_get_the_files_without_enrolling(
     client: Client, course: Course, material: Material, attachment: Attachment
 ) -> None:
-    instructor = make_user()
+    instructor = UserFactory.create()
     course.staff.add(instructor)
     client.force_login(instructor)
     assert client.get(video_url(course, material), HTTP_RANGE="bytes=0-9").status_code == 206

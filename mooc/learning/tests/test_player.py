@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import count
 
 import pytest
 from django.conf import settings
@@ -12,88 +11,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Category, Course, Enrollment, EnrollmentStatus
+from mooc.accounts.tests.factories import UserFactory
+from mooc.accounts.tests.helpers import logged_in
+from mooc.catalog.models import Course, EnrollmentStatus
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.learning.models import Material, MaterialProgress, Section
+from mooc.learning.tests.helpers import complete_url, material_url, materials_of, outline_links
 
 pytestmark = pytest.mark.django_db
-
-_serial = count(1)
-
-
-# --- Builders, shared by the other learning tests -------------------------------------------
-
-
-def make_user(username: str = "", **fields: object) -> User:
-    username = username or f"peserta{next(_serial)}"
-    return User.objects.create_user(
-        username=username,
-        password="Rahasia123",
-        full_name=f"Peserta {username}",
-        email=f"{username}@example.go.id",
-        activated_at=timezone.now(),
-        **fields,
-    )
-
-
-def make_course(
-    slug: str = "", *, sections: int = 2, materials: int = 2, is_published: bool = True
-) -> Course:
-    """A course of `sections` × `materials`, titled "Materi <section>.<material>"."""
-    slug = slug or f"kursus-{next(_serial)}"
-    category, _ = Category.objects.get_or_create(slug="umum", defaults={"name": "Umum"})
-    course = Course.objects.create(
-        slug=slug,
-        title=f"Kursus {slug}",
-        summary="Ringkasan.",
-        category=category,
-        jp=2,
-        is_published=is_published,
-    )
-    for s in range(1, sections + 1):
-        section = Section.objects.create(course=course, title=f"Bagian {s}", order=s)
-        Material.objects.bulk_create(
-            Material(section=section, title=f"Materi {s}.{m}", body=f"<p>Isi {s}.{m}</p>", order=m)
-            for m in range(1, materials + 1)
-        )
-    return course
-
-
-def enrol(user: User, course: Course, **fields: object) -> Enrollment:
-    return Enrollment.objects.create(user=user, course=course, jp=course.jp, **fields)
-
-
-def materials_of(course: Course) -> list[Material]:
-    return list(Material.objects.current().filter(section__course=course))
-
-
-def material_url(course: Course, material: Material) -> str:
-    return reverse("learning:material", args=[course.slug, material.pk])
-
-
-def complete_url(course: Course, material: Material) -> str:
-    return reverse("learning:material_complete", args=[course.slug, material.pk])
-
-
-def outline_links(html: str) -> list[str]:
-    """The hrefs of the outline's material links, in order."""
-    return re.findall(r'class="outline-link" href="([^"]+)"', html)
-
-
-# --- Tests ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def course() -> Course:
-    return make_course("etika-publik")
+    return CourseFactory.create(slug="etika-publik", sections=2, materials=2)
 
 
 @pytest.fixture
-def learner(client: Client, course: Course) -> User:
-    user = make_user()
-    enrol(user, course)
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return user
+def learner(learner: User, client: Client, course: Course) -> User:
+    """The shared learner, enrolled in the course and signed in, in English."""
+    EnrollmentFactory.create(user=learner, course=course)
+    logged_in(client, learner)
+    return learner
 
 
 def test_the_player_opens_the_first_material_when_nothing_is_done(
@@ -101,7 +39,7 @@ def test_the_player_opens_the_first_material_when_nothing_is_done(
 ) -> None:
     response = client.get(reverse("learning:course_start", args=[course.slug]))
     assert response.status_code == 302
-    assert response.url == material_url(course, materials_of(course)[0])
+    assert response["Location"] == material_url(course, materials_of(course)[0])
 
 
 def test_the_player_opens_the_first_unfinished_material(
@@ -111,7 +49,7 @@ def test_the_player_opens_the_first_unfinished_material(
     for done in (first, third):
         MaterialProgress.objects.create(user=learner, material=done, course=course)
     response = client.get(reverse("learning:course_start", args=[course.slug]))
-    assert response.url == material_url(course, second)
+    assert response["Location"] == material_url(course, second)
 
 
 def test_the_player_opens_the_first_material_when_everything_is_done(
@@ -120,7 +58,7 @@ def test_the_player_opens_the_first_material_when_everything_is_done(
     for material in materials_of(course):
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     response = client.get(reverse("learning:course_start", args=[course.slug]))
-    assert response.url == material_url(course, materials_of(course)[0])
+    assert response["Location"] == material_url(course, materials_of(course)[0])
 
 
 def test_a_material_page_shows_its_title_text_and_the_two_buttons(
@@ -151,7 +89,7 @@ def test_next_marks_the_material_done_and_opens_the_next_one(
     first, second, *_ = materials_of(course)
     response = client.post(complete_url(course, first))
     assert response.status_code == 302
-    assert response.url == material_url(course, second)
+    assert response["Location"] == material_url(course, second)
     progress = MaterialProgress.objects.get(user=learner)
     assert (progress.material, progress.course) == (first, course)
 
@@ -162,14 +100,14 @@ def test_pressing_next_twice_records_the_material_once(
     first, second, *_ = materials_of(course)
     client.post(complete_url(course, first))
     response = client.post(complete_url(course, first))
-    assert response.url == material_url(course, second)
+    assert response["Location"] == material_url(course, second)
     assert MaterialProgress.objects.filter(user=learner, material=first).count() == 1
 
 
 def test_next_moves_on_across_sections(client: Client, course: Course, learner: User) -> None:
     _, end_of_section_one, start_of_section_two, _ = materials_of(course)
     response = client.post(complete_url(course, end_of_section_one))
-    assert response.url == material_url(course, start_of_section_two)
+    assert response["Location"] == material_url(course, start_of_section_two)
 
 
 def test_next_on_the_last_material_marks_it_done_and_opens_the_end_page(
@@ -179,10 +117,10 @@ def test_next_on_the_last_material_marks_it_done_and_opens_the_end_page(
     for material in earlier:
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     response = client.post(complete_url(course, last))
-    assert response.url == reverse("learning:course_end", args=[course.slug])
+    assert response["Location"] == reverse("learning:course_end", args=[course.slug])
     assert MaterialProgress.objects.filter(user=learner, material=last).exists()
 
-    end = client.get(response.url)
+    end = client.get(response["Location"])
     html = end.content.decode()
     assert end.status_code == 200
     assert "You have completed all the materials" in html
@@ -240,9 +178,11 @@ def test_the_progress_percentage_follows_the_materials_done(
 
 
 def test_a_completed_enrolment_can_still_review_the_materials(client: Client) -> None:
-    course = make_course()
-    user = make_user()
-    enrol(user, course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now())
+    course = CourseFactory.create(sections=2, materials=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(
+        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    )
     client.force_login(user)
     first = materials_of(course)[0]
     assert client.get(material_url(course, first)).status_code == 200
@@ -260,7 +200,7 @@ def test_a_retired_material_is_404_and_missing_from_the_outline(
     assert material_url(course, retired) not in html
     assert "Materials done: 0 of 3" in html
     # "Selanjutnya" steps over it.
-    assert client.post(complete_url(course, first)).url == material_url(course, third)
+    assert client.post(complete_url(course, first))["Location"] == material_url(course, third)
 
 
 def test_a_retired_section_takes_its_materials_out_of_the_player(
@@ -271,16 +211,16 @@ def test_a_retired_section_takes_its_materials_out_of_the_player(
     for material in retired:
         assert client.get(material_url(course, material)).status_code == 404
     start = client.get(reverse("learning:course_start", args=[course.slug]))
-    assert start.url == material_url(course, materials_of(course)[0])
+    assert start["Location"] == material_url(course, materials_of(course)[0])
     assert materials_of(course)[0].title == "Materi 2.1"
-    assert "Bagian 1" not in client.get(start.url).content.decode()
+    assert "Bagian 1" not in client.get(start["Location"]).content.decode()
 
 
 def test_another_courses_material_is_404_under_this_course(
     client: Client, course: Course, learner: User
 ) -> None:
-    other = make_course()
-    enrol(learner, other)
+    other = CourseFactory.create(sections=2, materials=2)
+    EnrollmentFactory.create(user=learner, course=other)
     foreign = materials_of(other)[0]
     assert client.get(material_url(course, foreign)).status_code == 404
     assert client.post(complete_url(course, foreign)).status_code == 404
@@ -341,9 +281,9 @@ def test_the_material_text_is_the_sanitized_html(
 
 
 def test_a_course_without_materials_says_so(client: Client) -> None:
-    course = make_course(sections=0)
-    user = make_user()
-    enrol(user, course)
+    course = CourseFactory.create(sections=0, materials=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for name in ("learning:course_start", "learning:course_end"):

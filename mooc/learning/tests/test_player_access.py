@@ -11,24 +11,19 @@ from django.test import Client
 from django.urls import reverse
 
 from mooc.accounts.roles import ROLE_CONTENT_ADMIN
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.learning.models import MaterialProgress
 from mooc.learning.permissions import can_study
-from mooc.learning.tests.test_player import (
-    complete_url,
-    enrol,
-    make_course,
-    make_user,
-    material_url,
-    materials_of,
-)
+from mooc.learning.tests.helpers import complete_url, material_url, materials_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def course() -> Course:
-    return make_course("literasi-digital")
+    return CourseFactory.create(slug="literasi-digital", sections=2, materials=2)
 
 
 def player_urls(course: Course) -> list[str]:
@@ -45,7 +40,7 @@ def test_a_visitor_is_sent_to_login_and_back(client: Client, course: Course) -> 
     for url in player_urls(course):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == f"{login}?next={url}"
+        assert response["Location"] == f"{login}?next={url}"
 
 
 def test_a_visitor_pressing_next_comes_back_to_the_course_after_login(
@@ -53,42 +48,42 @@ def test_a_visitor_pressing_next_comes_back_to_the_course_after_login(
 ) -> None:
     response = client.post(complete_url(course, materials_of(course)[0]))
     start = reverse("learning:course_start", args=[course.slug])
-    assert response.url == f"{reverse('accounts:login')}?next={start}"
+    assert response["Location"] == f"{reverse('accounts:login')}?next={start}"
     assert not MaterialProgress.objects.exists()
 
 
 def test_a_learner_not_enrolled_is_sent_to_the_course_page_to_enrol(
     client: Client, course: Course
 ) -> None:
-    client.force_login(make_user())
+    client.force_login(UserFactory.create())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for url in player_urls(course):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == f"/pelatihan/{course.slug}/"
+        assert response["Location"] == f"/pelatihan/{course.slug}/"
         message = list(get_messages(response.wsgi_request))[-1]
         assert str(message) == "To open the materials, press “Take This Course” first."
 
 
 def test_a_learner_not_enrolled_cannot_mark_a_material_done(client: Client, course: Course) -> None:
-    client.force_login(make_user())
+    client.force_login(UserFactory.create())
     response = client.post(complete_url(course, materials_of(course)[0]))
-    assert response.url == f"/pelatihan/{course.slug}/"
+    assert response["Location"] == f"/pelatihan/{course.slug}/"
     assert not MaterialProgress.objects.exists()
 
 
 def test_enrolling_in_one_course_opens_only_that_course(client: Client, course: Course) -> None:
-    user = make_user()
-    enrol(user, make_course())
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=CourseFactory.create(sections=2, materials=2))
     client.force_login(user)
     response = client.get(material_url(course, materials_of(course)[0]))
-    assert response.url == f"/pelatihan/{course.slug}/"
+    assert response["Location"] == f"/pelatihan/{course.slug}/"
 
 
 def test_an_unpublished_course_is_404_even_for_its_enrolled_learners(client: Client) -> None:
-    course = make_course(is_published=False)
-    user = make_user()
-    enrol(user, course)
+    course = CourseFactory.create(is_published=False, sections=2, materials=2)
+    user = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
     client.force_login(user)
     for url in player_urls(course):
         assert client.get(url).status_code == 404
@@ -96,8 +91,8 @@ def test_an_unpublished_course_is_404_even_for_its_enrolled_learners(client: Cli
 
 
 def test_the_course_staff_open_the_player_without_enrolling(client: Client) -> None:
-    course = make_course(is_published=False)
-    instructor = make_user()
+    course = CourseFactory.create(is_published=False, sections=2, materials=2)
+    instructor = UserFactory.create()
     course.staff.add(instructor)
     client.force_login(instructor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -107,13 +102,13 @@ def test_the_course_staff_open_the_player_without_enrolling(client: Client) -> N
     assert response.status_code == 200
     assert "your progress is not recorded" in response.content.decode()
     # "Selanjutnya" still moves on, without an enrolment to record progress against.
-    assert client.post(complete_url(course, first)).url == material_url(course, second)
+    assert client.post(complete_url(course, first))["Location"] == material_url(course, second)
     assert not MaterialProgress.objects.exists()
 
 
 def test_superusers_and_content_admins_open_every_course(client: Client, course: Course) -> None:
-    superuser = make_user(is_superuser=True, is_staff=True)
-    content_admin = make_user(is_staff=True)
+    superuser = UserFactory.create(is_superuser=True, is_staff=True)
+    content_admin = UserFactory.create(is_staff=True)
     content_admin.groups.add(Group.objects.get_or_create(name=ROLE_CONTENT_ADMIN)[0])
     for user in (superuser, content_admin):
         assert can_study(user, course)
@@ -122,20 +117,20 @@ def test_superusers_and_content_admins_open_every_course(client: Client, course:
 
 
 def test_an_instructor_of_another_course_cannot_open_this_one(course: Course) -> None:
-    instructor = make_user(is_staff=True)
+    instructor = UserFactory.create(is_staff=True)
     instructor.user_permissions.add(
         Permission.objects.get(content_type__app_label="catalog", codename="change_course")
     )
-    make_course().staff.add(instructor)
+    CourseFactory.create(sections=2, materials=2).staff.add(instructor)
     assert not can_study(instructor, course)
 
 
 def test_an_enrolled_staff_member_records_progress_like_a_learner(
     client: Client, course: Course
 ) -> None:
-    instructor = make_user()
+    instructor = UserFactory.create()
     course.staff.add(instructor)
-    enrol(instructor, course)
+    EnrollmentFactory.create(user=instructor, course=course)
     client.force_login(instructor)
     first = materials_of(course)[0]
     client.post(complete_url(course, first))
@@ -143,6 +138,6 @@ def test_an_enrolled_staff_member_records_progress_like_a_learner(
 
 
 def test_a_deactivated_account_cannot_study(course: Course) -> None:
-    user = make_user(is_active=False)
-    enrol(user, course)
+    user = UserFactory.create(is_active=False)
+    EnrollmentFactory.create(user=user, course=course)
     assert not can_study(user, course)

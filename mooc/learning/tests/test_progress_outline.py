@@ -8,9 +8,11 @@ from contextlib import AbstractContextManager
 
 import pytest
 
+from mooc.accounts.tests.factories import UserFactory
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.learning.models import Material, MaterialProgress, Section
 from mooc.learning.selectors import course_outline_get
-from mooc.learning.tests.test_player import enrol, make_course, make_user, materials_of
+from mooc.learning.tests.helpers import materials_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +23,8 @@ NumQueries = Callable[[int], AbstractContextManager[object]]
 def test_the_outline_loads_in_three_queries_whatever_the_size(
     django_assert_num_queries: NumQueries, sections: int, per_section: int
 ) -> None:
-    course = make_course(sections=sections, materials=per_section)
-    user = make_user()
+    course = CourseFactory.create(sections=sections, materials=per_section)
+    user = UserFactory.create()
     with django_assert_num_queries(3):
         outline = course_outline_get(course=course, user=user)
         titles = [m.title for part in outline.sections for m in part.materials]
@@ -34,24 +36,24 @@ def test_the_outline_loads_in_three_queries_whatever_the_size(
 
 
 def test_sections_and_materials_follow_their_order_not_their_creation() -> None:
-    course = make_course(sections=0)
+    course = CourseFactory.create(sections=0, materials=2)
     later = Section.objects.create(course=course, title="Penutup", order=2)
     earlier = Section.objects.create(course=course, title="Pembuka", order=1)
     Material.objects.create(section=later, title="Rangkuman", order=1)
     Material.objects.create(section=earlier, title="Tujuan", order=2)
     Material.objects.create(section=earlier, title="Salam", order=1)
 
-    outline = course_outline_get(course=course, user=make_user())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [part.section.title for part in outline.sections] == ["Pembuka", "Penutup"]
     assert [m.title for m in outline.materials] == ["Salam", "Tujuan", "Rangkuman"]
 
 
 def test_previous_and_next_cross_sections_and_skip_retired_materials() -> None:
-    course = make_course(sections=2, materials=2)
+    course = CourseFactory.create(sections=2, materials=2)
     a, b, c, d = materials_of(course)
     Material.objects.filter(pk=c.pk).update(is_retired=True)
 
-    outline = course_outline_get(course=course, user=make_user())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [m.pk for m in outline.materials] == [a.pk, b.pk, d.pk]
     assert outline.get(c.pk) is None
     assert outline.next(b) == d and outline.previous(d) == b
@@ -59,19 +61,19 @@ def test_previous_and_next_cross_sections_and_skip_retired_materials() -> None:
 
 
 def test_retired_and_empty_sections_are_left_out() -> None:
-    course = make_course(sections=2, materials=1)
+    course = CourseFactory.create(sections=2, materials=1)
     Section.objects.create(course=course, title="Kosong", order=9)
     Section.objects.filter(course=course, order=1).update(is_retired=True)
 
-    outline = course_outline_get(course=course, user=make_user())
+    outline = course_outline_get(course=course, user=UserFactory.create())
     assert [part.section.title for part in outline.sections] == ["Bagian 2"]
 
 
 def test_progress_counts_only_this_learners_current_materials() -> None:
-    course = make_course(sections=1, materials=4)
+    course = CourseFactory.create(sections=1, materials=4)
     a, b, c, _ = materials_of(course)
-    learner, other = make_user(), make_user()
-    enrol(learner, course)
+    learner, other = UserFactory.create(), UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
     for material in (a, b):
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     MaterialProgress.objects.create(user=other, material=c, course=course)
@@ -83,9 +85,9 @@ def test_progress_counts_only_this_learners_current_materials() -> None:
 
 
 def test_the_first_unfinished_material_is_where_the_learner_continues() -> None:
-    course = make_course(sections=2, materials=2)
+    course = CourseFactory.create(sections=2, materials=2)
     a, b, c, _ = materials_of(course)
-    learner = make_user()
+    learner = UserFactory.create()
     for material in (a, c):
         MaterialProgress.objects.create(user=learner, material=material, course=course)
     assert course_outline_get(course=course, user=learner).first_unfinished() == b
@@ -99,7 +101,9 @@ def test_the_first_unfinished_material_is_where_the_learner_continues() -> None:
 
 
 def test_an_empty_course_has_an_empty_outline() -> None:
-    outline = course_outline_get(course=make_course(sections=0), user=make_user())
+    outline = course_outline_get(
+        course=CourseFactory.create(sections=0, materials=2), user=UserFactory.create()
+    )
     assert outline.materials == []
     assert outline.first_unfinished() is None
     assert outline.progress.percent == 0

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from mooc.catalog.models import Course
 from mooc.learning.models import Material
-from mooc.packages.tests.test_package_helpers import manifest, row_counts, write_package, zip_folder
+from mooc.packages.tests.helpers import manifest, row_counts, write_package, zip_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
-from mooc.packages.tests.test_package_admin import IMPORT_URL, content_admin_client  # noqa: F401
-from mooc.packages.tests.test_package_helpers import manifest, row_counts, write_package
+from mooc.packages.tests.helpers import IMPORT_URL, manifest, row_counts, write_package
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -142,7 +141,7 @@ def test_import_course_reports_a_damaged_zip_without_a_traceback(tmp_path: Path)
 
 
 def test_the_admin_upload_reports_a_damaged_zip(
-    content_admin_client: Client,  # noqa: F811
+    content_admin_client: Client,
     tmp_path: Path,
 ) -> None:
     raw = broken_deflate(_package_zip(tmp_path))

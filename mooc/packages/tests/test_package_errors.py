@@ -15,7 +15,7 @@ import pytest
 from mooc.catalog.models import Course
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
-from mooc.packages.tests.test_package_helpers import (
+from mooc.packages.tests.helpers import (
     MP4,
     WEBM,
     manifest,
@@ -52,6 +52,11 @@ def _with(
 
 def _text(text: str | bytes, files: dict[str, bytes] | None = None) -> Build:
     return lambda root: write_package(root, text, files)
+
+
+def _without_manifest(root: Path) -> Path:
+    write_package(root, "x").joinpath("course.yaml").unlink()
+    return root
 
 
 def _material(**values: Any) -> Callable[[dict[str, Any]], object]:
@@ -292,7 +297,7 @@ CASES: dict[str, Case] = {
     ),
     "empty manifest": Case(_text(""), "course.yaml", "", "The manifest is empty."),
     "no manifest": Case(
-        lambda root: write_package(root, "x").joinpath("course.yaml").unlink() or root,
+        _without_manifest,
         "course.yaml",
         "",
         "The package has no course.yaml at its top level.",

@@ -18,7 +18,7 @@ from mooc.packages.exporter import course_package_export
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
 from mooc.packages.schema import COURSE_PACKAGE_SCHEMA
-from mooc.packages.tests.test_package_helpers import empty_the_catalogue, manifest, write_package
+from mooc.packages.tests.helpers import empty_the_catalogue, manifest, write_package
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

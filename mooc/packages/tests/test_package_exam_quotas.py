@@ -15,7 +15,7 @@ from mooc.exams.models import Exam, ExamCategoryQuota
 from mooc.packages.exporter import course_package_export
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
-from mooc.packages.tests.test_package_helpers import manifest, write_package
+from mooc.packages.tests.helpers import manifest, write_package
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -4,6 +4,7 @@ the course's bank; a failed question fails the package, a skipped one is a note.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from mooc.packages import demo
 from mooc.packages.exporter import course_package_export
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
-from mooc.packages.tests.test_package_helpers import (
+from mooc.packages.tests.helpers import (
     empty_the_catalogue,
     manifest,
     row_counts,
@@ -131,7 +132,7 @@ def test_each_demo_gift_bank_is_titled_categorised_and_varied(slug: str) -> None
     for question in questions:
         if question.qtype == "single":
             assert len(question.options) == 4
-            assert [option.weight for option in question.options].count(100) == 1
+            assert [option.weight for option in question.options].count(Decimal(100)) == 1
     assert any(option.feedback for question in questions for option in question.options)
     assert sum(1 for question in questions if question.general_feedback) >= 3
 

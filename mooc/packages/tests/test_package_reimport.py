@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Instructor
@@ -14,7 +16,7 @@ from mooc.core.models import AuditLog
 from mooc.learning.models import Material, MaterialProgress, Section
 from mooc.packages import importer as importer_module
 from mooc.packages.importer import course_package_import
-from mooc.packages.tests.test_package_helpers import (
+from mooc.packages.tests.helpers import (
     full_manifest,
     manifest,
     row_counts,
@@ -25,12 +27,7 @@ from mooc.packages.tests.test_package_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner() -> User:
-    return User.objects.create_user(username="rina.w", password="x", email="r@example.org")
-
-
-def _import(root: Path, data: dict, files: dict[str, bytes] | None = None):  # type: ignore[no-untyped-def]
+def _import(root: Path, data: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
     report = course_package_import(source=write_package(root, data, files))
     assert report.errors == []
     return report
@@ -137,7 +134,7 @@ def test_updated_counts_only_rows_whose_values_changed(tmp_path: Path) -> None:
 
 def test_a_changed_video_replaces_the_stored_file_and_removed_attachments_are_deleted(
     tmp_path: Path,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     data, files = full_manifest()
     _import(tmp_path / "v1", data, files)
@@ -188,6 +185,7 @@ def test_a_successful_import_is_written_to_the_audit_log(tmp_path: Path, learner
     entry = AuditLog.objects.get(action="course.package_imported")
     assert entry.actor == learner
     assert entry.target_id == str(report.course_id)
+    assert entry.after is not None
     assert entry.after["created"]["material"] == 3
 
 

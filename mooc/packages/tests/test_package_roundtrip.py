@@ -17,7 +17,7 @@ from mooc.learning.models import Material, Section
 from mooc.packages import demo
 from mooc.packages.exporter import course_package_export
 from mooc.packages.importer import course_package_import
-from mooc.packages.tests.test_package_helpers import (
+from mooc.packages.tests.helpers import (
     course_tree,
     empty_the_catalogue,
     full_manifest,

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mooc.catalog.models import Course
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
-from mooc.packages.tests.test_package_helpers import (
+from mooc.packages.tests.helpers import (
     manifest,
     row_counts,
     stored_files,

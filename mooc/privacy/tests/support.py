@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import parse_nip
+from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course, Favorite
+from mooc.catalog.tests.factories import EnrollmentFactory
 from mooc.certificates.models import Certificate
-from mooc.certificates.tests.support import course_with_exam, make_user, pass_course, take
+from mooc.certificates.tests.support import course_with_exam, pass_course, take
 from mooc.exams.models import Exam
 from mooc.learning.models import Material, MaterialProgress, Section
 
@@ -33,7 +35,7 @@ class History:
 
 
 def learner(username: str, *, full_name: str, email: str, phone: str, jabatan: str) -> User:
-    user = make_user(username)
+    user = UserFactory.create(username=username)
     root = Unit.objects.first() or Unit.objects.add_root({"code": "KEM", "name": "Kementerian"})
     user.full_name = full_name
     user.email = email
@@ -65,9 +67,7 @@ def history(
     MaterialProgress.objects.create(user=user, material=material, course=course)
     Favorite.objects.create(user=user, course=course)
     user.photo.save("rina.jpg", ContentFile(PHOTO_BYTES))
-    from mooc.certificates.tests.support import enrol
-
-    enrol(user, course)
+    EnrollmentFactory.create(user=user, course=course)
     take(user, exam, right=False)
     pass_course(user, course, exam)
     certificate = Certificate.objects.select_related("current_version").get(user=user)

@@ -165,7 +165,7 @@ def test_request_approve_anonymises_and_keeps_statistics_and_verification(
     assert approval.actor_id == admin.pk and approval.reason == "Permintaan peserta, tiket #123"
     assert approval.target_label == f"dihapus:{user.pk}"
     assert "Rina" not in str(approval.after) and NIP not in str(approval.after)
-    assert "full_name" in approval.after["fields_cleared"]
+    assert approval.after is not None and "full_name" in approval.after["fields_cleared"]
 
     deletion.refresh_from_db()
     assert deletion.state == DeletionState.APPROVED and deletion.decided_by == admin

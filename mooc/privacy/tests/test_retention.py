@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mooc.accounts.models import AccountToken, TokenPurpose, User
 from mooc.accounts.services.tokens import token_issue
-from mooc.certificates.tests.support import make_user
+from mooc.accounts.tests.factories import UserFactory
 from mooc.core.files import private_storage
 from mooc.core.periodic import JOBS, beat_schedule
 from mooc.privacy.models import DataExport, DataExportState
@@ -44,7 +44,7 @@ def test_every_retention_job_is_scheduled_for_beat() -> None:
 
 
 def test_tokens_are_deleted_a_retention_period_after_they_expire() -> None:
-    user = make_user()
+    user = UserFactory.create()
     now = timezone.now()
     days = settings.ACCOUNT_TOKEN_RETENTION_DAYS
     token_issue(user=user, purpose=TokenPurpose.ACTIVATION, lifetime=dt.timedelta(hours=24))
@@ -62,7 +62,7 @@ def test_tokens_are_deleted_a_retention_period_after_they_expire() -> None:
 
 @override_settings(ACCOUNT_TOKEN_RETENTION_DAYS=0)
 def test_the_token_retention_is_configurable() -> None:
-    user = make_user()
+    user = UserFactory.create()
     token_issue(user=user, purpose=TokenPurpose.ACTIVATION, lifetime=dt.timedelta(hours=24))
     AccountToken.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     run("purge-expired-account-tokens")
@@ -104,7 +104,7 @@ def _export(user: User, *, expires_in: dt.timedelta) -> DataExport:
 
 
 def test_expired_data_exports_are_deleted_with_their_files() -> None:
-    user = make_user()
+    user = UserFactory.create()
     expired = _export(user, expires_in=-dt.timedelta(minutes=1))
     current = _export(user, expires_in=dt.timedelta(days=1))
     failed = DataExport.objects.create(

@@ -15,9 +15,13 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from PIL import Image
 
+from mooc.accounts.models import User
+from mooc.accounts.roles import roles_sync
 from mooc.catalog.models import Category, Course, Instructor
 from mooc.core.models import AuditLog
 from mooc.learning.models import Attachment, Material, Section
@@ -229,3 +233,26 @@ def empty_the_catalogue() -> None:
     Course.objects.all().delete()
     Category.objects.all().delete()
     Instructor.objects.all().delete()
+
+
+IMPORT_URL = "admin:catalog_course_import_package"
+
+
+def staff_user(username: str, *, group: str | None = None, perms: tuple[str, ...] = ()) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="x",
+        email=f"{username}@example.org",
+        full_name=username.title(),
+        is_staff=True,
+        activated_at=timezone.now(),
+    )
+    if group:
+        roles_sync()
+        user.groups.add(Group.objects.get(name=group))
+    for name in perms:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

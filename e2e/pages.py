@@ -1,0 +1,45 @@
+"""What the browser tests do on every page: the viewports they run in, the axe-core check
+with its screenshot, and opening the phone's collapsed menu. (Kept out of conftest.py,
+which pytest loads itself and tests should not import.)"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+VIEWPORTS = {
+    "phone": {"width": 360, "height": 740},
+    "desktop": {"width": 1280, "height": 800},
+}
+
+_axe = Axe()
+
+
+def check_page(page: Page, name: str, viewport: str) -> None:
+    """Fail on serious or critical axe-core violations; save a full-page screenshot."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    safe = re.sub(r"[^a-z0-9_-]+", "-", f"{name}-{viewport}".lower())
+    page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
+    results = _axe.run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert not bad, f"axe-core violations on {name} ({viewport}):\n" + "\n".join(bad)
+
+
+def open_main_menu(page: Page) -> None:
+    """On a phone the main menu is collapsed: open it and wait until Bootstrap's
+    transition is over, since a click during the animation can be lost."""
+    from playwright.sync_api import expect
+
+    toggler = page.get_by_role("button", name="Buka menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-menu.show")).to_be_visible()
+        page.wait_for_function("!document.querySelector('#main-menu.collapsing')")
