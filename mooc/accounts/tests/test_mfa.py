@@ -323,6 +323,15 @@ def test_a_remembered_browser_is_forgotten_after_30_days(client: Client) -> None
     assert response["Location"].startswith(VERIFY)
 
 
+@override_settings(SESSION_COOKIE_SECURE=True)
+def test_the_remember_cookie_is_secure_in_production(client: Client) -> None:
+    user = staff()
+    device = device_for(user)
+    client.force_login(user)
+    response = client.post(VERIFY, {"code": code_for(device), "remember": "on"})
+    assert response.cookies[mfa.REMEMBER_COOKIE]["secure"]
+
+
 @override_settings(MFA_REMEMBER_DAYS=365)
 def test_no_setting_remembers_a_browser_longer_than_30_days() -> None:
     assert mfa.remember_days() == 30
