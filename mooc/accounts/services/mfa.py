@@ -214,7 +214,8 @@ def code_verify(
     refusal: VerifyRefused | None = None
     # A wrong code's throttle count must be kept: the refusal is raised after commit.
     with transaction.atomic():
-        if _digits(code).isdigit():
+        # An app's code is 6 digits; a recovery code is 10 characters (digits only, rarely).
+        if _digits(code).isdigit() and len(_digits(code)) <= 8:
             device: Any = (
                 TOTPDevice.objects.select_for_update()
                 .filter(user=user, confirmed=True)

@@ -236,6 +236,16 @@ def test_each_recovery_code_works_once_and_is_audited(client: Client) -> None:
     assert again.get("/admin/").status_code == 302
 
 
+def test_a_recovery_code_of_digits_only_still_works(client: Client) -> None:
+    user = staff()
+    device_for(user)
+    mfa.recovery_codes_renew(user=user)
+    StaticToken.objects.filter(device__user=user).update(token="2345678923")
+    client.force_login(user)
+
+    assert client.post(VERIFY, {"code": "23456 78923", "next": "/admin/"})["Location"] == "/admin/"
+
+
 def test_renewing_recovery_codes_retires_the_old_ones(client: Client) -> None:
     user = staff()
     device_for(user)
