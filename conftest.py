@@ -5,6 +5,7 @@ never from each other."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -83,3 +84,50 @@ def admin_client(client: Client, admin_user: User) -> Client:
     """The test client signed in as `admin_user`, with the English interface (admin
     messages are asserted in their source language)."""
     return logged_in(client, admin_user)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_mfa: `client.force_login` leaves a staff session without its second step, "
+        "as a password-only sign-in would",
+    )
+
+
+def mfa_session_verify(client: Client, user: Any) -> None:
+    """Give `client`'s session for `user` a passed second step, as the verify page
+    does (django_otp.login): a confirmed TOTP device and its id in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+_plain_force_login = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def _staff_force_login_passes_mfa(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff must pass a second step before any page (mooc.accounts.services.mfa).
+    Tests that sign staff in with `client.force_login` (and pytest-django's
+    `admin_client`) are about what comes after, so their sessions get a passed step.
+    Tests of the step itself are marked `real_mfa`. Browser tests sign in through the
+    pages and type a code (e2e/conftest.py: `pass_second_step`)."""
+    if request.node.get_closest_marker("real_mfa"):
+        return
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        _plain_force_login(self, user, backend)
+        from mooc.accounts.services.mfa import has_staff_role, is_enrolled
+
+        if has_staff_role(user) or is_enrolled(user):
+            mfa_session_verify(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

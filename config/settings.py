@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "captcha",
     "django_recaptcha",
     "treebeard",
+    # Second factor (TOTP) and its recovery codes: mooc.accounts.mfa.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mooc.core",
     "mooc.accounts",
     "mooc.content",
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mooc.core.middleware.PrivateCacheMiddleware",
     "mooc.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mooc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -214,6 +220,16 @@ AXES_USERNAME_CALLABLE = "mooc.accounts.backends.axes_username"
 # Our login page shows the lockout message itself, in the form.
 AXES_LOCKOUT_CALLABLE = "mooc.accounts.backends.axes_lockout_response"
 AXES_VERBOSE = False
+
+# Second factor: every staff account (is_staff, superuser or a role) signs in with a TOTP
+# code; learners may turn it on. There is deliberately no setting that turns it off.
+# A browser may skip the code for this many days (at most 30) when the user asks it to.
+MFA_REMEMBER_DAYS = envint("MFA_REMEMBER_DAYS", 30)
+if not 0 <= MFA_REMEMBER_DAYS <= 30:
+    raise ImproperlyConfigured("MFA_REMEMBER_DAYS must be between 0 (never) and 30.")
+OTP_TOTP_ISSUER = envstr("MFA_ISSUER", "MOOC ASN")
+# Device keys stay out of django-otp's own admin pages (mooc/accounts/admin.py hides them).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Captcha: the self-hosted image captcha (works offline) unless reCAPTCHA keys are set.
 RECAPTCHA_PUBLIC_KEY = envstr("RECAPTCHA_PUBLIC_KEY")

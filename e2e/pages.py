@@ -43,3 +43,38 @@ def open_main_menu(page: Page) -> None:
         toggler.click()
         expect(page.locator("#main-menu.show")).to_be_visible()
         page.wait_for_function("!document.querySelector('#main-menu.collapsing')")
+
+
+def totp_code(key_hex: str, *, after_step: int = -1) -> str:
+    """The code an authenticator app shows now for a hex TOTP key; a step later when
+    the current one was used already (`after_step`: the device's last_t), since a
+    code is accepted once."""
+    import time
+
+    from django_otp.oath import totp
+
+    now = int(time.time()) // 30
+    drift = 1 if after_step >= now else 0
+    return f"{totp(bytes.fromhex(key_hex), drift=drift):06d}"
+
+
+def pass_second_step(page: Page, username: str) -> None:
+    """Staff sign in with a code after the password (mooc.accounts.services.mfa):
+    type the one their authenticator app would show, as a person would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    expect(page.get_by_label("Kode verifikasi")).to_be_visible()
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.get_by_label("Kode verifikasi").fill(totp_code(device.key, after_step=device.last_t))
+    page.get_by_role("button", name="Verifikasi").click()
+
+
+def staff_device(username: str) -> None:
+    """Give a staff account an authenticator, as its first sign-in would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mooc.accounts.models import User
+
+    user = User.objects.get(username=username)
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Telepon"})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from e2e.pages import VIEWPORTS, check_page
+from e2e.pages import VIEWPORTS, check_page, pass_second_step, staff_device
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.certificates.demo import attempt_answer_correctly
@@ -97,6 +97,7 @@ def test_pass_download_verify_correct_and_revoke(
 
     # An admin corrects the name and reissues; the verification page follows.
     User.objects.create_superuser(username="adminsert", password="AdminDemo2026", email="")
+    staff_device("adminsert")
     learner.full_name = "Dr. Sri Rahayu, S.H., M.H."
     learner.save()
     admin_context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="id-ID")  # type: ignore[arg-type]
@@ -108,6 +109,7 @@ def test_pass_download_verify_correct_and_revoke(
         "AdminDemo2026",
         f"/admin/certificates/certificate/{certificate.pk}/change/",
     )
+    pass_second_step(admin, "adminsert")
     admin.get_by_role("link", name="Terbitkan ulang").click()
     admin.get_by_label("Alasan").fill("Gelar akademik belum tercantum")
     admin.get_by_role("button", name="Terbitkan ulang").click()

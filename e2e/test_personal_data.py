@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import check_page, open_main_menu
+from e2e.pages import check_page, open_main_menu
 from mooc.privacy.models import DeletionRequest, DeletionState
 
 pytestmark = pytest.mark.django_db(transaction=True)

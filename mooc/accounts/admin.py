@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -50,7 +52,7 @@ from mooc.accounts.nip import (
     parse_nip,
     validate_external_username,
 )
-from mooc.accounts.services import helpdesk
+from mooc.accounts.services import helpdesk, mfa
 from mooc.core import admin_views as core_admin
 from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
@@ -407,6 +409,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         "reactivate_accounts",
         "unlock_accounts",
         "resend_activation",
+        "reset_mfa",
     )
 
     # --- List ----------------------------------------------------------------------
@@ -656,6 +659,17 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             done=_("Activation links sent: %(count)s."),
         )
 
+    @admin.action(description=_("Reset two-step verification"), permissions=["change"])
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
+        return self._bulk(
+            request,
+            queryset,
+            service=mfa.user_mfa_reset,
+            action="reset_mfa",
+            title=_("Reset two-step verification"),
+            done=_("Two-step verification reset: %(count)s."),
+        )
+
     # --- One-account helpdesk pages ------------------------------------------------------
 
     def get_urls(self) -> list[URLPattern]:
@@ -766,6 +780,14 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             template="admin/accounts/user/import.html",
             done_message=_("The users were imported."),
         )
+
+
+# --- Second-factor devices ------------------------------------------------------------
+# django-otp's own device admins would let a key be read or a device removed without an
+# audit entry: devices change only through enrolment and the audited reset above.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 # --- Units --------------------------------------------------------------------------

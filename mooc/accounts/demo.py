@@ -21,6 +21,9 @@ class DemoLogin:
     is_superuser: bool = False
     unit_code: str = ""
     jabatan: str = ""
+    # A TOTP key (hex) for a staff demo account: public like the password, so a
+    # newcomer can add it to an authenticator app from `demo_logins`' otpauth:// URI.
+    totp_key: str = ""
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
@@ -31,6 +34,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         full_name="Admin BPSDM",
         email="admin@bpsdm.example.go.id",
         is_superuser=True,
+        totp_key=b"MOOC-ASN-demo-admin!".hex(),
     ),
     DemoLogin(
         role="Peserta (ASN)",
@@ -108,3 +112,22 @@ def load() -> None:
         if not user.check_password(login.password):
             user.set_password(login.password)
         user.save()
+        if login.totp_key:
+            _load_totp_device(user, login.totp_key)
+
+
+def _load_totp_device(user: User, key: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True, key=key).exists():
+        return
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
+
+
+def totp_uri(login: DemoLogin) -> str:
+    """The demo account's otpauth:// URI, as its QR code would carry it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice(user=User(username=login.username), key=login.totp_key)
+    return str(device.config_url)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from mooc.accounts.views import account, auth, password
+from mooc.accounts.views import account, auth, mfa, password
 
 app_name = "accounts"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("profil/email/<str:token>/", account.email_confirm, name="email_confirm"),
     path("profil/foto/", account.photo, name="photo"),
     path("pengaturan/", account.change_password, name="change_password"),
+    path("verifikasi-dua-langkah/", mfa.verify, name="mfa_verify"),
+    path("verifikasi-dua-langkah/aktifkan/", mfa.enrol, name="mfa_enrol"),
+    path("verifikasi-dua-langkah/kode-pemulihan/", mfa.recovery_codes, name="mfa_recovery_codes"),
+    path("verifikasi-dua-langkah/nonaktifkan/", mfa.disable, name="mfa_disable"),
     # PASSWORD_RESET_FLOW=email_link: Django's reset-link pages.
     path(
         "lupa-password/terkirim/",

@@ -24,8 +24,9 @@ from mooc.learning.tests.factories import MaterialFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 # The session user (1), their user and group permissions (2), whether they are a course
-# manager (1), the course filter or category filter (1), the count (1), the rows (1).
-BUDGET = 7
+# manager (1), the course filter or category filter (1), the count (1), the rows (1),
+# the second-factor device that verified the session (1, django-otp).
+BUDGET = 8
 
 
 def build(rows: int, role: str) -> User:

@@ -148,6 +148,12 @@ def test_production_refuses_captcha_test_mode() -> None:
     assert "CAPTCHA_TEST_MODE is for automated tests only" in result.stderr
 
 
+def test_no_setting_remembers_a_second_factor_longer_than_30_days() -> None:
+    result = read_settings({"MFA_REMEMBER_DAYS": "31"}, "DEBUG")
+    assert result.returncode != 0
+    assert "MFA_REMEMBER_DAYS must be between 0 (never) and 30" in result.stderr
+
+
 def test_mail_cannot_use_tls_and_ssl_together() -> None:
     result = read_settings({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "DEBUG")
     assert result.returncode != 0

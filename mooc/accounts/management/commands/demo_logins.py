@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mooc.accounts.demo import DEMO_LOGINS
+from mooc.accounts.demo import DEMO_LOGINS, totp_uri
 
 
 class Command(BaseCommand):
@@ -17,5 +17,10 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (NIP/Username / Password):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<14} {login.username:<20} {login.password}")
+        staff = [login for login in DEMO_LOGINS if login.totp_key]
+        if staff:
+            self.stdout.write("Two-step verification (add the URI to an authenticator app):")
+            for login in staff:
+                self.stdout.write(f"  {login.username:<14} {totp_uri(login)}")
         self.stdout.write(f"  Administration: {settings.SITE_URL}/admin/")
         self.stdout.write("")
