@@ -260,7 +260,7 @@ def code_verify(
 # --- Turning it off, and the admin's reset -----------------------------------------------
 
 
-def _devices_delete(user: User) -> int:
+def devices_delete(user: User) -> int:
     totp_count, _ = TOTPDevice.objects.filter(user=user).delete()
     _, deleted = StaticDevice.objects.filter(user=user).delete()
     return int(totp_count + deleted.get(StaticDevice._meta.label, 0))
@@ -274,7 +274,7 @@ def mfa_disable(*, user: User, code: str, request: HttpRequest | None = None) ->
         raise ServiceError(_("Two-step verification is not on."))
     code_verify(user=user, code=code, request=request)
     with transaction.atomic():
-        _devices_delete(user)
+        devices_delete(user)
         audit_log_record(actor=user, action="mfa_disabled", target=user, request=request)
 
 
@@ -290,7 +290,7 @@ def user_mfa_reset(
     if not reason:
         raise ServiceError(_("Give a reason; it is kept in the audit log."), field="reason")
     enrolled = is_enrolled(user)
-    removed = _devices_delete(user)
+    removed = devices_delete(user)
     if not removed:
         raise ServiceError(_("this account has no two-step verification device"))
     audit_log_record(

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.models import AccountToken, User
+from mooc.accounts.services.mfa import devices_delete
 from mooc.core.emails import email_send
 from mooc.core.errors import ServiceError
 from mooc.core.files import private_storage
@@ -257,6 +258,7 @@ def user_anonymise(user: User) -> list[str]:
     user.user_permissions.clear()
     AccountToken.objects.filter(user=user).delete()
     Favorite.objects.filter(user=user).delete()
+    devices_delete(user)  # a learner's authenticator and recovery codes, if they had them
     return [*changed, "password"]
 
 

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mooc.accounts.models import AccountToken, TokenPurpose, User
 from mooc.accounts.roles import ROLE_INSTRUCTOR
@@ -84,6 +85,7 @@ def test_request_approve_anonymises_and_keeps_statistics_and_verification(
     photo = str(user.photo.name)
     assert private_storage().exists(photo)
     token_issue(user=user, purpose=TokenPurpose.ACTIVATION, lifetime=dt.timedelta(days=1))
+    TOTPDevice.objects.create(user=user, name="Telepon", confirmed=True)  # turned MFA on
     with django_capture_on_commit_callbacks(execute=True):
         learner.post(reverse("privacy:export_request"))
     export_file = str(DataExport.objects.get().file.name)
@@ -125,6 +127,7 @@ def test_request_approve_anonymises_and_keeps_statistics_and_verification(
     assert (user.full_name, user.email, user.phone, user.jabatan, user.instansi) == ("",) * 5
     assert user.unit is None and not user.photo
     assert not user.is_active and not user.has_usable_password()
+    assert not TOTPDevice.objects.filter(user=user).exists()
     assert not private_storage().exists(photo)
     assert not private_storage().exists(export_file)
     assert not DataExport.objects.filter(user=user).exists()
