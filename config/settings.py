@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mooc.learning",
     "mooc.exams",
     "mooc.certificates",
+    "mooc.reports",
 ]
 
 MIDDLEWARE = [
@@ -376,4 +377,12 @@ DEMO_LOADERS = [
     "mooc.content.demo.load",
     "mooc.catalog.demo.load",
     "mooc.certificates.demo.load",
+    "mooc.reports.demo.load",
 ]
+
+# --- Reports (mooc.reports) ----------------------------------------------------
+# Exports with more rows than this are built by a Celery task with progress.
+REPORTS_EXPORT_SYNC_ROWS = envint("REPORTS_EXPORT_SYNC_ROWS", 5000)
+# A direct push of SIASN course history (docs/reports.md); off while the URL is empty.
+SIASN_PUSH_URL = envstr("SIASN_PUSH_URL", "")
+SIASN_PUSH_TOKEN = envstr("SIASN_PUSH_TOKEN", "")

@@ -1,0 +1,109 @@
+"""Per unit: a unit with its sub-units rolled up.
+
+Two grouped queries give each unit's own figures (staff and JP by the learners' current
+unit; enrolments made in the period); adding a unit's descendants to it is done over
+the unit tree (at most a few hundred rows), never over learners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from mooc.accounts.models import Unit
+from mooc.catalog.models import Enrollment, EnrollmentResult
+from mooc.reports.selectors.filters import ReportFilter
+from mooc.reports.selectors.ledger import below_target_q, users_with_jp
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit | None  # None: the whole scope (all roots)
+    staff: int = 0
+    with_target: int = 0
+    below: int = 0
+    enrolled: int = 0
+    passed: int = 0
+    jp_sum: int = 0
+    children: list[UnitFigures] = field(default_factory=list)
+
+    @property
+    def jp_mean(self) -> float | None:
+        return self.jp_sum / self.staff if self.staff else None
+
+    @property
+    def below_share(self) -> float | None:
+        return 100 * self.below / self.with_target if self.with_target else None
+
+    def add(self, other: UnitFigures) -> None:
+        self.staff += other.staff
+        self.with_target += other.with_target
+        self.below += other.below
+        self.enrolled += other.enrolled
+        self.passed += other.passed
+        self.jp_sum += other.jp_sum
+
+
+@dataclass
+class UnitReport:
+    total: UnitFigures
+    ancestors: list[Unit]
+
+
+def unit_report(*, filters: ReportFilter) -> UnitReport:
+    """The filter's unit (or the viewer's scope) and its children, each rolled up (4 queries)."""
+    root = filters.effective_unit()
+    units = Unit.objects.order_by("path").only("pk", "path", "depth", "name", "code")
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    tree = list(units)
+    own: dict[int | None, UnitFigures] = {}
+    people = (
+        users_with_jp(filters.learners(), year=filters.year)
+        .values("unit_id")
+        .annotate(
+            staff=Count("pk"),
+            with_target=Count("pk", filter=Q(jp_target__isnull=False)),
+            below=Count("pk", filter=below_target_q()),
+            jp_sum=Sum("jp"),
+        )
+        .order_by()
+    )
+    for row in people:
+        figures = own.setdefault(row["unit_id"], UnitFigures(unit=None))
+        figures.staff, figures.with_target = row["staff"], row["with_target"]
+        figures.below, figures.jp_sum = row["below"], row["jp_sum"] or 0
+    start, end = filters.period()
+    enrolments = (
+        Enrollment.objects.filter(
+            filters.learner_q(), filters.course_q(), created_at__gte=start, created_at__lt=end
+        )
+        .values("user__unit_id")
+        .annotate(enrolled=Count("pk"), passed=Count("pk", filter=Q(result=EnrollmentResult.PASSED)))
+        .order_by()
+    )
+    for row in enrolments:
+        figures = own.setdefault(row["user__unit_id"], UnitFigures(unit=None))
+        figures.enrolled, figures.passed = row["enrolled"], row["passed"]
+
+    total = UnitFigures(unit=root)
+    depth = root.depth + 1 if root is not None else 1
+    children = {unit.path: UnitFigures(unit=unit) for unit in tree if unit.depth == depth}
+    step = Unit.steplen
+    for unit in tree:
+        figures = own.get(unit.pk)
+        if figures is None:
+            continue
+        total.add(figures)
+        child = children.get(unit.path[: depth * step])
+        if child is not None:
+            child.add(figures)
+    if root is None and None in own:
+        total.add(own[None])  # learners without a unit, seen by admins
+    total.children = list(children.values())
+    ancestors = list(root.get_ancestors()) if root is not None else []
+    scope_unit = filters.scope.unit
+    if scope_unit is not None:
+        ancestors = [unit for unit in ancestors if unit.path.startswith(scope_unit.path)]
+    return UnitReport(total=total, ancestors=ancestors)

@@ -1,0 +1,123 @@
+"""The JP ledger: which passes count, in which year, with which JP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from mooc.accounts.models import User
+from mooc.core.models import SiteSettings
+from mooc.reports.selectors.ledger import (
+    below_target_q,
+    jp_of_user,
+    learner_ledger,
+    users_with_jp,
+)
+from mooc.reports.tests.support import (
+    make_certificate,
+    make_course,
+    make_external,
+    make_failed,
+    make_passed,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def test_a_pass_at_23_30_wib_on_31_december_counts_for_that_year() -> None:
+    user = make_user()
+    make_passed(user, make_course(jp=6), at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=WIB))
+
+    assert jp_of_user(user=user, year=2025) == 6
+    assert jp_of_user(user=user, year=2026) == 0
+
+
+def test_a_pass_at_00_30_wib_on_1_january_counts_for_the_next_year() -> None:
+    user = make_user()
+    # 17:30 UTC on 31 December: still the old year in UTC, already the new one in WIB.
+    make_passed(user, make_course(jp=6), at=dt.datetime(2026, 1, 1, 0, 30, tzinfo=WIB))
+
+    assert jp_of_user(user=user, year=2025) == 0
+    assert jp_of_user(user=user, year=2026) == 6
+    assert learner_ledger(user=user)[0].year == 2026
+
+
+def test_the_jp_copied_at_enrolment_counts_not_the_course_value_today() -> None:
+    user = make_user()
+    course = make_course(jp=8)
+    make_passed(user, course, at=dt.datetime(2026, 3, 1, 10, tzinfo=WIB))
+    course.jp = 2
+    course.save(update_fields=["jp"])
+
+    assert jp_of_user(user=user, year=2026) == 8
+
+
+def test_failed_and_unfinished_courses_do_not_count() -> None:
+    user = make_user()
+    make_failed(user, make_course(jp=5), at=dt.datetime(2026, 3, 1, tzinfo=WIB))
+
+    assert jp_of_user(user=user, year=2026) == 0
+
+
+def test_a_revoked_certificate_drops_its_jp_and_the_ledger_says_why() -> None:
+    user = make_user()
+    kept = make_passed(user, make_course(jp=4), at=dt.datetime(2026, 2, 1, tzinfo=WIB))
+    make_certificate(kept)
+    revoked = make_passed(user, make_course(jp=6), at=dt.datetime(2026, 2, 2, tzinfo=WIB))
+    make_certificate(revoked, revoked=True)
+
+    assert jp_of_user(user=user, year=2026) == 4
+    (year,) = learner_ledger(user=user)
+    assert year.jp == 4
+    dropped = next(entry for entry in year.entries if not entry.counts)
+    assert dropped.revoked_reason == "Plagiarisme terbukti."
+
+
+def test_a_reset_attempt_that_took_the_pass_away_takes_the_jp_away() -> None:
+    user = make_user()
+    enrollment = make_passed(user, make_course(jp=6), at=dt.datetime(2026, 5, 1, tzinfo=WIB))
+    assert jp_of_user(user=user, year=2026) == 6
+    # What exams' enrollment_recompute leaves after the only passing attempt is reset.
+    enrollment.status, enrollment.result, enrollment.completed_at = "active", "", None
+    enrollment.save(update_fields=["status", "result", "completed_at"])
+
+    assert jp_of_user(user=user, year=2026) == 0
+
+
+def test_training_done_elsewhere_counts_in_the_year_it_ended() -> None:
+    user = make_user()
+    make_passed(user, make_course(jp=2), at=dt.datetime(2026, 4, 1, tzinfo=WIB))
+    make_external(user, jp=10, ends_on=dt.date(2026, 6, 30))
+    make_external(user, jp=3, ends_on=dt.date(2025, 12, 31))
+
+    assert jp_of_user(user=user, year=2026) == 12
+    assert jp_of_user(user=user, year=2025) == 3
+    assert [year.jp for year in learner_ledger(user=user)] == [12, 3]
+
+
+def test_the_target_is_set_per_employee_type_and_external_learners_have_none_by_default() -> (
+    None
+):
+    internal = make_user()
+    external = make_user(internal=False)
+    rows = {
+        row.pk: row
+        for row in users_with_jp(User.objects.filter(pk__in=[internal.pk, external.pk]), year=2026)
+    }
+    assert rows[internal.pk].jp_target == 20  # type: ignore[attr-defined]
+    assert rows[external.pk].jp_target is None  # type: ignore[attr-defined]
+
+    below = users_with_jp(User.objects.all(), year=2026).filter(below_target_q())
+    assert list(below) == [internal]
+
+
+def test_a_changed_target_applies_to_the_report() -> None:
+    SiteSettings.objects.update_or_create(id=1, defaults={"jp_target_internal": 4})
+    user = make_user()
+    make_passed(user, make_course(jp=4), at=dt.datetime(2026, 4, 1, tzinfo=WIB))
+
+    assert not users_with_jp(User.objects.all(), year=2026).filter(below_target_q()).exists()
