@@ -102,7 +102,7 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
     if root is None and None in own:
         total.add(own[None])  # learners without a unit, seen by admins
     total.children = list(children.values())
-    ancestors = list(root.get_ancestors()) if root is not None else []
+    ancestors = list(Unit.objects.get_ancestors(root)) if root is not None else []
     scope_unit = filters.scope.unit
     if scope_unit is not None:
         ancestors = [unit for unit in ancestors if unit.path.startswith(scope_unit.path)]

@@ -25,8 +25,8 @@ def make_unit(name: str = "", parent: Unit | None = None) -> Unit:
     n = next(_serial)
     data = {"code": f"U{n}", "name": name or f"Unit {n}"}
     if parent is None:
-        return Unit.objects.add_root(**data)  # type: ignore[no-any-return]
-    return parent.add_child(**data)  # type: ignore[no-any-return]
+        return Unit.objects.add_root(data)  # type: ignore[no-any-return]
+    return Unit.objects.add_child(parent, data)  # type: ignore[no-any-return]
 
 
 def make_user(
