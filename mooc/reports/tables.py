@@ -48,7 +48,7 @@ def _figures(name: str, pairs: list[tuple[str, Any]]) -> Table:
 def summary_table(filters: ReportFilter) -> Table:
     s = summary_get(filters=filters)
     pairs: list[tuple[str, Any]] = [
-        (_("Learners"), s.learners),
+        (_("Number of learners"), s.learners),
         (_("Active learners this month"), s.active_this_month),
         (_("Enrolments"), s.enrollments),
         (_("Completions"), s.completions),

@@ -161,7 +161,7 @@ def course_report(*, course: Course, filters: ReportFilter) -> CourseReport:
         ),
         funnel=[
             (_("Enrolled"), row["enrolled"]),
-            (_("Started"), row["started"]),
+            (_("Started learning"), row["started"]),
             (_("All materials done"), row["all_done"]),
             (_("Exam attempted"), row["attempted"]),
             (_("Passed"), row["passed"]),
