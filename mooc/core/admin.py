@@ -22,7 +22,10 @@ class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
             _("Certificate signatory"),
             {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_image"]},
         ),
-        (_("JP ledger"), {"fields": ["jp_target_internal", "jp_target_external", "minutes_per_jp"]}),
+        (
+            _("JP ledger"),
+            {"fields": ["jp_target_internal", "jp_target_external", "minutes_per_jp"]},
+        ),
         (
             _("SIASN course history"),
             {

@@ -120,7 +120,9 @@ class ReportFilterForm(forms.Form):
 class ExternalTrainingForm(forms.Form):
     title = forms.CharField(label=_("Training title"), max_length=300)
     organiser = forms.CharField(label=_("Organiser"), max_length=300)
-    starts_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     ends_on = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
     jp = forms.IntegerField(
         label=_("JP"),
@@ -146,8 +148,12 @@ class ExternalTrainingForm(forms.Form):
 
 
 class SiasnExportForm(forms.Form):
-    date_from = forms.DateField(label=_("Passed from"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Passed until"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Passed from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Passed until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     unit = _IdField(label=_("Unit (with sub-units)"), required=False)
     only_new = forms.BooleanField(
         label=_("Only rows not exported before"), required=False, initial=True

@@ -196,4 +196,9 @@ class ReportExport(models.Model):
         return int(self.done * 100 / self.total) if self.total else 0
 
     def as_progress(self) -> dict[str, Any]:
-        return {"state": self.state, "done": self.done, "total": self.total, "percent": self.percent}
+        return {
+            "state": self.state,
+            "done": self.done,
+            "total": self.total,
+            "percent": self.percent,
+        }

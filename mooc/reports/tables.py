@@ -147,7 +147,9 @@ def units_table(filters: ReportFilter) -> Table:
         _("Below target"),
         _("Below target (%)"),
     ]
-    return Table(name="per-unit", headers=headers, count=len(rows_data), rows=lambda: iter(rows_data))
+    return Table(
+        name="per-unit", headers=headers, count=len(rows_data), rows=lambda: iter(rows_data)
+    )
 
 
 def _people_rows(users: Any, year: int) -> Callable[[], Iterator[list[Any]]]:
@@ -208,7 +210,9 @@ def learner_table(filters: ReportFilter, learner: User) -> Table:
                 [
                     year.year,
                     entry.title,
-                    _("Training done elsewhere") if entry.kind == "external" else _("This platform"),
+                    _("Training done elsewhere")
+                    if entry.kind == "external"
+                    else _("This platform"),
                     entry.on.strftime("%d-%m-%Y"),
                     entry.jp,
                     _("Yes") if entry.counts else _("No (certificate revoked)"),
@@ -225,7 +229,10 @@ def learner_table(filters: ReportFilter, learner: User) -> Table:
         _("Certificate number"),
     ]
     return Table(
-        name=f"peserta-{learner.username}", headers=headers, count=len(data), rows=lambda: iter(data)
+        name=f"peserta-{learner.username}",
+        headers=headers,
+        count=len(data),
+        rows=lambda: iter(data),
     )
 
 

@@ -23,7 +23,9 @@ urlpatterns = [
     path("laporan/ekspor/<int:export_id>/", exports.export_status, name="export_status"),
     path("laporan/ekspor/<int:export_id>/unduh/", exports.export_download, name="export_download"),
     path("laporan/siasn/", siasn.siasn, name="siasn"),
-    path("laporan/siasn/<int:batch_id>/unduh.<str:fmt>", siasn.siasn_download, name="siasn_download"),
+    path(
+        "laporan/siasn/<int:batch_id>/unduh.<str:fmt>", siasn.siasn_download, name="siasn_download"
+    ),
     path("laporan/siasn/<int:batch_id>/kirim/", siasn.siasn_push, name="siasn_push"),
     path("riwayat-jp/", learner.my_jp, name="my_jp"),
     path("riwayat-jp/siasn.<str:fmt>", learner.my_siasn, name="my_siasn"),

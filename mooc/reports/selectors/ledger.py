@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -122,8 +123,8 @@ def below_target_q() -> Q:
 
 
 def jp_of_user(*, user: User, year: int) -> int:
-    row = users_with_jp(User.objects.filter(pk=user.pk), year=year).values("jp").first()
-    return int(row["jp"]) if row else 0
+    row: Any = users_with_jp(User.objects.filter(pk=user.pk), year=year).first()
+    return int(row.jp) if row else 0
 
 
 # --- One learner's ledger (the learner's "Riwayat JP" and the per-learner report) ------------
@@ -218,4 +219,3 @@ def learner_ledger(*, user: User) -> list[LedgerYear]:
     for ledger_year in years.values():
         ledger_year.entries.sort(key=lambda entry: entry.on, reverse=True)
     return [years[year] for year in sorted(years, reverse=True)]
-

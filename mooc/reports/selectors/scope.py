@@ -115,7 +115,9 @@ def _compute(user: Any) -> Scope:
         return Scope()
     if user.is_superuser:
         return Scope(is_admin=True)
-    groups = set(user.groups.filter(name__in=(ROLE_ADMIN, ROLE_REPORT_VIEWER)).values_list("name", flat=True))
+    groups = set(
+        user.groups.filter(name__in=(ROLE_ADMIN, ROLE_REPORT_VIEWER)).values_list("name", flat=True)
+    )
     if ROLE_ADMIN in groups:
         return Scope(is_admin=True)
     unit: Unit | None = None

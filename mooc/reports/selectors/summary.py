@@ -89,7 +89,9 @@ def summary_get(*, filters: ReportFilter) -> Summary:
     )
     per_month = (
         enrollments.filter(
-            status=EnrollmentStatus.COMPLETED, completed_at__gte=year_start, completed_at__lt=year_end
+            status=EnrollmentStatus.COMPLETED,
+            completed_at__gte=year_start,
+            completed_at__lt=year_end,
         )
         .annotate(month=TruncMonth("completed_at", tzinfo=institution_tz()))
         .values("month")

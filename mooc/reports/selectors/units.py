@@ -80,7 +80,9 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
             filters.learner_q(), filters.course_q(), created_at__gte=start, created_at__lt=end
         )
         .values("user__unit_id")
-        .annotate(enrolled=Count("pk"), passed=Count("pk", filter=Q(result=EnrollmentResult.PASSED)))
+        .annotate(
+            enrolled=Count("pk"), passed=Count("pk", filter=Q(result=EnrollmentResult.PASSED))
+        )
         .order_by()
     )
     for row in enrolments:
@@ -92,13 +94,13 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
     children = {unit.path: UnitFigures(unit=unit) for unit in tree if unit.depth == depth}
     step = Unit.steplen
     for unit in tree:
-        figures = own.get(unit.pk)
-        if figures is None:
+        counted = own.get(unit.pk)
+        if counted is None:
             continue
-        total.add(figures)
+        total.add(counted)
         child = children.get(unit.path[: depth * step])
         if child is not None:
-            child.add(figures)
+            child.add(counted)
     if root is None and None in own:
         total.add(own[None])  # learners without a unit, seen by admins
     total.children = list(children.values())

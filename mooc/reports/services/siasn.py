@@ -254,6 +254,10 @@ def siasn_batch_push(
         ) from error
     finally:
         audit_log_record(
-            actor=actor, action="reports.siasn_push", target=batch, after={"sent": sent}, request=request
+            actor=actor,
+            action="reports.siasn_push",
+            target=batch,
+            after={"sent": sent},
+            request=request,
         )
     return sent

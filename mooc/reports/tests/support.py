@@ -18,7 +18,7 @@ from mooc.certificates.models import Certificate, CertificateState
 from mooc.reports.models import ExternalTraining
 
 _serial = itertools.count(1)
-PASSWORD = "Rahasia123"  # noqa: S105 - test password
+PASSWORD = "Rahasia123"
 
 
 def make_unit(name: str = "", parent: Unit | None = None) -> Unit:

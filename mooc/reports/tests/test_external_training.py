@@ -64,7 +64,10 @@ def test_an_admin_adds_training_done_elsewhere_and_it_counts_and_is_audited(
         ({"jp": "-3"}, "jp"),
         ({"ends_on": "2026-03-01"}, "ends_on"),
         ({"reason": "  "}, "reason"),
-        ({"evidence": SimpleUploadedFile("besar.pdf", PDF + b"0" * (20 * 1024 * 1024))}, "evidence"),
+        (
+            {"evidence": SimpleUploadedFile("besar.pdf", PDF + b"0" * (20 * 1024 * 1024))},
+            "evidence",
+        ),
         ({"evidence": SimpleUploadedFile("skrip.pdf", b"<html><script>")}, "evidence"),
         ({"evidence": SimpleUploadedFile("program.exe", b"MZ\x90\x00")}, "evidence"),
     ],

@@ -99,9 +99,7 @@ def test_training_done_elsewhere_counts_in_the_year_it_ended() -> None:
     assert [year.jp for year in learner_ledger(user=user)] == [12, 3]
 
 
-def test_the_target_is_set_per_employee_type_and_external_learners_have_none_by_default() -> (
-    None
-):
+def test_the_target_is_set_per_employee_type_and_external_learners_have_none_by_default() -> None:
     internal = make_user()
     external = make_user(internal=False)
     rows = {

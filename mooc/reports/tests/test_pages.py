@@ -52,8 +52,16 @@ def world() -> dict[str, Any]:
     sari = make_user(unit=jatim, name="Sari Gagal")  # 0
     make_failed(sari, course, at=at(4))
     make_user(unit=jatim, internal=False, name="Eko Eksternal")  # no target
-    return {"root": root, "jabar": jabar, "bandung": bandung, "jatim": jatim, "course": course,
-            "rina": rina, "budi": budi, "sari": sari}
+    return {
+        "root": root,
+        "jabar": jabar,
+        "bandung": bandung,
+        "jatim": jatim,
+        "course": course,
+        "rina": rina,
+        "budi": budi,
+        "sari": sari,
+    }
 
 
 def figure(html: str, element_id: str) -> str:
@@ -173,7 +181,12 @@ def test_the_course_list_counts_each_course(
     table = html[html.index("<tbody>") :]
     row = table[table.index("Etika ASN") :].split("</tr>")[0]
     assert re.findall(r'<td class="text-end">(?:<a[^>]*>)?([^<]*)<', row)[:6] == [
-        "12", "3", "1", "2", "1", "1",
+        "12",
+        "3",
+        "1",
+        "2",
+        "1",
+        "1",
     ]
 
 
@@ -204,6 +217,8 @@ def test_a_reversed_date_range_gets_a_clear_message(client: Client, world: dict[
 def test_a_date_range_narrows_the_course_figures(client: Client, world: dict[str, Any]) -> None:
     signed_in(client, make_admin())
 
-    response = client.get(reverse("reports:courses"), {"date_from": "2000-01-01", "date_to": "2000-12-31"})
+    response = client.get(
+        reverse("reports:courses"), {"date_from": "2000-01-01", "date_to": "2000-12-31"}
+    )
 
     assert all(course.enrolled == 0 for course in response.context["courses"])

@@ -38,9 +38,13 @@ def test_riwayat_jp_lists_each_year_with_courses_certificates_and_training_elsew
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
     user = signed_in(client, make_user())
-    kept = make_passed(user, make_course(jp=12, title="Etika ASN"), at=dt.datetime(2026, 2, 1, tzinfo=WIB))
+    kept = make_passed(
+        user, make_course(jp=12, title="Etika ASN"), at=dt.datetime(2026, 2, 1, tzinfo=WIB)
+    )
     certificate = make_certificate(kept)
-    revoked = make_passed(user, make_course(jp=5, title="Dicabut"), at=dt.datetime(2025, 6, 1, tzinfo=WIB))
+    revoked = make_passed(
+        user, make_course(jp=5, title="Dicabut"), at=dt.datetime(2025, 6, 1, tzinfo=WIB)
+    )
     make_certificate(revoked, revoked=True)
     make_external(user, jp=6, ends_on=dt.date(2026, 5, 1))
 
@@ -56,7 +60,9 @@ def test_riwayat_jp_lists_each_year_with_courses_certificates_and_training_elsew
 def test_a_learner_downloads_their_own_siasn_rows(client: Client) -> None:
     user = signed_in(client, make_user(username="198609262015051001"))
     make_passed(user, make_course(jp=12, title="Etika ASN"), at=dt.datetime(2026, 2, 1, tzinfo=WIB))
-    make_passed(make_user(), make_course(title="Orang lain"), at=dt.datetime(2026, 2, 1, tzinfo=WIB))
+    make_passed(
+        make_user(), make_course(title="Orang lain"), at=dt.datetime(2026, 2, 1, tzinfo=WIB)
+    )
 
     response = client.get(reverse("reports:my_siasn", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active  # type: ignore[attr-defined]

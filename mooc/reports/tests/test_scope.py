@@ -116,20 +116,31 @@ def test_an_instructor_sees_only_their_own_courses_reports(
     assert client.get(own).status_code == 200
     assert client.get(other).status_code == 404
     assert client.get(_export("course"), {"id": world["course"].pk}).status_code == 200
-    assert client.get(_export("course", "xlsx"), {"id": world["other_course"].pk}).status_code == 404
-    assert client.get(reverse("reports:courses"), {"course": world["other_course"].pk}).status_code == 200
+    assert (
+        client.get(_export("course", "xlsx"), {"id": world["other_course"].pk}).status_code == 404
+    )
+    assert (
+        client.get(reverse("reports:courses"), {"course": world["other_course"].pk}).status_code
+        == 200
+    )
     listing = client.get(reverse("reports:courses")).content.decode()
     assert world["course"].title in listing and world["other_course"].title not in listing
 
 
-@pytest.mark.parametrize("name", ("reports:units", "reports:learners", "reports:below_target", "reports:siasn"))
-def test_an_instructor_has_no_unit_reports(client: Client, world: dict[str, Any], name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ("reports:units", "reports:learners", "reports:below_target", "reports:siasn")
+)
+def test_an_instructor_has_no_unit_reports(
+    client: Client, world: dict[str, Any], name: str
+) -> None:
     signed_in(client, make_instructor(world["course"]))
 
     assert client.get(reverse(name)).status_code == 403
 
 
-def test_an_instructors_summary_link_leads_to_their_courses(client: Client, world: dict[str, Any]) -> None:
+def test_an_instructors_summary_link_leads_to_their_courses(
+    client: Client, world: dict[str, Any]
+) -> None:
     signed_in(client, make_instructor(world["course"]))
 
     assert client.get(reverse("reports:summary")).url == reverse("reports:courses")  # type: ignore[attr-defined]
@@ -157,7 +168,9 @@ def test_an_admin_sees_every_unit_course_and_learner(client: Client, world: dict
         reverse("reports:export", args=["summary", "csv"]),
     ),
 )
-def test_learners_and_visitors_are_kept_out(client: Client, world: dict[str, Any], url: str) -> None:
+def test_learners_and_visitors_are_kept_out(
+    client: Client, world: dict[str, Any], url: str
+) -> None:
     assert client.get(url).status_code == 302  # to the login page
     signed_in(client, world["inside"])
     assert client.get(url).status_code == 403

@@ -53,14 +53,25 @@ def _settings(**fields: Any) -> None:
     SiteSettings.objects.update_or_create(id=1, defaults=defaults)
 
 
-def passed_with_pdf(user: Any, *, jp: int = 6, at: dt.datetime | None = None, **course: Any) -> Enrollment:
-    enrollment = make_passed(user, make_course(jp=jp, **course), at=at or dt.datetime(2026, 3, 14, 9, tzinfo=WIB))
-    Enrollment.objects.filter(pk=enrollment.pk).update(created_at=dt.datetime(2026, 3, 1, 8, tzinfo=WIB))
+def passed_with_pdf(
+    user: Any, *, jp: int = 6, at: dt.datetime | None = None, **course: Any
+) -> Enrollment:
+    enrollment = make_passed(
+        user, make_course(jp=jp, **course), at=at or dt.datetime(2026, 3, 14, 9, tzinfo=WIB)
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        created_at=dt.datetime(2026, 3, 1, 8, tzinfo=WIB)
+    )
     enrollment.refresh_from_db()
     certificate = make_certificate(enrollment)
     version = CertificateVersion(
-        certificate=certificate, version=1, holder_name=user.full_name, course_title=enrollment.course.title,
-        jp=jp, passed_on=dt.date(2026, 3, 14), issuer_name="BPSDM",
+        certificate=certificate,
+        version=1,
+        holder_name=user.full_name,
+        course_title=enrollment.course.title,
+        jp=jp,
+        passed_on=dt.date(2026, 3, 14),
+        issuer_name="BPSDM",
     )
     version.pdf.save("c.pdf", ContentFile(b"%PDF-1.4 sertifikat"), save=False)
     version.save()
@@ -77,17 +88,23 @@ def unit() -> Any:
 def test_a_row_has_exactly_the_payload_fields_with_jp_by_default(unit: Any) -> None:
     _settings()
     enrollment = passed_with_pdf(make_user(unit=unit, username=NIP), jp=6, title="Etika ASN")
-    payload = siasn_payload(Enrollment.objects.select_related("course", "certificate").get(pk=enrollment.pk))
+    payload = siasn_payload(
+        Enrollment.objects.select_related("course", "certificate").get(pk=enrollment.pk)
+    )
 
     assert tuple(payload) == PAYLOAD_FIELDS
     assert payload["instansiId"] == "A5EB03E23AFBF6A0E040640A040252AD"
     assert payload["jumlahJam"] == 6 and payload["tahunKursus"] == 2026
-    assert payload["tanggalKursus"] == "01-03-2026" and payload["tanggalSelesaiKursus"] == "14-03-2026"
+    assert (
+        payload["tanggalKursus"] == "01-03-2026" and payload["tanggalSelesaiKursus"] == "14-03-2026"
+    )
     assert payload["namaKursus"] == "Etika ASN" and payload["nomorSertipikat"].startswith("BPSDM/")
     assert payload["institusiPenyelenggara"] == "MOOC BPSDM"
 
 
-def test_jumlah_jam_in_clock_hours_uses_the_course_duration_or_jp_times_45_minutes(unit: Any) -> None:
+def test_jumlah_jam_in_clock_hours_uses_the_course_duration_or_jp_times_45_minutes(
+    unit: Any,
+) -> None:
     _settings(siasn_hours_in_jp=False)
     with_duration = passed_with_pdf(make_user(unit=unit), jp=6, duration_minutes=200)
     without = passed_with_pdf(make_user(unit=unit), jp=6)
@@ -112,20 +129,28 @@ def test_the_next_export_takes_only_new_rows_and_a_batch_downloads_again(
     client.post(reverse("reports:siasn"), form)
     newer = SiasnBatch.objects.exclude(pk=batch.pk).get()
 
-    assert list(SiasnBatchRow.objects.filter(batch=newer).values_list("enrollment", flat=True)) == [second.pk]
+    assert list(SiasnBatchRow.objects.filter(batch=newer).values_list("enrollment", flat=True)) == [
+        second.pk
+    ]
     again = client.get(reverse("reports:siasn_download", args=[batch.pk, "csv"]))
     text = b"".join(again.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert NIP in text and first.course.title in text and second.course.title not in text
     assert AuditLog.objects.filter(action="reports.siasn_export").count() == 2
 
 
-def test_the_xlsx_has_the_nip_in_its_own_column_then_the_payload_fields(client: Client, unit: Any) -> None:
+def test_the_xlsx_has_the_nip_in_its_own_column_then_the_payload_fields(
+    client: Client, unit: Any
+) -> None:
     _settings()
     signed_in(client, make_admin())
     passed_with_pdf(make_user(unit=unit, username=NIP))
     batch = siasn_batch_create(
-        scope=Scope(is_admin=True), actor=make_admin(), date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31), unit=None, only_new=True,
+        scope=Scope(is_admin=True),
+        actor=make_admin(),
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        unit=None,
+        only_new=True,
     )
 
     response = client.get(reverse("reports:siasn_download", args=[batch.pk, "xlsx"]))
@@ -133,22 +158,40 @@ def test_the_xlsx_has_the_nip_in_its_own_column_then_the_payload_fields(client: 
     assert sheet is not None
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
 
-    assert rows[0][:3] == ["NIP", "Nama Lengkap", "instansiId"] and rows[0][2:15] == list(PAYLOAD_FIELDS)
+    assert rows[0][:3] == ["NIP", "Nama Lengkap", "instansiId"] and rows[0][2:15] == list(
+        PAYLOAD_FIELDS
+    )
     assert rows[1][0] == NIP and rows[1][7] == 6
 
 
-def test_the_json_lines_and_the_zip_with_certificates_named_by_number(client: Client, unit: Any) -> None:
+def test_the_json_lines_and_the_zip_with_certificates_named_by_number(
+    client: Client, unit: Any
+) -> None:
     _settings()
     signed_in(client, make_admin())
     enrollment = passed_with_pdf(make_user(unit=unit, username=NIP))
     number = enrollment.certificate.number  # type: ignore[attr-defined]
     batch = siasn_batch_create(
-        scope=Scope(is_admin=True), actor=make_admin(), date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31), unit=None, only_new=True,
+        scope=Scope(is_admin=True),
+        actor=make_admin(),
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        unit=None,
+        only_new=True,
     )
 
-    jsonl = b"".join(client.get(reverse("reports:siasn_download", args=[batch.pk, "jsonl"])).streaming_content)  # type: ignore[attr-defined]
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("reports:siasn_download", args=[batch.pk, "zip"])).streaming_content)))  # type: ignore[attr-defined]
+    jsonl = b"".join(
+        client.get(reverse("reports:siasn_download", args=[batch.pk, "jsonl"])).streaming_content
+    )  # type: ignore[attr-defined]
+    archive = zipfile.ZipFile(
+        io.BytesIO(
+            b"".join(
+                client.get(
+                    reverse("reports:siasn_download", args=[batch.pk, "zip"])
+                ).streaming_content
+            )
+        )
+    )  # type: ignore[attr-defined]
 
     (line,) = jsonl.decode().splitlines()
     assert tuple(json.loads(line)) == PAYLOAD_FIELDS
@@ -159,28 +202,40 @@ def test_the_json_lines_and_the_zip_with_certificates_named_by_number(client: Cl
 
 def test_an_empty_siasn_export_is_headers_and_a_note(client: Client, unit: Any) -> None:
     signed_in(client, make_admin())
-    client.post(reverse("reports:siasn"), {"date_from": "2026-01-01", "date_to": "2026-12-31", "fmt": "csv"})
+    client.post(
+        reverse("reports:siasn"), {"date_from": "2026-01-01", "date_to": "2026-12-31", "fmt": "csv"}
+    )
     batch = SiasnBatch.objects.get()
 
-    text = b"".join(client.get(reverse("reports:siasn_download", args=[batch.pk, "csv"])).streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    text = b"".join(
+        client.get(reverse("reports:siasn_download", args=[batch.pk, "csv"])).streaming_content
+    ).decode("utf-8-sig")  # type: ignore[attr-defined]
 
     assert text.splitlines()[0].startswith("NIP,") and len(text.splitlines()) == 2
 
 
 def test_external_learners_and_revoked_certificates_are_not_exported(unit: Any) -> None:
     passed_with_pdf(make_user(unit=unit, internal=False))
-    revoked = make_passed(make_user(unit=unit), make_course(), at=dt.datetime(2026, 3, 1, tzinfo=WIB))
+    revoked = make_passed(
+        make_user(unit=unit), make_course(), at=dt.datetime(2026, 3, 1, tzinfo=WIB)
+    )
     make_certificate(revoked, revoked=True)
 
     batch = siasn_batch_create(
-        scope=Scope(is_admin=True), actor=make_admin(), date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31), unit=None, only_new=False,
+        scope=Scope(is_admin=True),
+        actor=make_admin(),
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        unit=None,
+        only_new=False,
     )
 
     assert batch.row_count == 0
 
 
-def test_a_report_viewer_exports_their_subtree_and_cannot_open_other_batches(client: Client, unit: Any) -> None:
+def test_a_report_viewer_exports_their_subtree_and_cannot_open_other_batches(
+    client: Client, unit: Any
+) -> None:
     other = make_unit("Kanwil Jawa Timur")
     passed_with_pdf(make_user(unit=unit))
     passed_with_pdf(make_user(unit=other))
@@ -191,21 +246,29 @@ def test_a_report_viewer_exports_their_subtree_and_cannot_open_other_batches(cli
     client.post(reverse("reports:siasn"), form)
     mine = SiasnBatch.objects.get(created_by=viewer)
     theirs = siasn_batch_create(
-        scope=Scope(is_admin=True), actor=make_admin(), date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31), unit=other, only_new=False,
+        scope=Scope(is_admin=True),
+        actor=make_admin(),
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        unit=other,
+        only_new=False,
     )
 
     assert mine.row_count == 1 and mine.unit == unit
     assert client.get(reverse("reports:siasn_download", args=[mine.pk, "xlsx"])).status_code == 200
     for fmt in ("xlsx", "csv", "jsonl", "zip"):
-        assert client.get(reverse("reports:siasn_download", args=[theirs.pk, fmt])).status_code == 404
+        assert (
+            client.get(reverse("reports:siasn_download", args=[theirs.pk, fmt])).status_code == 404
+        )
     assert client.post(reverse("reports:siasn_push", args=[theirs.pk])).status_code == 404
 
 
 def test_a_reversed_siasn_period_gets_a_clear_message(client: Client) -> None:
     signed_in(client, make_admin())
 
-    response = client.post(reverse("reports:siasn"), {"date_from": "2026-05-01", "date_to": "2026-04-01", "fmt": "csv"})
+    response = client.post(
+        reverse("reports:siasn"), {"date_from": "2026-05-01", "date_to": "2026-04-01", "fmt": "csv"}
+    )
 
     assert response.status_code == 200 and response.context["form"].errors["date_to"]
     assert not SiasnBatch.objects.exists()
@@ -226,12 +289,12 @@ class FakeSiasn(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         assert self.headers["Authorization"] == "Bearer uji-palsu"
         nip = self.path.rsplit("/", 1)[-1]
         self._answer({"data": {"id": f"ORANG-{nip[-4:]}"}})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         assert self.headers["Authorization"] == "Bearer uji-palsu"
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.path.startswith("/apisiasn/1.0/upload-dok-rw"):
@@ -266,8 +329,12 @@ def test_the_push_sends_each_row_once_with_its_certificate_and_keeps_siasns_ids(
     passed_with_pdf(make_user(unit=unit, username=NIP))
     admin = make_admin()
     batch = siasn_batch_create(
-        scope=Scope(is_admin=True), actor=admin, date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31), unit=None, only_new=True,
+        scope=Scope(is_admin=True),
+        actor=admin,
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        unit=None,
+        only_new=True,
     )
     client = HttpSiasnClient(fake_siasn, "uji-palsu")
 
@@ -298,4 +365,7 @@ def test_the_push_button_appears_once_configured(client: Client) -> None:
     signed_in(client, make_admin())
     batch = SiasnBatch.objects.create(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
 
-    assert reverse("reports:siasn_push", args=[batch.pk]) in client.get(reverse("reports:siasn")).content.decode()
+    assert (
+        reverse("reports:siasn_push", args=[batch.pk])
+        in client.get(reverse("reports:siasn")).content.decode()
+    )

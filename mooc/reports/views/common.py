@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 
 from mooc.reports.forms import ReportFilterForm
 from mooc.reports.selectors.filters import ReportFilter
@@ -37,3 +39,14 @@ def page_context(
         "params": filters.as_params(),
         **extra,
     }
+
+
+def file_download(
+    write: Callable[[IO[bytes]], None], *, filename: str, content_type: str
+) -> FileResponse:
+    """A file written to a temporary file on disk (not memory), then streamed from it."""
+    # FileResponse closes the file when the response is done, which deletes it.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    write(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)

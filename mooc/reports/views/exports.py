@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +24,7 @@ from mooc.reports.services.exports import (
     table_rows,
     xlsx_write,
 )
-from mooc.reports.views.common import viewer_scope
+from mooc.reports.views.common import file_download, viewer_scope
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,12 +55,13 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponseBase:
     name = f"{table.name}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(csv_stream(table_rows(table)), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition_header(True, name) or ""
         return response
-    spool = tempfile.TemporaryFile()
-    xlsx_write(table_rows(table), spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=FORMATS[fmt])
+    return file_download(
+        lambda handle: xlsx_write(table_rows(table), handle),
+        filename=name,
+        content_type=FORMATS[fmt],
+    )
 
 
 def _own_export(request: HttpRequest, export_id: int) -> ReportExport:
@@ -87,4 +86,6 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     if job.state != ExportState.DONE or not job.file:
         raise Http404
     name = str(job.file.name).rsplit("/", 1)[-1]
-    return private_file_response(request, str(job.file.name), download_name=name, as_attachment=True)
+    return private_file_response(
+        request, str(job.file.name), download_name=name, as_attachment=True
+    )

@@ -38,4 +38,6 @@ def external_training_new(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The training was added to the JP ledger."))
             return redirect("reports:learner", user_id=learner.pk)
-    return render(request, "reports/external_training_form.html", {"form": form, "learner": learner})
+    return render(
+        request, "reports/external_training_form.html", {"form": form, "learner": learner}
+    )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_safe
 from mooc.reports.selectors.ledger import learner_ledger
 from mooc.reports.selectors.siasn import siasn_of_learner
 from mooc.reports.services.siasn import SIASN_FORMATS, siasn_file_write
+from mooc.reports.views.common import file_download
 from mooc.reports.views.exports import _user
 
 
@@ -29,9 +28,9 @@ def my_jp(request: HttpRequest) -> HttpResponse:
 def my_siasn(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    spool = tempfile.TemporaryFile()
-    siasn_file_write(siasn_of_learner(_user(request)), fmt, spool)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=f"riwayat-kursus-saya.{fmt}", content_type=SIASN_FORMATS[fmt]
+    rows = siasn_of_learner(_user(request))
+    return file_download(
+        lambda handle: siasn_file_write(rows, fmt, handle),
+        filename=f"riwayat-kursus-saya.{fmt}",
+        content_type=SIASN_FORMATS[fmt],
     )

@@ -26,7 +26,15 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not scope.sees_units:
         return redirect("reports:courses")
     form, filters = filters_from(
-        request, scope, "year", "date_from", "date_to", "unit", "course", "category", "employee_type"
+        request,
+        scope,
+        "year",
+        "date_from",
+        "date_to",
+        "unit",
+        "course",
+        "category",
+        "employee_type",
     )
     data = summary_get(filters=filters)
     chart = bar_chart(
@@ -55,7 +63,9 @@ def courses(request: HttpRequest) -> HttpResponse:
 def course(request: HttpRequest, course_id: int) -> HttpResponse:
     scope = viewer_scope(request)
     found = scope.course_or_404(course_id)
-    form, filters = filters_from(request, scope, "date_from", "date_to", "year", "unit", "employee_type")
+    form, filters = filters_from(
+        request, scope, "date_from", "date_to", "year", "unit", "employee_type"
+    )
     data = course_report(course=found, filters=filters)
     charts = [
         bar_chart("scores", _("Score distribution"), data.distribution),
@@ -73,12 +83,17 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 def units(request: HttpRequest) -> HttpResponse:
     scope = viewer_scope(request)
     scope.require_units()
-    form, filters = filters_from(request, scope, "year", "date_from", "date_to", "unit", "employee_type")
+    form, filters = filters_from(
+        request, scope, "year", "date_from", "date_to", "unit", "employee_type"
+    )
     data = unit_report(filters=filters)
     chart = bar_chart(
         "unit-below",
         _("Staff below the target per sub-unit"),
-        [(figures.unit.code if figures.unit else "", figures.below) for figures in data.total.children][:24],
+        [
+            (figures.unit.code if figures.unit else "", figures.below)
+            for figures in data.total.children
+        ][:24],
     )
     context = page_context(request, form, filters, report_data=data, chart=chart, report="units")
     return render(request, "reports/units.html", context)
@@ -104,7 +119,9 @@ def below_target(request: HttpRequest) -> HttpResponse:
     scope = viewer_scope(request)
     scope.require_units()
     form, filters = filters_from(request, scope, "year", "unit", "employee_type", "q")
-    page = Paginator(below_target_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(below_target_list(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     page_range = page.paginator.get_elided_page_range(page.number)
     context = page_context(
         request, form, filters, page=page, page_range=page_range, report="below_target"

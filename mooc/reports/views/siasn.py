@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +21,7 @@ from mooc.reports.services.siasn import (
     siasn_file_write,
     siasn_push_enabled,
 )
-from mooc.reports.views.common import viewer_scope
+from mooc.reports.views.common import file_download, viewer_scope
 from mooc.reports.views.exports import _user
 
 
@@ -65,11 +63,12 @@ def siasn_download(request: HttpRequest, batch_id: int, fmt: str) -> HttpRespons
     batch = _batch_or_404(request, batch_id)
     if fmt not in SIASN_FORMATS:
         raise Http404
-    spool = tempfile.TemporaryFile()
-    siasn_file_write(siasn_batch_rows(batch), fmt, spool)
-    spool.seek(0)
-    name = f"siasn-riwayat-kursus-{batch.created_at:%Y%m%d}-{batch.pk}.{fmt}"
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=SIASN_FORMATS[fmt])
+    rows = siasn_batch_rows(batch)
+    return file_download(
+        lambda handle: siasn_file_write(rows, fmt, handle),
+        filename=f"siasn-riwayat-kursus-{batch.created_at:%Y%m%d}-{batch.pk}.{fmt}",
+        content_type=SIASN_FORMATS[fmt],
+    )
 
 
 @require_POST
