@@ -90,7 +90,12 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
         figures.enrolled, figures.passed = row["enrolled"], row["passed"]
 
     total = UnitFigures(unit=root)
-    depth = root.depth + 1 if root is not None else 1
+    shown = root
+    if root is None:
+        roots = [unit for unit in tree if unit.depth == 1]
+        if len(roots) == 1:
+            shown = roots[0]  # one ministry: its offices are the rows worth showing
+    depth = shown.depth + 1 if shown is not None else 1
     children = {unit.path: UnitFigures(unit=unit) for unit in tree if unit.depth == depth}
     step = Unit.steplen
     for unit in tree:
