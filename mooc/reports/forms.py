@@ -51,6 +51,9 @@ class ReportFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or NIP"), required=False, max_length=100)
 
     def __init__(self, data: Any, *, scope: Scope, fields: tuple[str, ...] = ()) -> None:
+        if "year" not in data:
+            data = data.copy()
+            data["year"] = str(local_year())
         super().__init__(data)
         self.scope = scope
         for name in list(self.fields):
