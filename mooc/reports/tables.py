@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mooc.accounts.models import User
+from mooc.accounts.models import EmployeeType, User
 from mooc.catalog.models import Course
 from mooc.core.timezones import institution_tz
 from mooc.reports.selectors.courses import course_list, course_report, pass_rate
@@ -153,17 +153,22 @@ def units_table(filters: ReportFilter) -> Table:
 
 
 def _people_rows(users: Any, year: int) -> Callable[[], Iterator[list[Any]]]:
+    # Plain values, not User objects: a 50,000-row export builds no model instances.
+    kinds = dict(EmployeeType.choices)
+    fields = ("username", "full_name", "unit__name", "employee_type", "jp", "jp_target")
+
     def rows() -> Iterator[list[Any]]:
-        for user in users.iterator(chunk_size=CHUNK):
-            u: Any = user
+        for username, name, unit, kind, jp, target in users.values_list(*fields).iterator(
+            chunk_size=CHUNK
+        ):
             yield [
-                u.username,
-                u.full_name,
-                u.unit.name if u.unit else "",
-                str(u.get_employee_type_display()),
-                u.jp,
-                u.jp_target,
-                max(0, u.jp_target - u.jp) if u.jp_target is not None else None,
+                username,
+                name,
+                unit or "",
+                str(kinds.get(kind, kind)),
+                jp,
+                target,
+                max(0, target - jp) if target is not None else None,
             ]
 
     return rows

@@ -44,9 +44,7 @@ PAYLOAD_FIELDS = (
 
 
 def _with_details(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
-    return enrollments.select_related(
-        "user", "course", "certificate", "certificate__current_version"
-    ).order_by("completed_at", "pk")
+    return enrollments.order_by("completed_at", "pk")
 
 
 def siasn_candidates(
@@ -102,31 +100,66 @@ def _ddmmyyyy(moment: dt.datetime) -> str:
     return moment.astimezone(institution_tz()).strftime("%d-%m-%Y")
 
 
-def jumlah_jam(enrollment: Enrollment, site: SiteSettings) -> int:
+# The columns a row needs, read as plain values: building five model objects per row
+# cost 0.35 ms a row, minutes for a big institution's year.
+RECORD_FIELDS = (
+    "pk",
+    "jp",
+    "created_at",
+    "completed_at",
+    "user__username",
+    "user__full_name",
+    "course__title",
+    "course__duration_minutes",
+    "certificate__number",
+)
+
+
+def siasn_records(enrollments: QuerySet[Enrollment]) -> Iterator[dict[str, Any]]:
+    return enrollments.values(*RECORD_FIELDS).iterator(chunk_size=2000)
+
+
+def record_of(enrollment: Enrollment) -> dict[str, Any]:
+    """The same record from an enrolment already loaded (with course, user, certificate)."""
+    certificate = getattr(enrollment, "certificate", None)
+    return {
+        "pk": enrollment.pk,
+        "jp": enrollment.jp,
+        "created_at": enrollment.created_at,
+        "completed_at": enrollment.completed_at,
+        "user__username": enrollment.user.username,
+        "user__full_name": enrollment.user.full_name,
+        "course__title": enrollment.course.title,
+        "course__duration_minutes": enrollment.course.duration_minutes,
+        "certificate__number": certificate.number if certificate else None,
+    }
+
+
+def jumlah_jam(record: dict[str, Any], site: SiteSettings) -> int:
     if site.siasn_hours_in_jp:
-        return enrollment.jp
-    minutes = enrollment.course.duration_minutes or enrollment.jp * (site.minutes_per_jp or 45)
+        return int(record["jp"])
+    minutes = record["course__duration_minutes"] or record["jp"] * (site.minutes_per_jp or 45)
     return math.ceil(minutes / 60)
 
 
-def siasn_payload(enrollment: Enrollment, site: SiteSettings | None = None) -> dict[str, Any]:
+def siasn_payload(record: dict[str, Any], site: SiteSettings | None = None) -> dict[str, Any]:
+    """One row in the shape of SIASN's `kursus/save` payload (`record`: see RECORD_FIELDS)."""
     site = site or site_settings_get()
-    assert enrollment.completed_at is not None
-    certificate = getattr(enrollment, "certificate", None)
+    completed_at: dt.datetime = record["completed_at"]
     return {
         "instansiId": site.siasn_instansi_id,
         "institusiPenyelenggara": site.siasn_institusi_penyelenggara or site.name,
         "jenisDiklatId": site.siasn_jenis_diklat_id,
         "jenisKursus": site.siasn_jenis_kursus,
         "jenisKursusSertipikat": site.siasn_jenis_kursus_sertipikat,
-        "jumlahJam": jumlah_jam(enrollment, site),
+        "jumlahJam": jumlah_jam(record, site),
         "lokasiId": site.siasn_lokasi_id,
-        "namaKursus": enrollment.course.title,
-        "nomorSertipikat": (certificate.number or "") if certificate else "",
+        "namaKursus": record["course__title"],
+        "nomorSertipikat": record["certificate__number"] or "",
         "pnsOrangId": "",
-        "tahunKursus": enrollment.completed_at.astimezone(institution_tz()).year,
-        "tanggalKursus": _ddmmyyyy(enrollment.created_at),
-        "tanggalSelesaiKursus": _ddmmyyyy(enrollment.completed_at),
+        "tahunKursus": completed_at.astimezone(institution_tz()).year,
+        "tanggalKursus": _ddmmyyyy(record["created_at"]),
+        "tanggalSelesaiKursus": _ddmmyyyy(completed_at),
     }
 
 
@@ -138,12 +171,12 @@ def certificate_file_name(number: str) -> str:
 def siasn_table_rows(enrollments: QuerySet[Enrollment]) -> Iterator[list[Any]]:
     """Rows for XLSX/CSV: the NIP and name, the payload fields, the PDF's name in the zip."""
     site = site_settings_get()
-    for enrollment in enrollments.iterator(chunk_size=2000):
-        payload = siasn_payload(enrollment, site)
+    for record in siasn_records(enrollments):
+        payload = siasn_payload(record, site)
         number = payload["nomorSertipikat"]
         yield [
-            enrollment.user.username,
-            enrollment.user.full_name,
+            record["user__username"],
+            record["user__full_name"],
             *(payload[name] for name in PAYLOAD_FIELDS),
             certificate_file_name(number) if number else "",
         ]

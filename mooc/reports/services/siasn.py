@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from mooc.accounts.models import Unit, User
 from mooc.catalog.models import Enrollment
+from mooc.certificates.models import Certificate, CertificateState
 from mooc.core.errors import ServiceError
 from mooc.core.files import private_storage
 from mooc.core.selectors import site_settings_get
@@ -38,9 +39,11 @@ from mooc.reports.models import SiasnBatch, SiasnBatchRow
 from mooc.reports.selectors.scope import Scope
 from mooc.reports.selectors.siasn import (
     certificate_file_name,
+    record_of,
     siasn_candidates,
     siasn_headers,
     siasn_payload,
+    siasn_records,
     siasn_table_rows,
 )
 from mooc.reports.services.exports import csv_write, spreadsheet_safe, xlsx_write
@@ -109,15 +112,14 @@ def _table(enrollments: QuerySet[Enrollment]) -> Iterator[list[Any]]:
 
 def jsonl_write(enrollments: QuerySet[Enrollment], handle: IO[bytes]) -> None:
     site = site_settings_get()
-    for enrollment in enrollments.iterator(chunk_size=2000):
-        payload = siasn_payload(enrollment, site)
+    for record in siasn_records(enrollments):
+        payload = siasn_payload(record, site)
         handle.write(json.dumps(payload, ensure_ascii=False).encode() + b"\n")
 
 
-def _certificate_pdf(enrollment: Enrollment) -> tuple[str, bytes] | None:
+def _certificate_pdf(certificate: Certificate | None) -> tuple[str, bytes] | None:
     from mooc.certificates.services import version_pdf_ensure
 
-    certificate = getattr(enrollment, "certificate", None)
     if certificate is None or not certificate.number or certificate.is_revoked:
         return None
     version = certificate.current_version
@@ -146,8 +148,13 @@ def siasn_file_write(enrollments: QuerySet[Enrollment], fmt: str, handle: IO[byt
                 jsonl_write(enrollments, part)
                 part.seek(0)
                 archive.writestr("riwayat-kursus.jsonl", part.read())
-            for enrollment in enrollments.iterator(chunk_size=500):
-                pdf = _certificate_pdf(enrollment)
+            certificates = Certificate.objects.filter(
+                enrollment__in=enrollments.values("pk"),
+                state=CertificateState.VALID,
+                number__isnull=False,
+            ).select_related("current_version")
+            for certificate in certificates.iterator(chunk_size=500):
+                pdf = _certificate_pdf(certificate)
                 if pdf is not None:
                     archive.writestr(
                         f"sertifikat/{pdf[0]}", pdf[1], compress_type=zipfile.ZIP_STORED
@@ -237,9 +244,9 @@ def siasn_batch_push(
     try:
         for row in rows:
             enrollment = row.enrollment
-            payload = siasn_payload(enrollment, site)
+            payload = siasn_payload(record_of(enrollment), site)
             payload["pnsOrangId"] = client.pns_id(enrollment.user.username)
-            pdf = _certificate_pdf(enrollment)
+            pdf = _certificate_pdf(getattr(enrollment, "certificate", None))
             if pdf is not None:
                 dok_id = client.upload_document(name=pdf[0], content=pdf[1])
                 payload["path"] = [{"dok_id": dok_id, "dok_nama": pdf[0], "object": pdf[0]}]

@@ -23,7 +23,7 @@ from mooc.certificates.models import CertificateVersion
 from mooc.core.models import AuditLog, SiteSettings
 from mooc.reports.models import SiasnBatch, SiasnBatchRow
 from mooc.reports.selectors.scope import Scope
-from mooc.reports.selectors.siasn import PAYLOAD_FIELDS, siasn_payload
+from mooc.reports.selectors.siasn import PAYLOAD_FIELDS, record_of, siasn_payload
 from mooc.reports.services.siasn import HttpSiasnClient, siasn_batch_create, siasn_batch_push
 from mooc.reports.tests.support import (
     make_admin,
@@ -88,9 +88,10 @@ def unit() -> Any:
 def test_a_row_has_exactly_the_payload_fields_with_jp_by_default(unit: Any) -> None:
     _settings()
     enrollment = passed_with_pdf(make_user(unit=unit, username=NIP), jp=6, title="Etika ASN")
-    payload = siasn_payload(
-        Enrollment.objects.select_related("course", "certificate").get(pk=enrollment.pk)
+    loaded = Enrollment.objects.select_related("user", "course", "certificate").get(
+        pk=enrollment.pk
     )
+    payload = siasn_payload(record_of(loaded))
 
     assert tuple(payload) == PAYLOAD_FIELDS
     assert payload["instansiId"] == "A5EB03E23AFBF6A0E040640A040252AD"
@@ -109,8 +110,8 @@ def test_jumlah_jam_in_clock_hours_uses_the_course_duration_or_jp_times_45_minut
     with_duration = passed_with_pdf(make_user(unit=unit), jp=6, duration_minutes=200)
     without = passed_with_pdf(make_user(unit=unit), jp=6)
 
-    assert siasn_payload(with_duration)["jumlahJam"] == 4  # 200 min, rounded up
-    assert siasn_payload(without)["jumlahJam"] == 5  # 6 × 45 = 270 min
+    assert siasn_payload(record_of(with_duration))["jumlahJam"] == 4  # 200 min, rounded up
+    assert siasn_payload(record_of(without))["jumlahJam"] == 5  # 6 × 45 = 270 min
 
 
 def test_the_next_export_takes_only_new_rows_and_a_batch_downloads_again(
