@@ -116,7 +116,8 @@ RECORD_FIELDS = (
 
 
 def siasn_records(enrollments: QuerySet[Enrollment]) -> Iterator[dict[str, Any]]:
-    return enrollments.values(*RECORD_FIELDS).iterator(chunk_size=2000)
+    records: Iterator[dict[str, Any]] = enrollments.values(*RECORD_FIELDS).iterator(chunk_size=2000)
+    return records
 
 
 def record_of(enrollment: Enrollment) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def record_of(enrollment: Enrollment) -> dict[str, Any]:
 def jumlah_jam(record: dict[str, Any], site: SiteSettings) -> int:
     if site.siasn_hours_in_jp:
         return int(record["jp"])
-    minutes = record["course__duration_minutes"] or record["jp"] * (site.minutes_per_jp or 45)
+    minutes: int = record["course__duration_minutes"] or record["jp"] * (site.minutes_per_jp or 45)
     return math.ceil(minutes / 60)
 
 

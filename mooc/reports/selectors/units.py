@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from mooc.accounts.models import Unit
 from mooc.catalog.models import Enrollment, EnrollmentResult
 from mooc.reports.selectors.filters import ReportFilter
-from mooc.reports.selectors.ledger import below_target_q, users_with_jp
+from mooc.reports.selectors.ledger import BELOW_TARGET_SQL, learners_jp_sql, ledger_query
 
 
 @dataclass
@@ -59,21 +59,19 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
         units = units.filter(path__startswith=root.path)
     tree = list(units)
     own: dict[int | None, UnitFigures] = {}
-    people = (
-        users_with_jp(filters.learners(), year=filters.year)
-        .values("unit_id")
-        .annotate(
-            staff=Count("pk"),
-            with_target=Count("pk", filter=Q(jp_target__isnull=False)),
-            below=Count("pk", filter=below_target_q()),
-            jp_sum=Sum("jp"),
-        )
-        .order_by()
+    table, params = learners_jp_sql(filters.learners(), year=filters.year)
+    people = ledger_query(
+        f"""SELECT unit_id, COUNT(*),
+                   SUM(CASE WHEN jp_target IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {BELOW_TARGET_SQL} THEN 1 ELSE 0 END),
+                   SUM(jp)
+            FROM ({table}) ledger GROUP BY unit_id""",  # noqa: S608 - see learners_jp_sql
+        params,
     )
-    for row in people:
-        figures = own.setdefault(row["unit_id"], UnitFigures(unit=None))
-        figures.staff, figures.with_target = row["staff"], row["with_target"]
-        figures.below, figures.jp_sum = row["below"], row["jp_sum"] or 0
+    for unit_id, staff, with_target, below, jp_sum in people:
+        figures = own.setdefault(unit_id, UnitFigures(unit=None))
+        figures.staff, figures.with_target = staff, with_target or 0
+        figures.below, figures.jp_sum = below or 0, jp_sum or 0
     start, end = filters.period()
     enrolments = (
         Enrollment.objects.filter(

@@ -119,3 +119,25 @@ def test_a_changed_target_applies_to_the_report() -> None:
     make_passed(user, make_course(jp=4), at=dt.datetime(2026, 4, 1, tzinfo=WIB))
 
     assert not users_with_jp(User.objects.all(), year=2026).filter(below_target_q()).exists()
+
+
+def test_the_set_based_ledger_agrees_with_the_per_learner_one() -> None:
+    from mooc.reports.selectors.ledger import learners_jp_sql, ledger_query
+
+    rina, budi, eko = make_user(), make_user(), make_user(internal=False)
+    make_passed(rina, make_course(jp=6), at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=WIB))
+    make_passed(rina, make_course(jp=4), at=dt.datetime(2026, 1, 1, 0, 30, tzinfo=WIB))
+    make_certificate(
+        make_passed(rina, make_course(jp=9), at=dt.datetime(2026, 2, 1, tzinfo=WIB)), revoked=True
+    )
+    make_external(rina, jp=3, ends_on=dt.date(2026, 7, 1))
+    make_passed(budi, make_course(jp=30), at=dt.datetime(2026, 3, 1, tzinfo=WIB))
+    make_external(eko, jp=5, ends_on=dt.date(2026, 1, 1))
+    users = User.objects.filter(pk__in=[rina.pk, budi.pk, eko.pk])
+
+    for year in (2025, 2026):
+        sql, params = learners_jp_sql(users, year=year)
+        set_based = {row[0]: (row[3], row[4]) for row in ledger_query(sql, params)}
+        per_learner = {u.pk: (u.jp, u.jp_target) for u in users_with_jp(users, year=year)}  # type: ignore[attr-defined]
+        assert set_based == per_learner
+    assert set_based[rina.pk] == (7, 20) and set_based[eko.pk] == (5, None)

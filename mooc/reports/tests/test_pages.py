@@ -120,7 +120,7 @@ def test_di_bawah_target_lists_who_is_under_the_target_fewest_jp_first(
 ) -> None:
     signed_in(client, make_admin())
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = client.get(reverse("reports:below_target"), {"year": YEAR}).content.decode()
 
     assert html.index("Sari Gagal") < html.index("Budi Kurang")

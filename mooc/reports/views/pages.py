@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from mooc.accounts.models import User
 from mooc.reports.charts import bar_chart
 from mooc.reports.selectors.courses import course_list, course_report
-from mooc.reports.selectors.learners import below_target_list, learner_list, learner_report
+from mooc.reports.selectors.learners import BelowTarget, learner_list, learner_report
 from mooc.reports.selectors.summary import summary_get
 from mooc.reports.selectors.units import unit_report
 from mooc.reports.views.common import PAGE_SIZE, filters_from, page_context, viewer_scope
@@ -119,9 +122,8 @@ def below_target(request: HttpRequest) -> HttpResponse:
     scope = viewer_scope(request)
     scope.require_units()
     form, filters = filters_from(request, scope, "year", "unit", "employee_type", "q")
-    page = Paginator(below_target_list(filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    below: Any = BelowTarget(filters)  # a count and slices: all a Paginator needs
+    page = Paginator[User](below, PAGE_SIZE).get_page(request.GET.get("page"))
     page_range = page.paginator.get_elided_page_range(page.number)
     context = page_context(
         request, form, filters, page=page, page_range=page_range, report="below_target"
