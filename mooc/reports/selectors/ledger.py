@@ -21,7 +21,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -71,16 +70,22 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def revoked_certificate() -> Exists:
-    """For an enrolment queryset: its certificate was revoked."""
-    return Exists(
-        Certificate.objects.filter(enrollment=OuterRef("pk"), state=CertificateState.REVOKED)
+def not_revoked_q(prefix: str = "") -> Q:
+    """For enrolments (`prefix`: the path to one): no certificate, or one not revoked.
+    The certificate is one-to-one, so this is a LEFT JOIN, never a row per certificate."""
+    return Q(**{f"{prefix}certificate__isnull": True}) | ~Q(
+        **{f"{prefix}certificate__state": CertificateState.REVOKED}
     )
+
+
+def counting_q(prefix: str = "") -> Q:
+    """Enrolments whose JP count: passed, and no revoked certificate."""
+    return Q(**{f"{prefix}result": EnrollmentResult.PASSED}) & not_revoked_q(prefix)
 
 
 def counting_enrollments() -> QuerySet[Enrollment]:
     """Passed enrolments whose JP count (no revoked certificate)."""
-    return Enrollment.objects.filter(result=EnrollmentResult.PASSED).exclude(revoked_certificate())
+    return Enrollment.objects.filter(counting_q())
 
 
 def counting_in_period(start: dt.datetime, end: dt.datetime) -> QuerySet[Enrollment]:

@@ -14,9 +14,9 @@ from mooc.exams.models import Attempt
 from mooc.learning.models import MaterialProgress
 from mooc.reports.selectors.filters import ReportFilter
 from mooc.reports.selectors.ledger import (
+    counting_q,
     learners_jp_sql,
     ledger_query,
-    revoked_certificate,
     year_bounds,
 )
 
@@ -85,12 +85,7 @@ def summary_get(*, filters: ReportFilter) -> Summary:
         jp=Coalesce(
             Sum(
                 "jp",
-                filter=Q(
-                    ~revoked_certificate(),
-                    result=EnrollmentResult.PASSED,
-                    completed_at__gte=year_start,
-                    completed_at__lt=year_end,
-                ),
+                filter=counting_q() & Q(completed_at__gte=year_start, completed_at__lt=year_end),
             ),
             Value(0),
             output_field=IntegerField(),
