@@ -97,8 +97,9 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
     from mooc.catalog.models import Category, Course
 
     # The tree: one ministry, offices under it, units under each office.
+    # --units in all: the first offices take one unit more when they do not divide evenly.
     offices = max(1, round((args.units - 1) ** 0.5))
-    per_office = max(0, (args.units - 1 - offices) // offices)
+    below, extra = divmod(max(0, args.units - 1 - offices), offices)
     units = [
         Unit(
             path=Unit._get_path(None, 1, 1),
@@ -110,6 +111,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
     ]
     for o in range(1, offices + 1):
         office_path = Unit._get_path(units[0].path, 2, o)
+        per_office = below + (1 if o <= extra else 0)
         units.append(
             Unit(
                 path=office_path,

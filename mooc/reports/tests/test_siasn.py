@@ -370,3 +370,21 @@ def test_the_push_button_appears_once_configured(client: Client) -> None:
         reverse("reports:siasn_push", args=[batch.pk])
         in client.get(reverse("reports:siasn")).content.decode()
     )
+
+
+def test_the_siasn_page_lists_batches_in_a_fixed_number_of_queries(
+    client: Client, unit: Any, django_assert_max_num_queries: Any
+) -> None:
+    admin = signed_in(client, make_admin())
+    for _ in range(5):
+        SiasnBatch.objects.create(
+            created_by=admin,
+            unit=unit,
+            date_from=dt.date(2026, 1, 1),
+            date_to=dt.date(2026, 12, 31),
+        )
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports:siasn"))
+
+    assert response.content.decode().count("unduh.zip") == 5
