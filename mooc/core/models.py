@@ -107,7 +107,9 @@ class SiteSettings(models.Model):
         default=None,
         help_text=_("Leave empty for no target."),
     )
-    minutes_per_jp = models.PositiveSmallIntegerField(_("minutes per JP"), default=45)
+    minutes_per_jp = models.PositiveSmallIntegerField(
+        _("minutes per JP"), null=True, blank=True, default=45, help_text=_("Empty: 45.")
+    )
     # SIASN course history ("riwayat kursus"): the fixed fields of every exported row.
     siasn_instansi_id = models.CharField(_("SIASN instansiId"), max_length=64, blank=True)
     siasn_institusi_penyelenggara = models.CharField(
