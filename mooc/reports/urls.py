@@ -18,6 +18,11 @@ urlpatterns = [
         external.external_training_new,
         name="external_training_new",
     ),
+    path(
+        "laporan/pelatihan-lain/<int:training_id>/bukti/",
+        external.external_training_evidence,
+        name="external_training_evidence",
+    ),
     path("laporan/di-bawah-target/", pages.below_target, name="below_target"),
     path("laporan/ekspor/<str:report>.<str:fmt>", exports.export, name="export"),
     path("laporan/ekspor/<int:export_id>/", exports.export_status, name="export_status"),

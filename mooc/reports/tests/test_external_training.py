@@ -90,3 +90,21 @@ def test_a_report_viewer_may_not_add_training(client: Client, learner: Any) -> N
 
     assert client.get(url(learner)).status_code == 403
     assert client.post(url(learner), form()).status_code == 403
+
+
+def test_staff_in_scope_download_the_evidence_and_others_get_404(client: Client) -> None:
+    from mooc.reports.tests.support import make_external
+
+    jabar, jatim = make_unit("Jawa Barat"), make_unit("Jawa Timur")
+    training = make_external(make_user(unit=jabar))
+    url = reverse("reports:external_training_evidence", args=[training.pk])
+
+    signed_in(client, make_admin())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert url in client.get(reverse("reports:learner", args=[training.user_id])).content.decode()
+    signed_in(client, make_viewer(jatim))
+    assert client.get(url).status_code == 404
+    signed_in(client, training.user)
+    assert client.get(url).status_code == 403
