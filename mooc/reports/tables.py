@@ -121,8 +121,11 @@ def course_table(filters: ReportFilter, course: Course) -> Table:
 def units_table(filters: ReportFilter) -> Table:
     report = unit_report(filters=filters)
     rows_data = []
-    for figures in [report.total, *report.total.children]:
+    own = [report.own] if report.own is not None else []
+    for figures in [report.total, *own, *report.total.children]:
         name = figures.unit.name if figures.unit else _("All units")
+        if figures is report.own:
+            name = _("%(unit)s (the unit itself)") % {"unit": name}
         rows_data.append(
             [
                 name,

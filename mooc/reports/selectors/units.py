@@ -49,6 +49,8 @@ class UnitFigures:
 class UnitReport:
     total: UnitFigures
     ancestors: list[Unit]
+    # Learners placed in the shown unit itself, not in a sub-unit (None: there are none).
+    own: UnitFigures | None = None
 
 
 def unit_report(*, filters: ReportFilter) -> UnitReport:
@@ -107,8 +109,11 @@ def unit_report(*, filters: ReportFilter) -> UnitReport:
     if root is None and None in own:
         total.add(own[None])  # learners without a unit, seen by admins
     total.children = list(children.values())
+    direct = own.get(shown.pk) if shown is not None else None
+    if direct is not None:
+        direct.unit = shown
     ancestors = list(Unit.objects.get_ancestors(root)) if root is not None else []
     scope_unit = filters.scope.unit
     if scope_unit is not None:
         ancestors = [unit for unit in ancestors if unit.path.startswith(scope_unit.path)]
-    return UnitReport(total=total, ancestors=ancestors)
+    return UnitReport(total=total, ancestors=ancestors, own=direct)

@@ -222,3 +222,17 @@ def test_a_date_range_narrows_the_course_figures(client: Client, world: dict[str
     )
 
     assert all(course.enrolled == 0 for course in response.context["courses"])
+
+
+def test_learners_placed_in_the_unit_itself_get_their_own_row(
+    client: Client, world: dict[str, Any]
+) -> None:
+    signed_in(client, make_admin())
+
+    response = client.get(reverse("reports:units"), {"year": YEAR, "unit": world["jabar"].pk})
+    report = response.context["report_data"]
+
+    assert report.own.staff == 1 and report.own.unit == world["jabar"]  # Budi
+    assert [row.staff for row in report.total.children] == [1]  # Rina in Lapas Bandung
+    assert report.total.staff == 2
+    assert "Kanwil Jawa Barat (unit itu sendiri)" in response.content.decode()
