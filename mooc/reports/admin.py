@@ -1,14 +1,40 @@
 """Admin pages: report scopes are assigned here; training done elsewhere and SIASN
-batches are listed here (they are added from the report pages, through services)."""
+batches are listed here (they are added from the report pages, through services).
+
+Report viewers hold the reports' view permissions (their role takes every `view_`
+permission of this app), so each list is narrowed to the viewer's scope, as the
+report pages are; report scopes themselves are for admins only.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from mooc.accounts.models import User
 from mooc.reports.models import ExternalTraining, ReportScope, SiasnBatch
+from mooc.reports.selectors.scope import scope_for
+from mooc.reports.selectors.siasn import siasn_batches
+
+_TRAINING_FIELDS: tuple[str, ...] = (
+    "user",
+    "title",
+    "organiser",
+    "starts_on",
+    "ends_on",
+    "jp",
+    "certificate_number",
+    "evidence_link",
+    "reason",
+    "created_by",
+    "created_at",
+)
 
 
 @admin.register(ReportScope)
@@ -17,6 +43,12 @@ class ReportScopeAdmin(admin.ModelAdmin[ReportScope]):
     autocomplete_fields = ["user"]
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__full_name", "unit__name"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).is_admin and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope_for(request.user).is_admin and super().has_view_permission(request, obj)
 
 
 @admin.register(ExternalTraining)
@@ -27,6 +59,19 @@ class ExternalTrainingAdmin(admin.ModelAdmin[ExternalTraining]):
     list_select_related = ["user", "created_by"]
     search_fields = ["title", "organiser", "user__username", "user__full_name"]
     date_hierarchy = "ends_on"
+    # The evidence is a private file (no URL): offered through the reports' own view.
+    fields = _TRAINING_FIELDS
+    readonly_fields = _TRAINING_FIELDS
+
+    @admin.display(description=_("evidence"))
+    def evidence_link(self, obj: ExternalTraining) -> str:
+        url = reverse("reports:external_training_evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the file"))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExternalTraining]:
+        scope = scope_for(request.user)
+        visible = scope.users(User.objects.all()).values("pk")
+        return super().get_queryset(request).filter(user__in=visible)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -38,7 +83,9 @@ class ExternalTrainingAdmin(admin.ModelAdmin[ExternalTraining]):
 @admin.register(SiasnBatch)
 class SiasnBatchAdmin(admin.ModelAdmin[SiasnBatch]):
     list_display = ["created_at", "created_by", "date_from", "date_to", "unit", "row_count"]
-    list_select_related = ["created_by", "unit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SiasnBatch]:
+        return siasn_batches(scope=scope_for(request.user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
