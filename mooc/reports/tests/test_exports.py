@@ -170,3 +170,24 @@ def test_someone_elses_export_job_answers_404(admin_client: Client, client: Clie
 
     assert admin_client.get(reverse("reports:export_status", args=[job.pk])).status_code == 404
     assert admin_client.get(reverse("reports:export_download", args=[job.pk])).status_code == 404
+
+
+def test_the_progress_box_alone_answers_htmxs_poll(admin_client: Client) -> None:
+    from mooc.accounts.models import User
+
+    admin = User.objects.get(full_name="Admin Laporan")
+    job = ReportExport.objects.create(
+        requested_by=admin,
+        report="learners",
+        fmt="csv",
+        total=10,
+        done=4,
+        state=ExportState.RUNNING,
+    )
+
+    partial = admin_client.get(
+        reverse("reports:export_status", args=[job.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert "<html" not in partial and 'aria-valuenow="40"' in partial
+    assert 'hx-trigger="every 2s"' in partial
