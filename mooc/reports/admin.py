@@ -3,7 +3,7 @@ batches are listed here (they are added from the report pages, through services)
 
 Report viewers hold the reports' view permissions (their role takes every `view_`
 permission of this app), so each list is narrowed to the viewer's scope, as the
-report pages are; report scopes themselves are for admins only.
+report pages are; of the report scopes a viewer sees only their own.
 """
 
 from __future__ import annotations
@@ -44,11 +44,14 @@ class ReportScopeAdmin(admin.ModelAdmin[ReportScope]):
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "user__full_name", "unit__name"]
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return scope_for(request.user).is_admin and super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope_for(request.user).is_admin and super().has_view_permission(request, obj)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReportScope]:
+        # A report viewer holds view_reportscope (their role's view_ permissions) and
+        # sees their own row; the list is narrowed here, not in has_module_permission,
+        # which every admin page asks for its side menu.
+        scopes = super().get_queryset(request)
+        if scope_for(request.user).is_admin:
+            return scopes
+        return scopes.filter(user_id=request.user.pk or 0)
 
 
 @admin.register(ExternalTraining)
