@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mooc.accounts.models import Unit, User
-from mooc.catalog.models import Category, Course
+from mooc.catalog.models import Category, Course, Enrollment
 from mooc.core.timezones import institution_tz
 from mooc.reports.selectors.ledger import year_bounds
 from mooc.reports.selectors.scope import Scope
@@ -55,6 +55,11 @@ class ReportFilter:
             users = users.filter(employee_type=self.employee_type)
         if self.q:
             users = users.filter(Q(full_name__icontains=self.q) | Q(username__icontains=self.q))
+        if self.course is not None:
+            # The learners behind a course's figures: those enrolled in it.
+            users = users.filter(
+                Exists(Enrollment.objects.filter(user=OuterRef("pk"), course=self.course))
+            )
         return users
 
     def learner_q(self, prefix: str = "user__") -> Q:

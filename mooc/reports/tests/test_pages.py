@@ -65,7 +65,7 @@ def world() -> dict[str, Any]:
 
 
 def figure(html: str, element_id: str) -> str:
-    match = re.search(rf'id="{element_id}">([^<]*)<', html)
+    match = re.search(rf'id="{element_id}">(?:<a[^>]*>)?([^<]*)<', html)
     assert match, element_id
     return match.group(1).strip()
 
@@ -132,7 +132,7 @@ def test_the_learner_list_shows_jp_and_searches_by_name(
 ) -> None:
     signed_in(client, make_admin())
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = client.get(reverse("reports:learners"), {"year": YEAR, "q": "rina"}).content.decode()
 
     assert "Rina Lulus" in html and "Budi Kurang" not in html
@@ -236,3 +236,17 @@ def test_learners_placed_in_the_unit_itself_get_their_own_row(
     assert [row.staff for row in report.total.children] == [1]  # Rina in Lapas Bandung
     assert report.total.staff == 2
     assert "Kanwil Jawa Barat (unit itu sendiri)" in response.content.decode()
+
+
+def test_a_courses_enrolled_figure_opens_the_learners_enrolled_in_it(
+    client: Client, world: dict[str, Any]
+) -> None:
+    signed_in(client, make_admin())
+    course_page = client.get(reverse("reports:course", args=[world["course"].pk])).content.decode()
+    link = f"{reverse('reports:learners')}?course={world['course'].pk}"
+
+    html = client.get(reverse("reports:learners"), {"course": world["course"].pk}).content.decode()
+
+    assert link in course_page
+    assert "Rina Lulus" in html and "Budi Kurang" in html and "Sari Gagal" in html
+    assert "Eko Eksternal" not in html

@@ -107,7 +107,7 @@ def units(request: HttpRequest) -> HttpResponse:
 def learners(request: HttpRequest) -> HttpResponse:
     scope = viewer_scope(request)
     scope.require_units()
-    form, filters = filters_from(request, scope, "year", "unit", "employee_type", "q")
+    form, filters = filters_from(request, scope, "year", "unit", "course", "employee_type", "q")
     page = Paginator(learner_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page_range = page.paginator.get_elided_page_range(page.number)
     context = page_context(
