@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mooc.certificates",
     "mooc.privacy",
     "mooc.packages",
+    "mooc.reports",
 ]
 
 MIDDLEWARE = [
@@ -416,4 +417,12 @@ DEMO_LOADERS = [
     "mooc.content.demo.load",
     "mooc.packages.demo.load",
     "mooc.certificates.demo.load",
+    "mooc.reports.demo.load",
 ]
+
+# --- Reports (mooc.reports) ----------------------------------------------------
+# Exports with more rows than this are built by a Celery task with progress.
+REPORTS_EXPORT_SYNC_ROWS = envint("REPORTS_EXPORT_SYNC_ROWS", 5000)
+# A direct push of SIASN course history (docs/reports.md); off while the URL is empty.
+SIASN_PUSH_URL = envstr("SIASN_PUSH_URL", "")
+SIASN_PUSH_TOKEN = envstr("SIASN_PUSH_TOKEN", "")

@@ -78,3 +78,11 @@ def staff_device(username: str) -> None:
 
     user = User.objects.get(username=username)
     TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Telepon"})
+
+
+def login(page: Page, username: str, password: str, next_url: str) -> None:
+    page.goto(page.base_url + f"/login/?next={next_url}")  # type: ignore[attr-defined]
+    page.get_by_label("NIP/Username").fill(username)
+    page.get_by_label(re.compile(r"^Password\W*$")).fill(password)
+    page.get_by_label("Ketik kode pada gambar").fill("PASSED")
+    page.get_by_role("button", name="Login").click()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from e2e.pages import VIEWPORTS, check_page, pass_second_step, staff_device
+from e2e.pages import VIEWPORTS, check_page, login, pass_second_step, staff_device
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.certificates.demo import attempt_answer_correctly
@@ -23,14 +23,6 @@ from mooc.exams.services.attempts import attempt_start
 pytestmark = pytest.mark.django_db(transaction=True)
 COURSE = "etika-pelayanan-publik"
 NIP = "197905102006042002"
-
-
-def login(page: Page, username: str, password: str, next_url: str) -> None:
-    page.goto(page.base_url + f"/login/?next={next_url}")  # type: ignore[attr-defined]
-    page.get_by_label("NIP/Username").fill(username)
-    page.get_by_label(re.compile(r"^Password\W*$")).fill(password)
-    page.get_by_label("Ketik kode pada gambar").fill("PASSED")
-    page.get_by_role("button", name="Login").click()
 
 
 def answer_everything_right(user: User, exam: Exam) -> int:

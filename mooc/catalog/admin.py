@@ -98,6 +98,7 @@ class CourseAdminForm(forms.ModelForm[Course]):
             "category",
             "level",
             "jp",
+            "duration_minutes",
             "description",
             "requirements",
             "cover_image",
@@ -321,7 +322,10 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     actions = ("publish_courses", "unpublish_courses")
     view_on_site = False  # "Preview as learner" instead, which also works before publishing
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "category", "level", "jp")}),
+        (
+            None,
+            {"fields": ("title", "slug", "summary", "category", "level", "jp", "duration_minutes")},
+        ),
         (
             _("Description"),
             {

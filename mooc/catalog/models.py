@@ -83,6 +83,12 @@ class Course(models.Model):
     jp = models.PositiveSmallIntegerField(
         _("lesson hours (JP)"), help_text=_("1 JP = 45 minutes; stated on the certificate.")
     )
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Study time, for exports in clock hours; empty: JP × minutes per JP."),
+    )
     duration_days = models.PositiveSmallIntegerField(
         _("duration (days)"),
         null=True,

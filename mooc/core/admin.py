@@ -26,6 +26,24 @@ class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
             _("Certificate signatory"),
             {"fields": ["signatory_name", "signatory_title", "signatory_nip", "signature_image"]},
         ),
+        (
+            _("JP ledger"),
+            {"fields": ["jp_target_internal", "jp_target_external", "minutes_per_jp"]},
+        ),
+        (
+            _("SIASN course history"),
+            {
+                "fields": [
+                    "siasn_instansi_id",
+                    "siasn_institusi_penyelenggara",
+                    "siasn_jenis_diklat_id",
+                    "siasn_jenis_kursus",
+                    "siasn_jenis_kursus_sertipikat",
+                    "siasn_lokasi_id",
+                    "siasn_hours_in_jp",
+                ]
+            },
+        ),
     ]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

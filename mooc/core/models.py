@@ -91,6 +91,44 @@ class SiteSettings(models.Model):
     signature_image = models.ImageField(
         _("signature image"), upload_to="signatures/", blank=True, storage=private_storage
     )
+    # The JP ledger (mooc.reports): the yearly target per employee type (empty: no
+    # target, e.g. for external learners) and how long one JP lasts.
+    jp_target_internal = models.PositiveSmallIntegerField(
+        _("yearly JP target for internal employees"),
+        null=True,
+        blank=True,
+        default=20,
+        help_text=_("Leave empty for no target."),
+    )
+    jp_target_external = models.PositiveSmallIntegerField(
+        _("yearly JP target for external learners"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Leave empty for no target."),
+    )
+    minutes_per_jp = models.PositiveSmallIntegerField(
+        _("minutes per JP"), null=True, blank=True, default=45, help_text=_("Empty: 45.")
+    )
+    # SIASN course history ("riwayat kursus"): the fixed fields of every exported row.
+    siasn_instansi_id = models.CharField(_("SIASN instansiId"), max_length=64, blank=True)
+    siasn_institusi_penyelenggara = models.CharField(
+        _("SIASN institusiPenyelenggara"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the institution name."),
+    )
+    siasn_jenis_diklat_id = models.CharField(_("SIASN jenisDiklatId"), max_length=64, blank=True)
+    siasn_jenis_kursus = models.CharField(_("SIASN jenisKursus"), max_length=64, blank=True)
+    siasn_jenis_kursus_sertipikat = models.CharField(
+        _("SIASN jenisKursusSertipikat"), max_length=64, blank=True
+    )
+    siasn_lokasi_id = models.CharField(_("SIASN lokasiId"), max_length=64, blank=True)
+    siasn_hours_in_jp = models.BooleanField(
+        _("SIASN jumlahJam counts JP"),
+        default=True,
+        help_text=_("Off: jumlahJam carries clock hours (the course duration, rounded up)."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -94,10 +94,18 @@ def test_the_instructor_views_content_and_edits_course_material_only() -> None:
     assert all(perm.startswith("content.view_") for perm in non_course)
 
 
-def test_the_report_viewer_sees_users_and_units_only() -> None:
+def test_the_report_viewer_sees_users_units_and_the_reports_only() -> None:
     roles_sync()
 
-    assert perms(ROLE_REPORT_VIEWER) == {"accounts.view_unit", "accounts.view_user"}
+    assert perms(ROLE_REPORT_VIEWER) == {
+        "accounts.view_unit",
+        "accounts.view_user",
+        "reports.view_externaltraining",
+        "reports.view_reportexport",
+        "reports.view_reportscope",
+        "reports.view_siasnbatch",
+        "reports.view_siasnbatchrow",
+    }
 
 
 def test_a_permission_added_by_hand_survives_the_next_sync() -> None:
