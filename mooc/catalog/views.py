@@ -232,5 +232,6 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     enrollments = progress.enrollment_list(user=user, status=MY_COURSES_TABS[tab])
     context = {"tab": tab, **_paginate(request, enrollments, MY_COURSES_PER_PAGE)}
     context["rows"] = progress.with_progress(user=user, enrollments=list(context["page"]))
-    context["totals"] = progress.learner_totals(user=user, year=local_year())
+    # The tabs' counts only: the JP figure is Beranda's.
+    context["totals"] = progress.learner_totals(user=user, year=local_year(), with_ledger=False)
     return render(request, "catalog/my_courses.html", context)

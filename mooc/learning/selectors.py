@@ -4,7 +4,7 @@ and the course player's outline."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -172,6 +172,17 @@ def attachment_get_for_study(*, course: Course, attachment_id: int) -> Attachmen
 # PP 11/2017: every ASN collects at least 20 JP of training a year.
 JP_TARGET_PER_YEAR = 20
 
+# The JP ledger's own rule (revoked certificates drop out, training done elsewhere
+# counts, the yearly target per employee type) lives in the reports app, above this
+# one. It registers itself here when the site starts (ReportsConfig.ready), so that
+# Beranda's JP bar shows the figure of "Riwayat JP"; without it, the passes' JP count.
+JpLedger = Callable[[User, int], tuple[int, int | None]]  # (JP, target or None)
+_jp_ledger: list[JpLedger] = []
+
+
+def jp_ledger_register(ledger: JpLedger) -> None:
+    _jp_ledger[:] = [ledger]
+
 
 @dataclass(frozen=True)
 class LearnerTotals:
@@ -179,11 +190,15 @@ class LearnerTotals:
     active: int
     completed: int
     jp_this_year: int
-    jp_target: int = JP_TARGET_PER_YEAR
+    jp_target: int | None = JP_TARGET_PER_YEAR  # None: no target applies
 
     @property
     def jp_percent(self) -> int:
         return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+    @property
+    def jp_reached(self) -> bool:
+        return self.jp_target is None or self.jp_this_year >= self.jp_target
 
 
 def _local_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -193,8 +208,9 @@ def _local_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def learner_totals(*, user: User, year: int) -> LearnerTotals:
-    """Beranda's counters and the JP collected in `year` (local), in one query."""
+def learner_totals(*, user: User, year: int, with_ledger: bool = True) -> LearnerTotals:
+    """Beranda's counters and the JP collected in `year` (local), in one query, and one
+    more for the ledger's figure; `with_ledger=False` for pages that show only counts."""
     start, end = _local_year_bounds(year)
     passed_this_year = Q(
         result=EnrollmentResult.PASSED, completed_at__gte=start, completed_at__lt=end
@@ -205,8 +221,16 @@ def learner_totals(*, user: User, year: int) -> LearnerTotals:
         completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
         jp=Coalesce(Sum("jp", filter=passed_this_year), Value(0)),
     )
+    jp: int = row["jp"]
+    target: int | None = JP_TARGET_PER_YEAR
+    if _jp_ledger and with_ledger:
+        jp, target = _jp_ledger[0](user, year)
     return LearnerTotals(
-        total=row["total"], active=row["active"], completed=row["completed"], jp_this_year=row["jp"]
+        total=row["total"],
+        active=row["active"],
+        completed=row["completed"],
+        jp_this_year=jp,
+        jp_target=target,
     )
 
 

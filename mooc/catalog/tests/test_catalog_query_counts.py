@@ -101,7 +101,7 @@ def test_signed_in_pages_query_budget(
         (detail.get_absolute_url(), 5),
         # User (1), unit on the profile card (1), totals and JP (1), continue learning (1),
         # its progress (2), available courses (1) and their hearts (1).
-        (reverse("catalog:dashboard"), 8),
+        (reverse("catalog:dashboard"), 9),  # + the JP ledger (mooc.reports)
         # User (1), page count (1), the page (1).
         (reverse("catalog:favorites"), 3),
         # User (1), page count (1), the page (1), progress (2), tab totals (1).

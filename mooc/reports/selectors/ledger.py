@@ -188,6 +188,14 @@ def jp_of_user(*, user: User, year: int) -> int:
     return int(row.jp) if row else 0
 
 
+def jp_and_target_of_user(user: User, year: int) -> tuple[int, int | None]:
+    """The learner's JP in `year` and their target (None: none applies), in one query."""
+    row: Any = users_with_jp(User.objects.filter(pk=user.pk), year=year).first()
+    if row is None:
+        return 0, ledger_settings().target_for(user.employee_type)
+    return int(row.jp), row.jp_target
+
+
 # --- One learner's ledger (the learner's "Riwayat JP" and the per-learner report) ------------
 
 

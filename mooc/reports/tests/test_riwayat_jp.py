@@ -34,6 +34,32 @@ def test_berandas_jp_bar_links_to_riwayat_jp(client: Client) -> None:
     assert f'href="{URL}"' in html and "Riwayat JP" in html
 
 
+def test_berandas_jp_bar_counts_as_riwayat_jp_does(client: Client) -> None:
+    user = signed_in(client, report_learner())
+    this_year = dt.datetime.now(WIB).year
+    on = dt.datetime(this_year, 1, 2, tzinfo=WIB)
+    certificate_for(enrol_passed(user, report_course(jp=12), at=on))
+    certificate_for(enrol_passed(user, report_course(jp=5), at=on), revoked=True)
+    external_training_for(user, jp=6, ends_on=on.date())
+
+    html = client.get(reverse("catalog:dashboard")).content.decode()
+
+    # 12 + 6 elsewhere; the revoked certificate's 5 JP do not count.
+    assert '<strong id="jp-label">18 / 20 JP</strong>' in html
+
+
+def test_an_external_learner_without_a_target_sees_their_jp_without_a_bar(
+    client: Client,
+) -> None:
+    user = signed_in(client, report_learner(internal=False, instansi="Universitas Demo"))
+    enrol_passed(user, report_course(jp=4))
+
+    html = client.get(reverse("catalog:dashboard")).content.decode()
+
+    assert '<strong id="jp-label">4 JP</strong>' in html
+    assert 'role="progressbar" aria-labelledby="jp-title"' not in html
+
+
 def test_riwayat_jp_lists_each_year_with_courses_certificates_and_training_elsewhere(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
