@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -95,8 +96,14 @@ def redis_app() -> Iterator[Celery]:
     app.conf.control_exchange = f"status-test-{os.getpid()}"
     app.conf.task_default_queue = f"status-test-{os.getpid()}"
     app.conf.worker_hijack_root_logger = False
+    # start_worker sets up logging for its worker: the root logger's level becomes the
+    # worker's ("error"), and later tests would capture no warning. Put it back.
+    root = logging.getLogger()
+    level, handlers = root.level, root.handlers[:]
     yield app
     app.close()
+    root.setLevel(level)
+    root.handlers[:] = handlers
     # start_worker makes its app the current and default one; shared tasks such as the
     # mail task must find the project's (eager in tests) again.
     project_app.set_current()
