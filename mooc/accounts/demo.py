@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import parse_nip
+from mooc.accounts.roles import roles_sync
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class DemoLogin:
     full_name: str
     email: str
     is_superuser: bool = False
+    is_staff: bool = False
+    role_group: str = ""  # one of mooc.accounts.roles.ROLES
     unit_code: str = ""
     jabatan: str = ""
     # A TOTP key (hex) for a staff demo account: public like the password, so a
@@ -35,6 +39,17 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         email="admin@bpsdm.example.go.id",
         is_superuser=True,
         totp_key=b"MOOC-ASN-demo-admin!".hex(),
+    ),
+    DemoLogin(
+        role="Pelihat Laporan",
+        username="pelihat.laporan",
+        password="LaporanDemo2026",  # noqa: S106 - public demo password
+        full_name="Pelihat Laporan Kanwil Jawa Barat",
+        email="pelihat.laporan@bpsdm.example.go.id",
+        is_staff=True,
+        role_group="Pelihat Laporan",
+        unit_code="KW-JABAR",
+        totp_key=b"MOOC-ASN-demo-laporan".hex(),
     ),
     DemoLogin(
         role="Peserta (ASN)",
@@ -100,18 +115,22 @@ def load() -> None:
         user.email = login.email
         user.jabatan = login.jabatan
         user.is_active = True
-        user.is_staff = login.is_superuser
+        user.is_staff = login.is_superuser or login.is_staff
         user.is_superuser = login.is_superuser
         if login.unit_code:
-            user.employee_type = EmployeeType.INTERNAL
-            user.nip_kind = parse_nip(login.username).kind
             user.unit = Unit.objects.get(code=login.unit_code)
             user.phone = "081234567890"
+        if login.unit_code and login.username.isdigit():
+            user.employee_type = EmployeeType.INTERNAL
+            user.nip_kind = parse_nip(login.username).kind
         user.activated_at = user.activated_at or timezone.now()
         user.locked_at = None
         if not user.check_password(login.password):
             user.set_password(login.password)
         user.save()
+        if login.role_group:
+            roles_sync()
+            user.groups.add(Group.objects.get(name=login.role_group))
         if login.totp_key:
             _load_totp_device(user, login.totp_key)
 

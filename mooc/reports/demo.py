@@ -13,13 +13,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from mooc.accounts.models import EmployeeType, Unit, User
-from mooc.accounts.roles import ROLE_REPORT_VIEWER, roles_sync
 from mooc.catalog.models import Course, Enrollment, EnrollmentResult, EnrollmentStatus
 from mooc.core.timezones import institution_tz
 from mooc.exams.models import Attempt, AttemptState, Exam
@@ -210,21 +208,13 @@ def _training_elsewhere(rng: random.Random, learners: list[User], actor: User | 
 
 
 def _viewer() -> None:
-    roles_sync()
+    """The demo report viewer (a login of mooc.accounts.demo, with an authenticator),
+    limited to Kanwil Jawa Barat and its offices."""
     unit = Unit.objects.filter(code="KW-JABAR").first()
-    if unit is None or User.objects.filter(username=VIEWER_USERNAME).exists():
+    viewer = User.objects.filter(username=VIEWER_USERNAME).first()
+    if unit is None or viewer is None:
         return
-    viewer = User.objects.create_user(
-        username=VIEWER_USERNAME,
-        password=VIEWER_PASSWORD,
-        full_name="Pelihat Laporan Kanwil Jawa Barat",
-        email="pelihat.laporan@bpsdm.example.go.id",
-        is_staff=True,
-        activated_at=timezone.now(),
-        unit=unit,
-    )
-    viewer.groups.add(Group.objects.get(name=ROLE_REPORT_VIEWER))
-    ReportScope.objects.create(user=viewer, unit=unit)
+    ReportScope.objects.get_or_create(user=viewer, defaults={"unit": unit})
 
 
 def load() -> None:

@@ -52,7 +52,8 @@ def test_signed_in_pages(
     client.post("/login/", captcha(username=NIP, password=PASSWORD))
     site_settings_get()
     # The user (1); Profil lists the units (1); Beranda also shows the unit, the
-    # course totals, the continue-learning list and available courses (1 each).
-    for url, budget in [("/beranda/", 5), ("/profil/", 2), ("/pengaturan/", 1)]:
+    # course totals, the JP ledger's figure, the continue-learning list and available
+    # courses (1 each).
+    for url, budget in [("/beranda/", 6), ("/profil/", 2), ("/pengaturan/", 1)]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
