@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.models import User
+from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.privacy.forms import DecisionForm
 from mooc.privacy.models import DeletionRequest
@@ -140,15 +140,14 @@ class DeletionRequestAdmin(admin.ModelAdmin[DeletionRequest]):
                 return HttpResponseRedirect(
                     reverse("admin:privacy_deletionrequest_change", args=[deletion.pk])
                 )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Approve and anonymise the account")
+        return admin_page(
+            self,
+            request,
+            "admin/privacy/deletionrequest/decide.html",
+            title=_("Approve and anonymise the account")
             if approve
             else _("Reject the deletion request"),
-            "original": deletion,
-            "approve": approve,
-            "form": form,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/privacy/deletionrequest/decide.html", context)
+            original=deletion,
+            approve=approve,
+            form=form,
+        )

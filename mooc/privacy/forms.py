@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mooc.core.admin_views import ReasonForm
+
 
 class DeletionRequestForm(forms.Form):
     password = forms.CharField(
@@ -13,10 +15,7 @@ class DeletionRequestForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Kept in the audit log and sent to the learner."),
-    )
+class DecisionForm(ReasonForm):
+    """An admin's decision on a deletion request: the reason is audited and mailed."""
+
+    reason_help_text = _("Kept in the audit log and sent to the learner.")
