@@ -12,8 +12,8 @@ from django.utils import timezone
 from mooc.accounts.models import Unit, User
 from mooc.accounts.roles import ROLE_ADMIN, ROLE_REPORT_VIEWER, roles_sync
 from mooc.accounts.tests.factories import UnitFactory, UserFactory
-from mooc.catalog.models import Category, Course, Enrollment, EnrollmentResult, EnrollmentStatus
-from mooc.catalog.tests.factories import CourseFactory
+from mooc.catalog.models import Category, Course, Enrollment
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.certificates.models import Certificate, CertificateState
 from mooc.reports.models import ExternalTraining
 
@@ -45,9 +45,7 @@ def report_course(*, jp: int = 2, title: str = "", **fields: Any) -> Course:
 
 
 def enrol(user: User, course: Course, **fields: Any) -> Enrollment:
-    fields.setdefault("jp", course.jp)
-    fields.setdefault("unit", user.unit)
-    return Enrollment.objects.create(user=user, course=course, **fields)
+    return EnrollmentFactory.create(user=user, course=course, **fields)
 
 
 def enrol_passed(
@@ -60,13 +58,7 @@ def enrol_passed(
     **fields: Any,
 ) -> Enrollment:
     enrollment = enrol(
-        user,
-        course,
-        status=EnrollmentStatus.COMPLETED,
-        result=EnrollmentResult.PASSED,
-        final_score=score,
-        completed_at=at or timezone.now(),
-        **fields,
+        user, course, completed=True, final_score=score, completed_at=at or timezone.now(), **fields
     )
     if certificate:
         certificate_for(enrollment)
@@ -74,14 +66,7 @@ def enrol_passed(
 
 
 def enrol_failed(user: User, course: Course, *, at: dt.datetime | None = None) -> Enrollment:
-    return enrol(
-        user,
-        course,
-        status=EnrollmentStatus.COMPLETED,
-        result=EnrollmentResult.FAILED,
-        final_score=40,
-        completed_at=at or timezone.now(),
-    )
+    return enrol(user, course, completed=True, passed=False, completed_at=at or timezone.now())
 
 
 def certificate_for(enrollment: Enrollment, *, revoked: bool = False) -> Certificate:
