@@ -35,3 +35,10 @@ def local_now() -> dt.datetime:
 
 def local_year(moment: dt.datetime | None = None) -> int:
     return (moment or timezone.now()).astimezone(institution_tz()).year
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """1 January 00:00 of `year` and of the next year on the institution's clock: a
+    course passed on 31 December at 23:30 WIB counts for that year, whatever UTC says."""
+    tz = institution_tz()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)

@@ -3,7 +3,6 @@ and the course player's outline."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course, Enrollment, EnrollmentResult, EnrollmentStatus
-from mooc.core.timezones import institution_tz
+from mooc.core.timezones import year_bounds
 from mooc.learning.models import Attachment, Material, MaterialProgress, Section
 
 
@@ -201,17 +200,10 @@ class LearnerTotals:
         return self.jp_target is None or self.jp_this_year >= self.jp_target
 
 
-def _local_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """1 January 00:00 of `year` and of the next year, in the institution's time
-    zone: a course passed on 31 December at 23:30 WIB counts for that year."""
-    tz = institution_tz()
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
 def learner_totals(*, user: User, year: int, with_ledger: bool = True) -> LearnerTotals:
     """Beranda's counters and the JP collected in `year` (local), in one query, and one
     more for the ledger's figure; `with_ledger=False` for pages that show only counts."""
-    start, end = _local_year_bounds(year)
+    start, end = year_bounds(year)
     passed_this_year = Q(
         result=EnrollmentResult.PASSED, completed_at__gte=start, completed_at__lt=end
     )

@@ -10,8 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mooc.accounts.models import Unit, User
 from mooc.catalog.models import Category, Course, Enrollment
-from mooc.core.timezones import institution_tz
-from mooc.reports.selectors.ledger import year_bounds
+from mooc.core.timezones import institution_tz, year_bounds
 from mooc.reports.selectors.scope import Scope
 
 

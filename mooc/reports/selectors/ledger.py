@@ -37,7 +37,7 @@ from mooc.accounts.models import EmployeeType, User
 from mooc.catalog.models import Enrollment, EnrollmentResult
 from mooc.certificates.models import Certificate, CertificateState
 from mooc.core.selectors import site_settings_get
-from mooc.core.timezones import institution_tz
+from mooc.core.timezones import institution_tz, year_bounds
 from mooc.reports.models import ExternalTraining
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -62,12 +62,6 @@ def ledger_settings() -> LedgerSettings:
         target_external=row.jp_target_external,
         minutes_per_jp=row.minutes_per_jp or 45,
     )
-
-
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """1 January 00:00 of `year` and of the next year on the institution's clock."""
-    tz = institution_tz()
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
 def not_revoked_q(prefix: str = "") -> Q:

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Valu
 from django.db.models.functions import Coalesce, TruncMonth
 
 from mooc.catalog.models import Enrollment, EnrollmentResult, EnrollmentStatus
-from mooc.core.timezones import institution_tz, local_now
+from mooc.core.timezones import institution_tz, local_now, year_bounds
 from mooc.exams.models import Attempt
 from mooc.learning.models import MaterialProgress
 from mooc.reports.selectors.filters import ReportFilter
@@ -17,7 +17,6 @@ from mooc.reports.selectors.ledger import (
     counting_q,
     learners_jp_sql,
     ledger_query,
-    year_bounds,
 )
 
 
