@@ -322,19 +322,6 @@ class MaterialAdmin(CourseScopedAdmin[Material]):
         _editor_images_go_to(form, course_id)
         return form
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Material | None = None,
-    ) -> Any:
-        if obj is not None:
-            context["course_id"] = obj.section.course_id
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def save_model(self, request: HttpRequest, obj: Material, form: Any, change: bool) -> None:
         if not can_edit_course(request.user, obj.section.course):
             raise PermissionDenied

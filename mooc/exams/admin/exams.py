@@ -109,19 +109,19 @@ class ExamAdminForm(forms.ModelForm[Exam]):
         if course is not None and count and not self.has_error("section"):
             available = question_pool_size(course=course, categories=categories or ())
             if count > available:
-                self.add_error(
-                    "question_count",
+                message = (
                     gettext(
-                        "The exam would draw %(count)d questions, but its bank holds only "
-                        "%(available)d active questions%(where)s. Import more questions or "
+                        "The exam would draw %(count)d questions, but the chosen categories "
+                        "hold only %(available)d active questions. Import more questions or "
                         "draw fewer."
                     )
-                    % {
-                        "count": count,
-                        "available": available,
-                        "where": gettext(" in the chosen categories") if categories else "",
-                    },
+                    if categories
+                    else gettext(
+                        "The exam would draw %(count)d questions, but its bank holds only "
+                        "%(available)d active questions. Import more questions or draw fewer."
+                    )
                 )
+                self.add_error("question_count", message % {"count": count, "available": available})
         opens, closes = data.get("available_from"), data.get("available_until")
         if opens and closes and closes <= opens:
             self.add_error("available_until", _("Must be later than “available from”."))
