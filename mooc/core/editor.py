@@ -58,7 +58,8 @@ class RichTextWidget(forms.Textarea):
                     "css/rich-editor.css",
                 ]
             },
-            js=[forms.Script("js/rich-editor.js", type="module")],
+            # A module: it imports the editor from django-prose-editor's static files.
+            js=[forms.Script("js/rich-editor.js", type="module")],  # type: ignore[list-item]
         )
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:

@@ -88,7 +88,7 @@ class RichTextField(models.TextField):  # type: ignore[type-arg]
         self.editor = editor
         super().__init__(*args, **kwargs)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.editor:
             from mooc.core.editor import RichTextFormField, RichTextWidget, public_upload_url
 

@@ -57,7 +57,7 @@ function addImageControl(field, textarea, editor) {
     '<div><button type="button" class="button default rich-text-image-upload"></button> ' +
     '<button type="button" class="button rich-text-image-cancel"></button></div>' +
     '<p class="rich-text-error" role="alert"></p>';
-  panel.querySelector("label[for$=_file]").textContent = labels.labelImage;
+  panel.querySelector("label[for$=_file]").textContent = labels.labelFile;
   panel.querySelector("label[for$=_alt]").textContent = labels.labelAlt;
   panel.querySelector(".rich-text-image-upload").textContent = labels.labelUpload;
   panel.querySelector(".rich-text-image-cancel").textContent = labels.labelCancel;
