@@ -64,7 +64,7 @@ def course_readiness(*, course: Course) -> Readiness:
         .annotate(material_count=Count("materials", filter=Q(materials__is_retired=False)))
         .order_by("order", "pk")
     )
-    if not any(section.material_count for section in sections):
+    if not any(getattr(section, "material_count", 0) for section in sections):
         warnings.append(gettext("The course has no materials."))
     if not course.jp:
         warnings.append(
@@ -73,6 +73,6 @@ def course_readiness(*, course: Course) -> Readiness:
     warnings.extend(
         gettext("The section “%(section)s” has no materials.") % {"section": section.title}
         for section in sections
-        if not section.material_count
+        if not getattr(section, "material_count", 0)
     )
     return Readiness(errors=exam_draw_problems(course=course), warnings=warnings)

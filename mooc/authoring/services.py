@@ -137,7 +137,7 @@ def course_image_store(*, course: Course, upload: UploadedFile) -> str:
     image = image_reencode(
         upload, max_bytes=EDITOR_IMAGE_MAX_BYTES, max_side=EDITOR_IMAGE_MAX_SIDE, field="image"
     )
-    name = f"{uuid.uuid4().hex}.{image.name.rsplit('.', 1)[-1]}"
+    name = f"{uuid.uuid4().hex}.{(image.name or '.jpg').rsplit('.', 1)[-1]}"
     stored_name = course_image_storage_name(course_id=course.pk, name=name)
     assert stored_name is not None
     private_storage().save(stored_name, image)

@@ -57,7 +57,7 @@ class PrivateFileInput(forms.ClearableFileInput):
 # --- Forms ------------------------------------------------------------------------------------
 
 
-def _editor_images_go_to(form: type[forms.BaseForm], course_id: int | None) -> None:
+def _editor_images_go_to(form: Any, course_id: int | None) -> None:
     """Pictures typed into a material's text are the course's private files, uploaded
     through the course builder's image view (mooc.authoring). Before the material has a
     course (a new one without `?section=`), the editor offers no upload."""
@@ -316,7 +316,12 @@ class MaterialAdmin(CourseScopedAdmin[Material]):
             field.queryset = field.queryset.filter(course_id=obj.section.course_id)
         course_id = obj.section.course_id if obj is not None else None
         section_id = request.GET.get("section", "")
-        if course_id is None and section_id.isdigit() and field is not None:
+        if (
+            course_id is None
+            and section_id.isdigit()
+            and field is not None
+            and field.queryset is not None
+        ):
             section = field.queryset.filter(pk=int(section_id)).first()  # the user's own only
             course_id = section.course_id if section is not None else None
         _editor_images_go_to(form, course_id)

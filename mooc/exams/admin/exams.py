@@ -293,7 +293,7 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
     def attempt_total(self, obj: Exam) -> int:
         return int(getattr(obj, "attempt_count", 0))
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
         """The first exam of a course that gives a certificate starts ticked as final:
         forgotten, no certificate would ever be issued."""
         initial = super().get_changeform_initial_data(request)
@@ -301,7 +301,7 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
         if course_id.isdigit():
             course = courses_editable_by(request.user).filter(pk=int(course_id)).first()
             if course is not None and course.gives_certificate and not course.exams.exists():
-                initial["is_final"] = True
+                initial["is_final"] = "on"  # a ticked checkbox, as a GET parameter would say
         return initial
 
     def formfield_for_foreignkey(
