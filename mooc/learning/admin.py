@@ -209,6 +209,7 @@ class AttachmentInline(admin.TabularInline[Attachment, Material]):
 @admin.register(Section)
 class SectionAdmin(CourseScopedAdmin[Section]):
     course_path = "course"
+    save_returns_to_course_builder = True
     change_form_template = "admin/learning/section/change_form.html"
     list_display = ("title", "course", "order", "material_count", "is_retired")
     list_filter = (EditableCourseFilter, "is_retired")
@@ -267,6 +268,7 @@ class _AttachmentCourseFilter(EditableCourseFilter):
 @admin.register(Material)
 class MaterialAdmin(CourseScopedAdmin[Material]):
     course_path = "section__course"
+    save_returns_to_course_builder = True
     change_form_template = "admin/learning/material/change_form.html"
     formfield_overrides = HTTPS_URLS
     form = MaterialAdminForm
@@ -346,6 +348,7 @@ class MaterialAdmin(CourseScopedAdmin[Material]):
 @admin.register(Attachment)
 class AttachmentAdmin(CourseScopedAdmin[Attachment]):
     course_path = "material__section__course"
+    save_returns_to_course_builder = True
     change_form_template = "admin/learning/attachment/change_form.html"
     form = AttachmentAdminForm
     list_display = ("title", "material", "course_title", "order")

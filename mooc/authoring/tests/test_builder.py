@@ -242,3 +242,24 @@ def test_the_reorder_views_need_csrf(own: User, course: Course) -> None:
 
     assert _reorder(client, course, "material", ids).status_code == 403  # type: ignore[attr-defined]
     assert _titles(section) == ["Materi 1.1", "Materi 1.2", "Materi 1.3"]
+
+
+def test_saving_a_section_goes_back_to_its_course_builder(
+    admin_client: Client, course: Course
+) -> None:
+    response = admin_client.post(
+        reverse("admin:learning_section_add"),
+        {
+            "course": course.pk,
+            "title": "Penutup",
+            "order": 9,
+            "materials-TOTAL_FORMS": 0,
+            "materials-INITIAL_FORMS": 0,
+            "materials-MIN_NUM_FORMS": 0,
+            "materials-MAX_NUM_FORMS": 1000,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == _builder(course)
+    assert course.sections.filter(title="Penutup").exists()

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]  # polib ships no type information
 import pytest
 from django.test import Client
 

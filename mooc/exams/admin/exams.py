@@ -238,6 +238,7 @@ class QuotaInline(admin.TabularInline[ExamCategoryQuota, Exam]):
 
 @admin.register(Exam)
 class ExamAdmin(CourseScopedAdmin[Exam]):
+    save_returns_to_course_builder = True
     form = ExamAdminForm
     inlines = (QuotaInline,)
     change_form_template = "admin/exams/exam/change_form.html"
