@@ -76,3 +76,9 @@ def course_readiness(*, course: Course) -> Readiness:
         if not getattr(section, "material_count", 0)
     )
     return Readiness(errors=exam_draw_problems(course=course), warnings=warnings)
+
+
+def readiness_errors(course: Course) -> list[str]:
+    """Only what blocks publishing (for the course form and the admin's publish action,
+    which have no confirm step for warnings)."""
+    return exam_draw_problems(course=course)

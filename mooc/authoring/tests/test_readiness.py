@@ -13,6 +13,7 @@ from django.urls import reverse
 from mooc.accounts.models import User
 from mooc.authoring.readiness import course_readiness
 from mooc.catalog.models import Course
+from mooc.catalog.services import course_publish_problems
 from mooc.catalog.tests.factories import CourseFactory
 from mooc.core.models import AuditLog
 from mooc.exams.models import ExamCategoryQuota
@@ -202,3 +203,36 @@ def test_unpublish_takes_the_course_back(
 
     ready_course.refresh_from_db()
     assert not ready_course.is_published
+
+
+# --- The course form and the admin's publish action refuse blocking errors too ----------------
+
+
+def test_the_admin_publish_action_skips_a_blocked_course(
+    client: Client, admin_user: User, ready_course: Course
+) -> None:
+    ready_course.exams.update(question_count=25)
+    fine = CourseFactory.create(is_published=False)
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:catalog_course_changelist"),
+        {"action": "publish_courses", "_selected_action": [ready_course.pk, fine.pk]},
+        follow=True,
+    )
+
+    ready_course.refresh_from_db()
+    fine.refresh_from_db()
+    assert not ready_course.is_published
+    assert fine.is_published
+    assert "25" in response.content.decode()
+
+
+def test_catalog_asks_the_readiness_errors_before_publishing(ready_course: Course) -> None:
+    assert course_publish_problems(course=ready_course) == []
+
+    ready_course.exams.update(question_count=25)
+
+    assert (
+        course_publish_problems(course=ready_course) == course_readiness(course=ready_course).errors
+    )
