@@ -33,7 +33,6 @@ def _add_section(page: Page, builder: str, title: str) -> None:
     page.goto(builder)
 
 
-@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_a_course_is_built_published_and_read(
     page: Page, viewport: str, demo_content: None
 ) -> None:
