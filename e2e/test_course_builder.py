@@ -19,6 +19,16 @@ from mooc.learning.models import Material
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+WORD_HTML = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><!--StartFragment-->'
+    "<p class=MsoNormal style='margin:0cm;font-family:\"Calibri\",sans-serif'><b>"
+    "<span style='font-size:14pt;color:red'>Standar</span></b>"
+    "<span style='mso-spacerun:yes'> </span>layanan<o:p></o:p></p>"
+    "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'>Jelas dan terbuka</p>"
+    '<img src="file:///C:/Users/pegawai/AppData/Local/Temp/image001.png">'
+    "<!--EndFragment--></body></html>"
+)
+
 
 def _png() -> bytes:
     out = io.BytesIO()
@@ -84,9 +94,24 @@ def test_a_course_is_built_published_and_read(
     page.goto(builder)
     page.get_by_role("link", name="Tambah materi (Pendahuluan)").click()
     page.locator("#id_title").fill("Standar pelayanan")
+    # Pasted from Word: its classes, styles, fonts and local pictures do not come along.
     page.locator(".rich-text-field [contenteditable=true]").first.click()
-    page.keyboard.type("Setiap layanan punya standar.")
+    page.evaluate(
+        """html => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Standar layanan");
+            document.querySelector(".rich-text-field [contenteditable=true]").dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+            );
+        }""",
+        WORD_HTML,
+    )
     page.get_by_role("button", name="Simpan", exact=True).click()
+    pasted = Material.objects.get(title="Standar pelayanan").body
+    assert "<strong>Standar</strong>" in pasted
+    for word_markup in ("Mso", "mso-", "style=", "class=", "<span", "o:p", "file:", "<img"):
+        assert word_markup not in pasted, (word_markup, pasted)
 
     # Reorder with the keyboard: the second material moves up.
     page.goto(builder)
