@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 
 from mooc.catalog.models import Course
 from mooc.exams.models import Exam
@@ -20,7 +20,13 @@ class BuilderOutline:
 
 def course_builder_outline(*, course: Course) -> BuilderOutline:
     """Sections, materials and attachments in order, and the exams: four queries."""
-    materials = Material.objects.filter(is_retired=False).order_by("order", "pk")
+    # The outline says whether a material has text, without loading the text.
+    materials = (
+        Material.objects.filter(is_retired=False)
+        .defer("body")
+        .annotate(has_text=ExpressionWrapper(~Q(body=""), output_field=BooleanField()))
+        .order_by("order", "pk")
+    )
     sections = list(
         Section.objects.current()
         .filter(course=course)
