@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "captcha",
     "django_recaptcha",
     "treebeard",
+    # The rich-text editor's prebuilt assets (mooc.core.editor).
+    "django_prose_editor",
     # Second factor (TOTP) and its recovery codes: mooc.accounts.mfa.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "mooc.certificates",
     "mooc.privacy",
     "mooc.packages",
+    "mooc.authoring",
     "mooc.reports",
 ]
 

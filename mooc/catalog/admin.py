@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -43,7 +43,11 @@ from mooc.catalog.permissions import (
     can_manage_course_people,
     is_course_manager,
 )
-from mooc.catalog.services import course_publication_record, course_publication_set
+from mooc.catalog.services import (
+    course_publication_record,
+    course_publication_set,
+    course_publish_problems,
+)
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
 from mooc.core.admin_forms import https_formfield, ordered_formset_save
 from mooc.core.admin_views import admin_page, admin_urls_extra
@@ -115,6 +119,14 @@ class CourseAdminForm(forms.ModelForm[Course]):
             "is_published",
         )
         field_classes = {"cover_image": PixelLimitedImageField}  # issue 14, F3
+
+    def clean_is_published(self) -> bool:
+        published = bool(self.cleaned_data.get("is_published"))
+        if published and self.instance.pk and not self.instance.is_published:
+            problems = course_publish_problems(course=self.instance)
+            if problems:
+                raise forms.ValidationError(problems)
+        return published
 
     def clean_cover_image(self) -> Any:
         image = self.cleaned_data.get("cover_image")
@@ -449,8 +461,17 @@ class CourseAdmin(CourseScopedAdmin[Course]):
 
     @admin.action(description=_("Publish selected courses"), permissions=["publish"])
     def publish_courses(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        blocked = {}
+        for course in queryset.filter(is_published=False):
+            problems = course_publish_problems(course=course)
+            if problems:
+                blocked[course.pk] = problems
+                self.message_user(request, f"{course.title}: {' '.join(problems)}", messages.ERROR)
         count = course_publication_set(
-            actor=_actor(request), courses=queryset, published=True, request=request
+            actor=_actor(request),
+            courses=queryset.exclude(pk__in=blocked),
+            published=True,
+            request=request,
         )
         self.message_user(request, _("Courses published: %(count)s.") % {"count": count})
 

@@ -74,8 +74,8 @@ class Course(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500)
-    description = RichTextField(_("description"), blank=True)
-    requirements = RichTextField(_("requirements"), blank=True)
+    description = RichTextField(_("description"), blank=True, editor="public")
+    requirements = RichTextField(_("requirements"), blank=True, editor="public")
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="courses"
     )

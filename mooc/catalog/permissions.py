@@ -22,7 +22,8 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.roles import ROLE_ADMIN, ROLE_CONTENT_ADMIN
@@ -110,12 +111,29 @@ class CourseScopedAdmin(admin.ModelAdmin[M], Generic[M]):
     """
 
     course_path: ClassVar[str] = "course"
+    # "Simpan" on a row of a course (a section, a material, an exam) goes back to the
+    # course builder (mooc.authoring), not to the list of every course's rows.
+    save_returns_to_course_builder: ClassVar[bool] = False
 
     def course_of(self, obj: M) -> Course:
         target: Any = obj
         for name in self.course_path.split("__") if self.course_path else ():
             target = getattr(target, name)
         return cast(Course, target)
+
+    def response_post_save_add(self, request: HttpRequest, obj: M) -> HttpResponseRedirect:
+        if self.save_returns_to_course_builder:
+            return self._course_builder_redirect(obj)
+        return super().response_post_save_add(request, obj)
+
+    def response_post_save_change(self, request: HttpRequest, obj: M) -> HttpResponseRedirect:
+        if self.save_returns_to_course_builder:
+            return self._course_builder_redirect(obj)
+        return super().response_post_save_change(request, obj)
+
+    def _course_builder_redirect(self, obj: M) -> HttpResponseRedirect:
+        course = self.course_of(obj)
+        return HttpResponseRedirect(reverse("admin:catalog_course_builder", args=[course.pk]))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[M]:
         return scope_to_editable_courses(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -66,6 +68,22 @@ def favorite_toggle(*, user: User, course: Course) -> bool:
     except IntegrityError:
         pass
     return True
+
+
+# What blocks publishing, as apps above catalog see it (mooc.authoring registers the
+# readiness errors: an exam that could not be started). Catalog cannot import them, so
+# they register here, as admin pages do through core.admin_views.admin_urls_add.
+_publish_checks: list[Callable[[Course], list[str]]] = []
+
+
+def course_publish_check_register(check: Callable[[Course], list[str]]) -> None:
+    if check not in _publish_checks:
+        _publish_checks.append(check)
+
+
+def course_publish_problems(*, course: Course) -> list[str]:
+    """Why `course` must not be published yet (empty: it may be)."""
+    return [line for check in _publish_checks for line in check(course)]
 
 
 def course_publication_set(

@@ -15,7 +15,7 @@ class News(models.Model):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("Shown on the news cards and in search engines.")
     )
-    body = RichTextField(_("body"))
+    body = RichTextField(_("body"), editor="public")
     image = models.ImageField(_("image"), upload_to="news/", blank=True)
     image_alt = models.CharField(
         _("image description"),
@@ -63,7 +63,7 @@ class FAQ(models.Model):
         FAQCategory, verbose_name=_("category"), on_delete=models.CASCADE, related_name="faqs"
     )
     question = models.CharField(_("question"), max_length=300)
-    answer = RichTextField(_("answer"))
+    answer = RichTextField(_("answer"), editor="public")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
 

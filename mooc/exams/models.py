@@ -156,7 +156,12 @@ class Exam(models.Model):
         on_delete=models.SET_NULL,
         related_name="exams",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to learners; empty: the institution's word (Quiz, Ujian Akhir)."),
+    )
     question_count = models.PositiveSmallIntegerField(
         _("number of questions"),
         default=20,
@@ -228,7 +233,9 @@ class Exam(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        if self.title:
+            return self.title
+        return str(_("Final exam") if self.is_final else _("Quiz"))
 
 
 class ExamCategoryQuota(models.Model):

@@ -35,6 +35,7 @@ from mooc.catalog.permissions import (
 from mooc.catalog.uploads import attachment_validate, video_validate
 from mooc.content.embeds import video_embed_url
 from mooc.core.admin_forms import https_formfield, ordered_formset_save
+from mooc.core.editor import RichTextWidget
 from mooc.learning.models import Attachment, Material, MaterialProgress, Section
 
 # Links typed without a scheme are almost always https these days.
@@ -54,6 +55,17 @@ class PrivateFileInput(forms.ClearableFileInput):
 
 
 # --- Forms ------------------------------------------------------------------------------------
+
+
+def _editor_images_go_to(form: Any, course_id: int | None) -> None:
+    """Pictures typed into a material's text are the course's private files, uploaded
+    through the course builder's image view (mooc.authoring). Before the material has a
+    course (a new one without `?section=`), the editor offers no upload."""
+    field = form.base_fields.get("body")
+    if field is not None and isinstance(field.widget, RichTextWidget):
+        field.widget.upload_url = (
+            reverse("admin:catalog_course_editor_image", args=[course_id]) if course_id else ""
+        )
 
 
 class MaterialAdminForm(forms.ModelForm[Material]):
@@ -167,6 +179,11 @@ class MaterialInline(admin.StackedInline[Material, Section]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Material]:
         return super().get_queryset(request).annotate(attachment_count=Count("attachments"))
 
+    def get_formset(self, request: HttpRequest, obj: Section | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        _editor_images_go_to(formset.form, obj.course_id if obj is not None else None)
+        return formset
+
     @admin.display(description=_("attachments"))
     def attachments_link(self, obj: Material) -> str:
         if obj.pk is None:
@@ -192,6 +209,7 @@ class AttachmentInline(admin.TabularInline[Attachment, Material]):
 @admin.register(Section)
 class SectionAdmin(CourseScopedAdmin[Section]):
     course_path = "course"
+    save_returns_to_course_builder = True
     change_form_template = "admin/learning/section/change_form.html"
     list_display = ("title", "course", "order", "material_count", "is_retired")
     list_filter = (EditableCourseFilter, "is_retired")
@@ -250,6 +268,8 @@ class _AttachmentCourseFilter(EditableCourseFilter):
 @admin.register(Material)
 class MaterialAdmin(CourseScopedAdmin[Material]):
     course_path = "section__course"
+    save_returns_to_course_builder = True
+    change_form_template = "admin/learning/material/change_form.html"
     formfield_overrides = HTTPS_URLS
     form = MaterialAdminForm
     list_display = ("title", "section", "course_title", "order", "has_video", "is_retired")
@@ -296,6 +316,17 @@ class MaterialAdmin(CourseScopedAdmin[Material]):
         if obj is not None and field is not None and field.queryset is not None:
             # Another section of the same course only: progress is counted per course.
             field.queryset = field.queryset.filter(course_id=obj.section.course_id)
+        course_id = obj.section.course_id if obj is not None else None
+        section_id = request.GET.get("section", "")
+        if (
+            course_id is None
+            and section_id.isdigit()
+            and field is not None
+            and field.queryset is not None
+        ):
+            section = field.queryset.filter(pk=int(section_id)).first()  # the user's own only
+            course_id = section.course_id if section is not None else None
+        _editor_images_go_to(form, course_id)
         return form
 
     def save_model(self, request: HttpRequest, obj: Material, form: Any, change: bool) -> None:
@@ -317,6 +348,8 @@ class MaterialAdmin(CourseScopedAdmin[Material]):
 @admin.register(Attachment)
 class AttachmentAdmin(CourseScopedAdmin[Attachment]):
     course_path = "material__section__course"
+    save_returns_to_course_builder = True
+    change_form_template = "admin/learning/attachment/change_form.html"
     form = AttachmentAdminForm
     list_display = ("title", "material", "course_title", "order")
     list_filter = (_AttachmentCourseFilter,)

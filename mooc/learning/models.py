@@ -55,7 +55,7 @@ class Material(models.Model):
         Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="materials"
     )
     title = models.CharField(_("title"), max_length=200)
-    body = RichTextField(_("text"), blank=True)
+    body = RichTextField(_("text"), blank=True, editor="course")
     video_file = models.FileField(
         _("video file"), upload_to="videos/", blank=True, storage=private_storage
     )

@@ -19,4 +19,10 @@ urlpatterns = [
     ),
     path("<slug:slug>/lampiran/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<slug:slug>/akhir/", views.course_end, name="course_end"),
+    # Pictures in the materials' text (mooc.core.sanitize allows no other images there).
+    path(
+        "<slug:slug>/gambar/<str:name>",
+        views.material_image,
+        name="material_image",
+    ),
 ]

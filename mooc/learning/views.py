@@ -29,6 +29,7 @@ from mooc.core.errors import ServiceError
 from mooc.core.files import private_file_response
 from mooc.core.selectors import site_settings_get
 from mooc.learning import services
+from mooc.learning.images import course_image_storage_name
 from mooc.learning.models import Material
 from mooc.learning.permissions import StudyAccess, study_access
 from mooc.learning.selectors import (
@@ -190,4 +191,19 @@ def attachment(
         request, name, download_name=name.rsplit("/", 1)[-1], as_attachment=True
     )
     patch_cache_control(response, private=True)
+    return response
+
+
+@require_safe
+@study_required
+def material_image(
+    request: HttpRequest, course: Course, access: StudyAccess, name: str
+) -> HttpResponseBase:
+    """A picture of this course's materials, to those who may study the course."""
+    stored = course_image_storage_name(course_id=course.pk, name=name)
+    if stored is None:
+        raise Http404
+    response = private_file_response(request, stored)
+    # Each upload has a new name: the browser may keep it, shared caches must not.
+    patch_cache_control(response, private=True, max_age=86400)
     return response

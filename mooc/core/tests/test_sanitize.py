@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -7,13 +8,43 @@ from mooc.core.sanitize import sanitize_html
 
 
 def test_it_removes_scripts_and_event_handlers() -> None:
-    dirty = '<p>Halo</p><script>alert(1)</script><img src="x.png" onerror="alert(1)" alt="a">'
+    image = "/media/editor/public/0123456789abcdef0123456789abcdef.jpg"
+    dirty = f'<p>Halo</p><script>alert(1)</script><img src="{image}" onerror="alert(1)" alt="a">'
     clean = sanitize_html(dirty)
     assert "<script" not in clean
     assert "alert(1)" not in clean
     assert "onerror" not in clean
     assert "<p>Halo</p>" in clean
-    assert '<img src="x.png" alt="a">' in clean
+    assert f'<img src="{image}" alt="a">' in clean
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/belajar/kursus-a/gambar/0123456789abcdef0123456789abcdef.jpg",
+        "/media/editor/public/0123456789abcdef0123456789abcdef.png",
+    ],
+)
+def test_it_keeps_images_from_our_own_uploads(src: str) -> None:
+    assert sanitize_html(f'<p><img src="{src}" alt="Bagan"></p>') == (
+        f'<p><img src="{src}" alt="Bagan"></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://tracker.example.com/pixel.gif",
+        "//evil.example/x.png",
+        "x.png",
+        "data:image/png;base64,AAAA",
+        "/media/covers/a.jpg",
+        "/media/editor/../private/a.jpg",
+        "/belajar/kursus-a/gambar/../../x.jpg",
+    ],
+)
+def test_it_drops_images_from_anywhere_else(src: str) -> None:
+    assert sanitize_html(f'<p>a<img src="{src}" alt="x">b</p>') == "<p>ab</p>"
 
 
 def test_it_removes_javascript_urls_and_styles() -> None:

@@ -29,6 +29,7 @@ from mooc.catalog.permissions import (
 from mooc.core.admin_views import admin_page
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_file_response
+from mooc.exams.admin.pickers import label_with_course
 from mooc.exams.forms import (
     OptionForm,
     OptionInlineFormSet,
@@ -137,7 +138,10 @@ class QuestionAdmin(CourseScopedAdmin[Question]):
             kwargs["queryset"] = question_bank_courses(user=request.user)
         elif db_field.name == "category":
             kwargs["queryset"] = question_categories_for(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name == "category":
+            field.label_from_instance = label_with_course  # type: ignore[method-assign]
+        return field
 
     # --- Saving: the version goes up when what learners see changes ------------------------
 

@@ -40,6 +40,7 @@ from mooc.catalog.permissions import (
 )
 from mooc.core.admin_views import ReasonForm, admin_page
 from mooc.core.errors import ServiceError, add_service_error
+from mooc.exams.admin.pickers import label_with_course
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -48,7 +49,7 @@ from mooc.exams.models import (
     Question,
 )
 from mooc.exams.selectors.attempts import attempt_review_rows
-from mooc.exams.selectors.banks import question_categories_for
+from mooc.exams.selectors.banks import question_categories_for, question_pool_size
 from mooc.exams.services.staff import (
     MAX_EXTENSION_MINUTES,
     attempt_extend,
@@ -104,6 +105,23 @@ class ExamAdminForm(forms.ModelForm[Exam]):
             and any(category.course_id != course.pk for category in categories)
         ):
             self.add_error("categories", _("Choose categories of the exam's course."))
+        count = data.get("question_count")
+        if course is not None and count and not self.has_error("section"):
+            available = question_pool_size(course=course, categories=categories or ())
+            if count > available:
+                message = (
+                    gettext(
+                        "The exam would draw %(count)d questions, but the chosen categories "
+                        "hold only %(available)d active questions. Import more questions or "
+                        "draw fewer."
+                    )
+                    if categories
+                    else gettext(
+                        "The exam would draw %(count)d questions, but its bank holds only "
+                        "%(available)d active questions. Import more questions or draw fewer."
+                    )
+                )
+                self.add_error("question_count", message % {"count": count, "available": available})
         opens, closes = data.get("available_from"), data.get("available_until")
         if opens and closes and closes <= opens:
             self.add_error("available_until", _("Must be later than “available from”."))
@@ -189,7 +207,10 @@ class QuotaInline(admin.TabularInline[ExamCategoryQuota, Exam]):
     ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "category":
             kwargs["queryset"] = question_categories_for(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name == "category":
+            field.label_from_instance = label_with_course  # type: ignore[method-assign]
+        return field
 
     def _may_change(self, request: HttpRequest, obj: Exam | None) -> bool:
         perm = "exams.change_exam" if obj is not None else "exams.add_exam"
@@ -217,6 +238,7 @@ class QuotaInline(admin.TabularInline[ExamCategoryQuota, Exam]):
 
 @admin.register(Exam)
 class ExamAdmin(CourseScopedAdmin[Exam]):
+    save_returns_to_course_builder = True
     form = ExamAdminForm
     inlines = (QuotaInline,)
     change_form_template = "admin/exams/exam/change_form.html"
@@ -272,6 +294,17 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
     def attempt_total(self, obj: Exam) -> int:
         return int(getattr(obj, "attempt_count", 0))
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
+        """The first exam of a course that gives a certificate starts ticked as final:
+        forgotten, no certificate would ever be issued."""
+        initial = super().get_changeform_initial_data(request)
+        course_id = str(initial.get("course") or "")
+        if course_id.isdigit():
+            course = courses_editable_by(request.user).filter(pk=int(course_id)).first()
+            if course is not None and course.gives_certificate and not course.exams.exists():
+                initial["is_final"] = "on"  # a ticked checkbox, as a GET parameter would say
+        return initial
+
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField[Any] | None:
@@ -280,17 +313,24 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
         elif db_field.name == "section":
             kwargs["queryset"] = (
                 Section.objects.filter(course__in=courses_editable_by(request.user).values("pk"))
+                .current()
                 .select_related("course")
                 .order_by("course__title", "order")
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name == "section":
+            field.label_from_instance = label_with_course  # type: ignore[method-assign]
+        return field
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "categories":
             kwargs["queryset"] = question_categories_for(user=request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name == "categories":
+            field.label_from_instance = label_with_course  # type: ignore[method-assign]
+        return field
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view

@@ -43,6 +43,10 @@ _FORMATS: dict[str, TextFormat] = {
 }
 _ESCAPES = {"\\": "\\", "=": "=", "~": "~", "#": "#", "{": "{", "}": "}", ":": ":", "n": "\n"}
 _CATEGORY = "$CATEGORY:"
+# Moodle writes a category as a context token and a path: `$course$/top/Nilai Dasar`.
+# Every bank here belongs to one course, so the token (and Moodle's synthetic `top`)
+# only names where Moodle kept it; the category is the path after them.
+_CATEGORY_CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat\d*)\$/", re.I)
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 # Moodle's "missing word" blank, put where the answers stood.
 _BLANK = "_____"
@@ -55,6 +59,19 @@ _SUM_TOLERANCE = Decimal("0.01")
 MAX_MARKDOWN_CHARS = 100_000
 
 
+def category_name_from_gift(raw: str) -> str:
+    """`$course$/top/Nilai Dasar` → `Nilai Dasar`; a plain `Nilai Dasar` stays itself."""
+    name = raw.strip()
+    stripped = _CATEGORY_CONTEXT.sub("", name)
+    if stripped != name:
+        name = stripped.strip("/").strip()
+        if name.lower() == "top":
+            return ""
+        if name.lower().startswith("top/"):
+            name = name[4:].strip()
+    return name
+
+
 def parse_gift(text: str) -> ParseResult:
     result = ParseResult()
     category = ""
@@ -62,7 +79,7 @@ def parse_gift(text: str) -> ParseResult:
         while block and block[0][1].startswith(_CATEGORY):
             # Moodle wants the category line alone in its block; a question right
             # under it is read as a question rather than swallowed into the name.
-            category = block[0][1][len(_CATEGORY) :].strip()
+            category = category_name_from_gift(block[0][1][len(_CATEGORY) :])
             block = block[1:]
         if not block:
             continue
