@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mooc.catalog",
     "mooc.learning",
     "mooc.exams",
+    "mooc.evaluation",
     "mooc.certificates",
     "mooc.privacy",
     "mooc.packages",
