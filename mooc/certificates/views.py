@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from mooc.accounts.models import User
 from mooc.certificates.forms import VerifyCodeForm, VerifyNumberForm
 from mooc.certificates.models import Certificate
 from mooc.certificates.selectors import (
@@ -37,10 +38,9 @@ from mooc.certificates.services import (
     code_normalise,
     verification_url,
 )
-from mooc.accounts.models import User
 from mooc.core.net import client_ip_key
-from mooc.evaluation.selectors import evaluation_blocks_certificate
 from mooc.core.ratelimit import ratelimit_hit
+from mooc.evaluation.selectors import evaluation_blocks_certificate
 
 # Lookups per client address and window: plenty for people checking certificates,
 # far too few for walking the space of numbers and names.

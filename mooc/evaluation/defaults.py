@@ -25,6 +25,12 @@ DEFAULT_ITEMS: list[tuple[str, str, str, bool, bool]] = [
     ("Instruktur", "Tanggapan atas pertanyaan peserta", "scale", True, True),
     ("Penyelenggaraan dan Platform", "Kemudahan menggunakan platform", "scale", True, False),
     ("Penyelenggaraan dan Platform", "Kecukupan waktu pelatihan", "scale", True, False),
-    ("Penyelenggaraan dan Platform", "Kejelasan informasi dan layanan bantuan", "scale", True, False),
+    (
+        "Penyelenggaraan dan Platform",
+        "Kejelasan informasi dan layanan bantuan",
+        "scale",
+        True,
+        False,
+    ),
     ("Saran", "Saran untuk perbaikan pelatihan ini", "text", False, False),
 ]

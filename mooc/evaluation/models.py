@@ -97,9 +97,7 @@ class CourseEvaluation(models.Model):
     anonymous = models.BooleanField(
         _("anonymous"),
         default=True,
-        help_text=_(
-            "Reports show no names, and with fewer than 5 responses only the counts."
-        ),
+        help_text=_("Reports show no names, and with fewer than 5 responses only the counts."),
     )
     required_for_certificate = models.BooleanField(
         _("required before the certificate"),

@@ -37,11 +37,7 @@ class Question:
 
 
 def evaluation_for_course(*, course: Course) -> CourseEvaluation | None:
-    return (
-        CourseEvaluation.objects.select_related("template")
-        .filter(course=course)
-        .first()
-    )
+    return CourseEvaluation.objects.select_related("template").filter(course=course).first()
 
 
 def evaluation_questions(*, evaluation: CourseEvaluation) -> list[Question]:

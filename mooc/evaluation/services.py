@@ -35,9 +35,9 @@ class AnswersInvalid(ServiceError):
 def evaluation_may_answer(*, course: Course, user: User) -> CourseEvaluation:
     """The course's evaluation when `user` may answer it, else ServiceError: the course
     has one, the learner is enrolled and has passed it (it is offered after passing)."""
-    evaluation = CourseEvaluation.objects.select_related("template", "course").filter(
-        course=course
-    ).first()
+    evaluation = (
+        CourseEvaluation.objects.select_related("template", "course").filter(course=course).first()
+    )
     if evaluation is None:
         raise ServiceError(_("This course has no evaluation."), code="no_evaluation")
     results = list(
@@ -102,9 +102,7 @@ def evaluation_response_save(
     evaluation = evaluation_may_answer(course=course, user=user)
     try:
         with transaction.atomic():
-            response, _created = EvaluationResponse.objects.get_or_create(
-                course=course, user=user
-            )
+            response, _created = EvaluationResponse.objects.get_or_create(course=course, user=user)
     except IntegrityError:  # the same learner saving from two tabs at once
         response = EvaluationResponse.objects.get(course=course, user=user)
     # Locked: a draft saved and a send from another tab do not interleave.

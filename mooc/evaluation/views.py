@@ -75,7 +75,9 @@ def evaluation_form(request: HttpRequest, slug: str) -> HttpResponse:
         if error.code == "no_evaluation":
             raise Http404 from None
         return render(
-            request, "evaluation/closed.html", {"course": course, "message": error.message},
+            request,
+            "evaluation/closed.html",
+            {"course": course, "message": error.message},
             status=403,
         )
     errors: dict[str, str] = {}
