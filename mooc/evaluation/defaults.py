@@ -14,6 +14,7 @@ DEFAULT_TEMPLATE_DESCRIPTION = (
 )
 
 LOW, HIGH = "Sangat kurang", "Sangat baik"
+ORG = "Penyelenggaraan dan Platform"
 
 # (group, text, kind, required, per_instructor)
 DEFAULT_ITEMS: list[tuple[str, str, str, bool, bool]] = [
@@ -23,8 +24,8 @@ DEFAULT_ITEMS: list[tuple[str, str, str, bool, bool]] = [
     ("Instruktur", "Penguasaan materi", "scale", True, True),
     ("Instruktur", "Cara menyampaikan materi", "scale", True, True),
     ("Instruktur", "Tanggapan atas pertanyaan peserta", "scale", True, True),
-    ("Penyelenggaraan dan Platform", "Kemudahan menggunakan platform", "scale", True, False),
-    ("Penyelenggaraan dan Platform", "Kecukupan waktu pelatihan", "scale", True, False),
+    (ORG, "Kemudahan menggunakan platform", "scale", True, False),
+    (ORG, "Kecukupan waktu pelatihan", "scale", True, False),
     (
         "Penyelenggaraan dan Platform",
         "Kejelasan informasi dan layanan bantuan",
