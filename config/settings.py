@@ -419,6 +419,7 @@ DEMO_LOADERS = [
     "mooc.packages.demo.load",
     "mooc.certificates.demo.load",
     "mooc.reports.demo.load",
+    "mooc.evaluation.demo.load",
 ]
 
 # --- Reports (mooc.reports) ----------------------------------------------------
