@@ -40,7 +40,7 @@ def load() -> None:
         return
     if EvaluationResponse.objects.filter(course=evaluation.course).exists():
         return
-    rng = random.Random(20)
+    rng = random.Random(20)  # noqa: S311 - demo data, not secrets
     questions = evaluation_questions(evaluation=evaluation)
     passed = list(
         Enrollment.objects.filter(course=evaluation.course, result=EnrollmentResult.PASSED)

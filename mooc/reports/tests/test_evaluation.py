@@ -27,6 +27,7 @@ from mooc.reports.tests.support import (
     report_course,
     report_instructor,
     report_learner,
+    streamed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +87,9 @@ def _everything(client: Client, course: Course) -> str:
         csv_response = client.get(
             reverse("reports:export", args=[report, "csv"]), {"id": course.pk}
         )
-        texts.append(b"".join(csv_response.streaming_content).decode("utf-8-sig"))
+        texts.append(streamed(csv_response).decode("utf-8-sig"))
         xlsx = client.get(reverse("reports:export", args=[report, "xlsx"]), {"id": course.pk})
-        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True).active
+        sheet = load_workbook(io.BytesIO(streamed(xlsx)), read_only=True).active
         assert sheet is not None
         texts.append(repr([list(row) for row in sheet.iter_rows(values_only=True)]))
     return "\n".join(texts)
@@ -166,10 +167,8 @@ def test_the_gain_report(admin: Client) -> None:
     rows_csv = list(
         csv.reader(
             io.StringIO(
-                b"".join(
-                    admin.get(
-                        reverse("reports:export", args=["gain", "csv"]), {"id": course.pk}
-                    ).streaming_content
+                streamed(
+                    admin.get(reverse("reports:export", args=["gain", "csv"]), {"id": course.pk})
                 ).decode("utf-8-sig")
             )
         )
