@@ -27,7 +27,9 @@ def _answer_all(page: Page, attempt: Attempt, *, right: bool) -> None:
         expect(page.get_by_role("heading", name=f"Soal {number} dari {QUESTIONS}")).to_be_visible()
         question = AttemptQuestion.objects.get(attempt=attempt, position=number - 1)
         options = AttemptOption.objects.filter(attempt_question=question).order_by("position")
-        chosen = [o.position for o in options if (o.weight > 0) == right][:1 if not right else None]
+        chosen = [o.position for o in options if (o.weight > 0) == right][
+            : 1 if not right else None
+        ]
         for position in chosen:
             page.locator(f"#option-{position}").check()
         expect(page.locator("#save-state")).to_have_text("Tersimpan")
@@ -125,4 +127,3 @@ def test_pretest_materials_final_evaluation_certificate_then_the_admin_reports(
     assert download_info.value.suggested_filename.startswith("pre-post-")
     with open(download_info.value.path(), "rb") as handle:
         assert handle.read(2) == b"PK"
-

@@ -205,3 +205,11 @@ def test_evaluation_report_query_count(admin: Client, django_assert_num_queries:
     _respond(course, evaluation, ["Gita", "Hadi", "Indra"])
     with django_assert_num_queries(13):
         admin.get(url)
+
+
+def test_the_download_links_carry_the_course(admin: Client) -> None:
+    course = report_course()
+    for name, report in (("course_evaluation", "evaluation"), ("course_gain", "gain")):
+        html = admin.get(reverse(f"reports:{name}", args=[course.pk])).content.decode()
+        link = reverse("reports:export", args=[report, "csv"])
+        assert f'href="{link}?' in html and f"id={course.pk}" in html
