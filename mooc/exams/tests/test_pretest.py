@@ -67,8 +67,11 @@ def test_after_the_final_test_the_learner_sees_the_gain() -> None:
     pretest = ExamFactory.create(course=course, is_final=False, is_pretest=True, title="Pre")
     learner = UserFactory.create()
     EnrollmentFactory.create(user=learner, course=course)
-    pre = take(learner, pretest, right=False)
     client = client_for(learner)
+    landing = client.get(reverse("exams:landing", args=[pretest.pk])).content.decode()
+    assert 'data-testid="pretest-note"' in landing and 'data-testid="passing-grade"' not in landing
+    assert 'data-testid="attempts-left">1<' in landing
+    pre = take(learner, pretest, right=False)
     page = client.get(reverse("exams:result", args=[pre.pk])).content.decode()
     assert 'data-testid="to-materials"' in page and 'data-testid="status"' not in page
     post = take(learner, final, right=True)
