@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mooc.catalog",
     "mooc.learning",
     "mooc.exams",
+    "mooc.evaluation",
     "mooc.certificates",
     "mooc.privacy",
     "mooc.packages",
@@ -421,6 +422,7 @@ DEMO_LOADERS = [
     "mooc.packages.demo.load",
     "mooc.certificates.demo.load",
     "mooc.reports.demo.load",
+    "mooc.evaluation.demo.load",
 ]
 
 # --- Reports (mooc.reports) ----------------------------------------------------

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("mooc.catalog.urls")),
     path("belajar/", include("mooc.learning.urls")),
     path("", include("mooc.certificates.urls")),
+    path("", include("mooc.evaluation.urls")),
     path("", include("mooc.reports.urls")),
     path("", include("mooc.content.urls")),
 ]

@@ -29,12 +29,13 @@ PROJECT_APP_LABELS = (
     "catalog",
     "learning",
     "exams",
+    "evaluation",
     "certificates",
     "privacy",
     "reports",
 )
 # The apps whose models content admins author.
-CONTENT_APP_LABELS = ("content", "catalog", "learning", "exams")
+CONTENT_APP_LABELS = ("content", "catalog", "learning", "exams", "evaluation")
 # Instructors see the information pages, and edit their own courses: these model
 # permissions are narrowed to the courses whose staff they are by the object-level
 # rule in mooc.catalog.permissions (can_edit_course), which every course, section,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from mooc.accounts.models import User
 from mooc.certificates.forms import VerifyCodeForm, VerifyNumberForm
 from mooc.certificates.models import Certificate
 from mooc.certificates.selectors import (
@@ -38,6 +40,7 @@ from mooc.certificates.services import (
 )
 from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit
+from mooc.evaluation.selectors import evaluation_blocks_certificate
 
 # Lookups per client address and window: plenty for people checking certificates,
 # far too few for walking the space of numbers and names.
@@ -58,6 +61,20 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/list.html", {"certificates": certificates})
 
 
+def _evaluation_first(request: HttpRequest, certificate: Certificate) -> HttpResponse | None:
+    """The holder of a certificate whose course requires its evaluation first is sent
+    to it (the "Selesai" path: pass → evaluation → certificate); staff are not."""
+    user = request.user
+    if certificate.user_id != user.pk or not isinstance(user, User):
+        return None
+    if evaluation_blocks_certificate(user=user, course_id=certificate.course_id):
+        messages.info(
+            request, _("Please fill in the evaluation first: then your certificate downloads.")
+        )
+        return redirect("evaluation:form", slug=certificate.course.slug)
+    return None
+
+
 def _viewable(request: HttpRequest, certificate_id: int) -> Certificate:
     certificate = certificate_for_viewer(certificate_id=certificate_id, user=request.user)
     if certificate is None:
@@ -75,6 +92,8 @@ def _viewable(request: HttpRequest, certificate_id: int) -> Certificate:
 @login_required
 def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpResponse:
     certificate = _viewable(request, certificate_id)
+    if gate := _evaluation_first(request, certificate):
+        return gate
     is_holder = certificate.user_id == request.user.pk
     return render(
         request,
@@ -96,6 +115,8 @@ def certificate_for_course(request: HttpRequest, slug: str) -> HttpResponse:
     certificate = certificate_of_user_for_course(user=request.user, course_slug=slug)
     if certificate is None:
         raise Http404
+    if gate := _evaluation_first(request, certificate):
+        return gate
     return redirect("certificates:detail", certificate_id=certificate.pk)
 
 
@@ -104,6 +125,8 @@ def certificate_for_course(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def certificate_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
     certificate = _viewable(request, certificate_id)
+    if gate := _evaluation_first(request, certificate):
+        return gate
     version = certificate.current_version
     assert version is not None
     wanted = request.GET.get("versi", "")

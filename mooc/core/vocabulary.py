@@ -30,6 +30,8 @@ class Vocabulary:
     my_courses: Promise  # the page of courses taken
     final_test: Promise  # the certificate-deciding test
     start_final_test: Promise
+    pretest: Promise  # the test taken before the materials
+    evaluation: Promise  # the questionnaire after passing
 
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -41,6 +43,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
         my_courses=pgettext_lazy("kemenkum", "My Courses"),
         final_test=pgettext_lazy("kemenkum", "Quiz"),
         start_final_test=pgettext_lazy("kemenkum", "Start Quiz"),
+        pretest=pgettext_lazy("kemenkum", "Pre-test"),
+        evaluation=pgettext_lazy("kemenkum", "Course Evaluation"),
     ),
     VocabularyProfile.KEMENIMIPAS: Vocabulary(
         key=VocabularyProfile.KEMENIMIPAS,
@@ -50,6 +54,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
         my_courses=pgettext_lazy("kemenimipas", "My Courses"),
         final_test=pgettext_lazy("kemenimipas", "Final Exam"),
         start_final_test=pgettext_lazy("kemenimipas", "Start Exam"),
+        pretest=pgettext_lazy("kemenimipas", "Pre-test"),
+        evaluation=pgettext_lazy("kemenimipas", "Training Evaluation"),
     ),
 }
 

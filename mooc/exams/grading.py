@@ -96,3 +96,22 @@ def enrollment_outcome(
     if best_score is not None and max_attempts is not None and attempts_used >= max_attempts:
         return EnrollmentOutcome(EnrollmentStatus.COMPLETED, EnrollmentResult.FAILED)
     return EnrollmentOutcome(EnrollmentStatus.ACTIVE, "")
+
+
+# --- Learning gain: the pre-test against the final exam ---------------------------------------
+
+
+def learning_gain(*, pre: Decimal | None, post: Decimal | None) -> Decimal | None:
+    """post − pre, in points; None without both scores."""
+    if pre is None or post is None:
+        return None
+    return post - pre
+
+
+def normalized_gain(*, pre: Decimal | None, post: Decimal | None) -> Decimal | None:
+    """(post − pre) / (100 − pre), Hake's gain: the share of what there was left to learn
+    that was learned. None without both scores, and for a pre-test of 100 (nothing was
+    left to learn, the ratio is undefined)."""
+    if pre is None or post is None or pre >= FULL_WEIGHT:
+        return None
+    return ((post - pre) / (FULL_WEIGHT - pre)).quantize(Decimal("0.001"))

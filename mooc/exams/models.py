@@ -138,7 +138,9 @@ class ReviewMode(models.TextChoices):
 
 class Exam(models.Model):
     """A timed test over a course's bank: the certificate-deciding final exam
-    (`is_final`, at most one per course) or a practice quiz of a section."""
+    (`is_final`, at most one per course), the pre-test (`is_pretest`, at most one per
+    course: one attempt, taken before the materials, never deciding anything; the
+    reports compare it with the final exam) or a practice quiz of a section."""
 
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="exams"
@@ -147,6 +149,14 @@ class Exam(models.Model):
         _("final exam"),
         default=False,
         help_text=_("The test that decides whether the learner passes the course."),
+    )
+    is_pretest = models.BooleanField(
+        _("pre-test"),
+        default=False,
+        help_text=_(
+            "Taken once, before the materials, to measure what the learner knew; "
+            "it never decides the course. The reports compare it with the final exam."
+        ),
     )
     section = models.ForeignKey(
         "learning.Section",
@@ -221,6 +231,15 @@ class Exam(models.Model):
                 fields=["course"],
                 condition=models.Q(is_final=True),
                 name="exams_one_final_exam_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(is_pretest=True),
+                name="exams_one_pretest_per_course",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(is_final=True, is_pretest=True),
+                name="exams_pretest_is_not_final",
             ),
             models.CheckConstraint(
                 condition=models.Q(passing_grade__gte=0, passing_grade__lte=100),

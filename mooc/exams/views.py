@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mooc.accounts.models import User
 from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
+from mooc.exams.grading import learning_gain
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -46,6 +47,7 @@ from mooc.exams.selectors.attempts import (
     attempt_review_rows,
     exam_attempts_for_user,
     exam_get,
+    pretest_score,
 )
 from mooc.exams.services import answers, clock, save_tokens, submission
 from mooc.exams.services.attempts import attempt_may_start, attempt_start
@@ -490,6 +492,13 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         ),
         with_key=with_key,
     )
+    if exam.is_final and graded:
+        # After the final test the learner sees what they gained since the pre-test.
+        pre = pretest_score(user=_learner(request), course_id=exam.course_id)
+        context.update(
+            pretest_score=pre,
+            gain=learning_gain(pre=pre, post=attempt.score),
+        )
     return render(request, "exams/result.html", context)
 
 

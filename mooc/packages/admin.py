@@ -52,6 +52,8 @@ KIND_LABELS = {
     "attachment": pgettext_lazy("course package report", "Attachments"),
     "question": pgettext_lazy("course package report", "Questions"),
     "exam": pgettext_lazy("course package report", "Exam"),
+    "pretest": pgettext_lazy("course package report", "Pre-test"),
+    "evaluation": pgettext_lazy("course package report", "Evaluation"),
 }
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Course, Instructor
 from mooc.core.errors import ServiceError
+from mooc.evaluation.models import CourseEvaluation
 from mooc.exams.models import Exam
 from mooc.exams.selectors.banks import question_bank_list
 from mooc.exams.services.banks import question_bank_export_gift
@@ -202,7 +203,50 @@ def _collect(course: Course) -> tuple[dict[str, Any], list[_File]]:
     exam = Exam.objects.filter(course=course, is_final=True).first()
     if exam is not None:
         manifest["exam"] = _exam(exam)
+    pretest = Exam.objects.filter(course=course, is_pretest=True).first()
+    if pretest is not None:
+        manifest["pretest"] = _pretest(pretest)
+    evaluation = CourseEvaluation.objects.filter(course=course).select_related("template").first()
+    if evaluation is not None:
+        manifest["evaluation"] = _evaluation(evaluation)
     return manifest, files
+
+
+def _pretest(exam: Exam) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "title": exam.title,
+        "question_count": exam.question_count,
+        "time_limit_minutes": exam.time_limit_minutes,
+        "shuffle_questions": exam.shuffle_questions,
+        "shuffle_options": exam.shuffle_options,
+    }
+    for name in ("available_from", "available_until"):
+        if getattr(exam, name) is not None:
+            item[name] = _when(getattr(exam, name))
+    return item
+
+
+def _evaluation(evaluation: CourseEvaluation) -> dict[str, Any]:
+    template = evaluation.template
+    items = []
+    for row in template.items.order_by("position", "pk"):
+        item: dict[str, Any] = {"group": row.group, "text": row.text, "kind": row.kind}
+        if row.low_label:
+            item["low_label"] = row.low_label
+        if row.high_label:
+            item["high_label"] = row.high_label
+        item["required"] = row.required
+        item["per_instructor"] = row.per_instructor
+        items.append(item)
+    data: dict[str, Any] = {"key": template.key, "name": template.name}
+    if template.description:
+        data["description"] = template.description
+    data["items"] = items
+    return {
+        "anonymous": evaluation.anonymous,
+        "required_for_certificate": evaluation.required_for_certificate,
+        "template": data,
+    }
 
 
 def _exam(exam: Exam) -> dict[str, Any]:

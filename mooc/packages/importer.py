@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Category, Course, Instructor
 from mooc.core.services import audit_log_record
+from mooc.evaluation.models import CourseEvaluation, EvaluationItem, EvaluationTemplate
 from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
 from mooc.exams.services.banks import questions_import
 from mooc.learning.models import Attachment, Material, Section
@@ -247,6 +248,8 @@ class _Importer:
         self._sections_and_materials(course)
         self._questions(course)
         self._exam(course)
+        self._pretest(course)
+        self._evaluation(course)
         return course
 
     def _count(self, kind: str, created: bool, changed: bool) -> None:
@@ -503,6 +506,55 @@ class _Importer:
             exam.save(update_fields=[*changed, "updated_at"])
         quotas_changed = _sync_quotas(exam, plan.quotas)
         self._count("exam", created=False, changed=bool(changed) or quotas_changed)
+
+    def _pretest(self, course: Course) -> None:
+        """`pretest:` creates or updates the course's pre-test; without it, the
+        course's pre-test (if any) stays as it is, as for the final exam."""
+        plan = self.plan.pretest
+        if plan is None:
+            return
+        exam = Exam.objects.select_for_update().filter(course=course, is_pretest=True).first()
+        if exam is None:
+            Exam.objects.create(course=course, is_final=False, is_pretest=True, **plan.values)
+            self._count("pretest", created=True, changed=True)
+            return
+        changed = _assign(exam, plan.values)
+        if changed:
+            exam.save(update_fields=[*changed, "updated_at"])
+        self._count("pretest", created=False, changed=bool(changed))
+
+    def _evaluation(self, course: Course) -> None:
+        """`evaluation:` sets the course's evaluation. Its template is found by key; a
+        template the site does not have is created from the package. An existing one is
+        left as it is: other courses use it, and their answers point to its items."""
+        plan = self.plan.evaluation
+        if plan is None:
+            return
+        template = EvaluationTemplate.objects.filter(key=plan.template_key).first()
+        if template is None:
+            template = EvaluationTemplate.objects.create(
+                key=plan.template_key,
+                name=plan.template_name,
+                description=plan.template_description,
+            )
+            EvaluationItem.objects.bulk_create(
+                EvaluationItem(template=template, position=position, **values)
+                for position, values in enumerate(plan.items, start=1)
+            )
+        values = {
+            "template": template,
+            "anonymous": plan.anonymous,
+            "required_for_certificate": plan.required_for_certificate,
+        }
+        current = CourseEvaluation.objects.filter(course=course).first()
+        if current is None:
+            CourseEvaluation.objects.create(course=course, **values)
+            self._count("evaluation", created=True, changed=True)
+            return
+        changed = _assign(current, values)
+        if changed:
+            current.save(update_fields=changed)
+        self._count("evaluation", created=False, changed=bool(changed))
 
     def _retire(self, rows: list[Section] | list[Material], kind: str) -> None:
         for row in rows:

@@ -133,6 +133,19 @@ class ExamPlan:
 
 
 @dataclass
+class EvaluationPlan:
+    """`evaluation:`: the course's settings and its template (found by key; created
+    with these items when the site has no template of that key)."""
+
+    anonymous: bool
+    required_for_certificate: bool
+    template_key: str
+    template_name: str
+    template_description: str
+    items: list[dict[str, Any]]
+
+
+@dataclass
 class CoursePlan:
     slug: str
     values: dict[str, Any]  # Course field → value, compared with the row on re-import
@@ -143,6 +156,8 @@ class CoursePlan:
     sections: list[SectionPlan]
     questions: list[QuestionFilePlan] = field(default_factory=list)
     exam: ExamPlan | None = None
+    pretest: ExamPlan | None = None
+    evaluation: EvaluationPlan | None = None
 
 
 class TextError(Exception):
@@ -424,6 +439,8 @@ class ManifestReader:
             questions=list(self._question_files(data)),
         )
         plan.exam = self._exam(data, plan.questions)
+        plan.pretest = self._pretest(data, plan.questions)
+        plan.evaluation = self._evaluation(data)
         total = sum(entry.size for entry in self.entries.values())
         if total > self.limits.max_total_bytes:
             self.error(
@@ -561,6 +578,84 @@ class ManifestReader:
                     entry.path, here, question_problem(line=line, name=name, reason=reason), line
                 )
             yield QuestionFilePlan(entry=entry, where=here, result=result)
+
+    def _pretest(self, data: dict[str, Any], questions: list[QuestionFilePlan]) -> ExamPlan | None:
+        """The pre-test's settings: one attempt, never deciding the course."""
+        item = data.get("pretest")
+        if not isinstance(item, dict):
+            return None
+        at: list[str | int] = ["pretest"]
+        count = item.get("question_count")
+        self._check_draw(item, at, questions)
+        opens = self._when(item, [*at, "available_from"])
+        closes = self._when(item, [*at, "available_until"])
+        if opens is not None and closes is not None and closes <= opens:
+            self.error(
+                [*at, "available_until"],
+                _("Must be later than %(other)s (%(value)s).")
+                % {"other": field_path([*at, "available_from"]), "value": item["available_from"]},
+            )
+        return ExamPlan(
+            values={
+                "title": self._text(item, at, "title"),
+                "question_count": count,
+                "time_limit_minutes": item.get("time_limit_minutes"),
+                "max_attempts": 1,
+                "shuffle_questions": item.get("shuffle_questions") is not False,
+                "shuffle_options": item.get("shuffle_options") is not False,
+                "available_from": opens,
+                "available_until": closes,
+            }
+        )
+
+    def _evaluation(self, data: dict[str, Any]) -> EvaluationPlan | None:
+        item = data.get("evaluation")
+        if not isinstance(item, dict):
+            return None
+        template = item.get("template")
+        template = template if isinstance(template, dict) else {}
+        at: list[str | int] = ["evaluation", "template"]
+        items = []
+        for index, raw in enumerate(_list(template.get("items"))):
+            if not isinstance(raw, dict):
+                continue
+            items.append(
+                {
+                    "group": self._text(raw, [*at, "items", index], "group"),
+                    "text": self._text(raw, [*at, "items", index], "text"),
+                    "kind": raw.get("kind") or "scale",
+                    "low_label": str(raw.get("low_label") or "").strip(),
+                    "high_label": str(raw.get("high_label") or "").strip(),
+                    "required": raw.get("required") is not False,
+                    "per_instructor": raw.get("per_instructor") is True,
+                }
+            )
+        return EvaluationPlan(
+            anonymous=item.get("anonymous") is not False,
+            required_for_certificate=item.get("required_for_certificate") is not False,
+            template_key=str(template.get("key") or ""),
+            template_name=self._text(template, at, "name"),
+            template_description=str(template.get("description") or "").strip(),
+            items=items,
+        )
+
+    def _check_draw(
+        self, item: dict[str, Any], at: list[str | int], questions: list[QuestionFilePlan]
+    ) -> None:
+        bank = sum(len(plan.result.questions) for plan in questions)
+        count = item.get("question_count")
+        if isinstance(count, int) and not isinstance(count, bool) and count > bank:
+            self.error(
+                [*at, "question_count"],
+                ngettext(
+                    "%(count)s questions are drawn, but the package's question bank has "
+                    "only %(bank)s question.",
+                    "%(count)s questions are drawn, but the package's question bank has "
+                    "only %(bank)s questions.",
+                    bank,
+                )
+                % {"count": count, "bank": bank},
+            )
 
     def _exam(self, data: dict[str, Any], questions: list[QuestionFilePlan]) -> ExamPlan | None:
         """The final exam's settings; the schema has checked types and ranges."""

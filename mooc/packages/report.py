@@ -15,6 +15,8 @@ KINDS = (
     "attachment",
     "question",
     "exam",
+    "pretest",
+    "evaluation",
 )
 
 

@@ -169,6 +169,68 @@ _EXAM: dict[str, Any] = {
     },
 }
 
+# The pre-test: drawn from the same bank, one attempt, never deciding the course (so no
+# passing grade or attempt settings).
+_PRETEST: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "question_count", "time_limit_minutes"],
+    "properties": {
+        "title": _title(),
+        "question_count": {"type": "integer", "minimum": 1, "maximum": 32767},
+        "time_limit_minutes": {"type": "integer", "minimum": 1, "maximum": 32767},
+        "shuffle_questions": _FLAG,
+        "shuffle_options": _FLAG,
+        "available_from": _DATETIME,
+        "available_until": _DATETIME,
+    },
+}
+
+# Evaluation items as mooc.evaluation.models.EvaluationItem.
+EVALUATION_ITEM_KINDS = ("scale", "text")
+
+_EVALUATION_ITEM: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["group", "text", "kind"],
+    "properties": {
+        "group": _title(100),
+        "text": _title(500),
+        "kind": {"enum": list(EVALUATION_ITEM_KINDS)},
+        "low_label": {"type": ["string", "null"], "maxLength": 60},
+        "high_label": {"type": ["string", "null"], "maxLength": 60},
+        "required": _FLAG,
+        "per_instructor": _FLAG,
+    },
+}
+
+# The course's evaluation: its settings and the template it uses (found by key).
+_EVALUATION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["template"],
+    "properties": {
+        "anonymous": _FLAG,
+        "required_for_certificate": _FLAG,
+        "template": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["key", "name", "items"],
+            "properties": {
+                "key": _ID,
+                "name": _title(),
+                "description": _TEXT,
+                "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 200,
+                    "items": _EVALUATION_ITEM,
+                },
+            },
+        },
+    },
+}
+
 COURSE_PACKAGE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://mooc.example.go.id/schemas/course-package-1.json",
@@ -182,6 +244,8 @@ COURSE_PACKAGE_SCHEMA: dict[str, Any] = {
         "sections": {"type": "array", "items": _SECTION},
         "questions": {"type": "array", "items": _QUESTION_FILE},
         "exam": _EXAM,
+        "pretest": _PRETEST,
+        "evaluation": _EVALUATION,
         # Reserved: any shape is accepted and ignored.
         **{key: {} for key in RESERVED_TOP_LEVEL_KEYS},
     },

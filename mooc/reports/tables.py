@@ -16,6 +16,7 @@ from mooc.accounts.models import EmployeeType, User
 from mooc.catalog.models import Course
 from mooc.core.timezones import institution_tz
 from mooc.reports.selectors.courses import course_list, course_report, pass_rate
+from mooc.reports.selectors.evaluation import evaluation_report, gain_report
 from mooc.reports.selectors.filters import ReportFilter
 from mooc.reports.selectors.learners import below_target_list, learner_list, learner_report
 from mooc.reports.selectors.summary import summary_get
@@ -242,6 +243,76 @@ def learner_table(filters: ReportFilter, learner: User) -> Table:
         count=len(data),
         rows=lambda: iter(data),
     )
+
+
+def evaluation_table(filters: ReportFilter, course: Course) -> Table:
+    """The evaluation report as rows: counts; unless only counts may be shown, each item
+    (per instructor too) with n, mean and 1..5, the trend, and the free text (with a
+    name only in a named course)."""
+    r = evaluation_report(course=course)
+    data: list[list[Any]] = [
+        [_("Course"), course.title],
+        [_("Passed (offered the evaluation)"), r.eligible],
+        [_("Responses sent"), r.responses],
+        [_("Response rate (%)"), _pct(r.response_rate)],
+    ]
+    if not r.counts_only:
+        data.append([])
+        data.append([_("Group"), _("Item"), "n", _("Mean"), "1", "2", "3", "4", "5"])
+        sections = [("", r.groups)] + [
+            (_("Instructor: %(name)s") % {"name": i.name}, groups) for i, groups in r.instructors
+        ]
+        for prefix, groups in sections:
+            for group in groups:
+                title = f"{prefix} · {group.title}" if prefix else group.title
+                for figure in group.items:
+                    data.append(
+                        [title, figure.item.text, figure.n, _round(figure.mean), *figure.counts]
+                    )
+                data.append([title, _("Group mean"), "", _round(group.mean)])
+        data.append([])
+        data.append([_("Year"), _("Responses"), _("Mean (1–5)")])
+        data += [[p.year, p.responses, _round(p.mean)] for p in r.trend]
+        data.append([])
+        data.append([_("Question"), _("Answer"), *([] if r.anonymous else [_("Full name")])])
+        for answer in r.texts:
+            data.append(
+                [answer.question, answer.text, *([] if answer.name is None else [answer.name])]
+            )
+    return Table(
+        name=f"evaluasi-{course.slug}",
+        headers=[_("Figure"), _("Value")],
+        count=len(data),
+        rows=lambda: iter(data),
+    )
+
+
+def gain_table(filters: ReportFilter, course: Course) -> Table:
+    r = gain_report(course=course, anonymous_label=_("Learner %(n)d"))
+    data: list[list[Any]] = [
+        [_("Learners with a score"), r.learners],
+        [_("With both tests"), r.both],
+    ]
+    if not r.counts_only:
+        data += [
+            [_("Mean pre-test score"), _round(r.mean_pre)],
+            [_("Mean final test score"), _round(r.mean_post)],
+            [_("Mean gain (points)"), _round(r.mean_gain)],
+            [_("Mean normalized gain"), _round(r.mean_normalized, 3)],
+            [],
+            [_("Learner"), _("Pre-test"), _("Final test"), _("Gain"), _("Normalized gain")],
+        ]
+        data += [[row.label, row.pre, row.post, row.gain, row.normalized] for row in r.rows]
+    return Table(
+        name=f"pre-post-{course.slug}",
+        headers=[_("Figure"), _("Value")],
+        count=len(data),
+        rows=lambda: iter(data),
+    )
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return round(value, digits) if value is not None else None
 
 
 def local_time(moment: Any) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mooc.reports.views import exports, external, learner, pages, siasn
+from mooc.reports.views import evaluation, exports, external, learner, pages, siasn
 
 app_name = "reports"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("laporan/", pages.summary, name="summary"),
     path("laporan/kursus/", pages.courses, name="courses"),
     path("laporan/kursus/<int:course_id>/", pages.course, name="course"),
+    path(
+        "laporan/kursus/<int:course_id>/evaluasi/",
+        evaluation.course_evaluation,
+        name="course_evaluation",
+    ),
+    path("laporan/kursus/<int:course_id>/pre-post/", evaluation.course_gain, name="course_gain"),
     path("laporan/unit/", pages.units, name="units"),
     path("laporan/peserta/", pages.learners, name="learners"),
     path("laporan/peserta/<int:user_id>/", pages.learner, name="learner"),

@@ -75,6 +75,7 @@ class ExamAdminForm(forms.ModelForm[Exam]):
         fields = (
             "course",
             "is_final",
+            "is_pretest",
             "section",
             "title",
             "question_count",
@@ -125,6 +126,8 @@ class ExamAdminForm(forms.ModelForm[Exam]):
         opens, closes = data.get("available_from"), data.get("available_until")
         if opens and closes and closes <= opens:
             self.add_error("available_until", _("Must be later than “available from”."))
+        if data.get("is_final") and data.get("is_pretest"):
+            self.add_error("is_pretest", _("The final exam cannot also be the pre-test."))
         return data
 
 
@@ -246,19 +249,20 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
         "title",
         "course",
         "is_final",
+        "is_pretest",
         "question_count",
         "time_limit_minutes",
         "passing_grade",
         "max_attempts",
         "attempt_total",
     )
-    list_filter = (EditableCourseFilter, "is_final")
+    list_filter = (EditableCourseFilter, "is_final", "is_pretest")
     list_select_related = ("course",)
     search_fields = ("title", "course__title")
     filter_horizontal = ("categories",)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("course", "is_final", "section", "title")}),
+        (None, {"fields": ("course", "is_final", "is_pretest", "section", "title")}),
         (
             _("Questions"),
             {

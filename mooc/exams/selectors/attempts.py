@@ -235,12 +235,21 @@ class CourseExams:
     def final(self) -> ExamEntry | None:
         return next((entry for entry in self.entries if entry.exam.is_final), None)
 
+    @property
+    def pretest(self) -> ExamEntry | None:
+        return next((entry for entry in self.entries if entry.exam.is_pretest), None)
+
+    @property
+    def after_materials(self) -> list[ExamEntry]:
+        """Every exam but the pre-test, which the outline offers before the materials."""
+        return [entry for entry in self.entries if not entry.exam.is_pretest]
+
 
 def course_exams_for_user(*, course: Course, user: User | AnonymousUser | None) -> CourseExams:
     """The course's exams (final first) with the learner's state in each: one query
     (the learner's attempts are folded in as EXISTS / sub-selects)."""
     exams = Exam.objects.filter(course=course).only(
-        "id", "title", "is_final", "course_id", "section_id"
+        "id", "title", "is_final", "is_pretest", "course_id", "section_id"
     )
     learner = user if user is not None and user.is_authenticated else None
     if learner is None:
@@ -266,3 +275,18 @@ def course_exams_for_user(*, course: Course, user: User | AnonymousUser | None) 
             state = ExamState.NOT_STARTED
         entries.append(ExamEntry(exam=exam, state=state, best_score=exam.best))
     return CourseExams(entries)
+
+
+def pretest_score(*, user: User, course_id: int) -> Decimal | None:
+    """The learner's graded pre-test score in the course (one attempt), or None."""
+    return (
+        Attempt.objects.filter(
+            exam__course_id=course_id,
+            exam__is_pretest=True,
+            user=user,
+            state=AttemptState.GRADED,
+        )
+        .order_by("number")
+        .values_list("score", flat=True)
+        .first()
+    )

@@ -101,6 +101,9 @@ def _check_learner(
     if not results:
         raise _refuse(_("You are not enrolled in this course."), "not_enrolled")
 
+    if exam.is_pretest:
+        _check_pretest(exam=exam, user=user, previous=previous)
+        return
     already_passed = any(attempt.passed for attempt in previous) or (
         exam.is_final and results[0] == EnrollmentResult.PASSED
     )
@@ -131,6 +134,20 @@ def _check_learner(
                 _("Complete all the materials of the course before starting this exam."),
                 "materials_incomplete",
             )
+
+
+def _check_pretest(*, exam: Exam, user: User, previous: Sequence[Attempt]) -> None:
+    """A pre-test measures what the learner knew before the course: one attempt, and
+    none once they have tried the final exam (it would measure the course, not before)."""
+    if previous:
+        raise _refuse(_("You have already taken the pre-test."), "pretest_taken")
+    if Attempt.objects.filter(
+        exam__course_id=exam.course_id, exam__is_final=True, user=user
+    ).exists():
+        raise _refuse(
+            _("The pre-test is taken before the final test; you have already started it."),
+            "pretest_after_final",
+        )
 
 
 def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:

@@ -25,3 +25,14 @@ def course_exams(context: template.Context, course: Any) -> CourseExams:
     if cache is not None:
         cache[course.pk] = found
     return found
+
+
+@register.filter
+def exam_name(exam: Any, vocab: Any) -> Any:
+    """What an exam is called on the learner's pages: the title the admin gave it, else
+    the vocabulary profile's word for its kind (pre-test or final test)."""
+    if getattr(exam, "title", ""):
+        return exam.title
+    if getattr(exam, "is_pretest", False):
+        return vocab.pretest
+    return vocab.final_test

@@ -54,6 +54,7 @@ dengan penyunting teks apa pun.
   enrolments.json         pelatihan yang diikuti, status, nilai akhir, JP
   progress.json           materi yang sudah diselesaikan
   favorites.json          pelatihan favorit
+  evaluations.json        evaluasi pelatihan yang Anda isi: jawaban, draf atau terkirim
   attempts.json           setiap percobaan quiz/ujian: soal yang ditampilkan, jawaban
                           yang dipilih, nilai dan status
   certificates.json       sertifikat: nomor, kode verifikasi, data yang tercetak
@@ -195,6 +196,7 @@ def personal_data_collect(user: User) -> tuple[dict[str, Any], dict[str, str]]:
         "progress.json": _progress(user),
         "favorites.json": _favorites(user),
         "attempts.json": _attempts(user),
+        "evaluations.json": _evaluations(user),
         "certificates.json": _certificates(user, files),
         "deletion_requests.json": _deletion_requests(user),
         "audit_log.json": _audit_entries(user),
@@ -272,6 +274,36 @@ def _favorites(user: User) -> list[dict[str, Any]]:
     return [
         {"course": {"slug": row.course.slug, "title": row.course.title}, "added_at": row.created_at}
         for row in rows
+    ]
+
+
+def _evaluations(user: User) -> list[dict[str, Any]]:
+    """The learner's own evaluation answers (also of an anonymous course: they are
+    theirs; only the reports leave their name out)."""
+    from mooc.evaluation.models import EvaluationResponse
+
+    responses = (
+        EvaluationResponse.objects.filter(user=user)
+        .select_related("course")
+        .prefetch_related("answers__item", "answers__instructor")
+        .order_by("pk")
+    )
+    return [
+        {
+            "course": {"slug": response.course.slug, "title": response.course.title},
+            "sent_at": response.submitted_at,
+            "answers": [
+                {
+                    "group": answer.item.group,
+                    "question": answer.item.text,
+                    "instructor": answer.instructor.name if answer.instructor else None,
+                    "value": answer.value,
+                    "text": answer.text,
+                }
+                for answer in response.answers.all()
+            ],
+        }
+        for response in responses
     ]
 
 

@@ -77,6 +77,7 @@ def test_the_zip_holds_all_of_the_learners_data_and_none_of_another_learners(
         "progress.json",
         "favorites.json",
         "attempts.json",
+        "evaluations.json",
         "certificates.json",
         "deletion_requests.json",
         "audit_log.json",

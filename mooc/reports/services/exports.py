@@ -29,7 +29,14 @@ from mooc.core.services import audit_log_record
 from mooc.reports.forms import ReportFilterForm
 from mooc.reports.models import ExportState, ReportExport
 from mooc.reports.selectors.scope import scope_for
-from mooc.reports.tables import REPORTS_WITHOUT_OBJECT, Table, course_table, learner_table
+from mooc.reports.tables import (
+    REPORTS_WITHOUT_OBJECT,
+    Table,
+    course_table,
+    evaluation_table,
+    gain_table,
+    learner_table,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-REPORT_NAMES = (*REPORTS_WITHOUT_OBJECT, "course", "learner")
+REPORT_NAMES = (*REPORTS_WITHOUT_OBJECT, "course", "learner", "evaluation", "gain")
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -113,6 +120,10 @@ def table_for(*, report: str, params: QueryDict | dict[str, Any], user: User) ->
         return course_table(filters, scope.course_or_404(object_id))
     if report == "learner":
         return learner_table(filters, scope.learner_or_404(object_id))
+    if report == "evaluation":
+        return evaluation_table(filters, scope.course_or_404(object_id))
+    if report == "gain":
+        return gain_table(filters, scope.course_or_404(object_id))
     raise Http404
 
 
