@@ -5,8 +5,6 @@ streamed by the application with Range requests."""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +17,7 @@ from pytest_django import Settings
 
 from mooc.core.files import private_file_response, private_storage
 from mooc.core.s3 import PrivateS3Storage
+from mooc.core.tests.helpers import fetch
 
 DATA = bytes(range(256)) * 300  # 76,800 bytes: more than one 64 KiB chunk
 
@@ -30,17 +29,6 @@ def get(range_header: str | None = None) -> WSGIRequest:
 
 def body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
-
-
-def fetch(url: str, range_header: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """What a browser gets when it follows the redirect (no cookies, no credentials)."""
-    headers = {"Range": range_header} if range_header else {}
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310  # loopback test server
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
-            return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {}, b""
 
 
 @pytest.fixture
