@@ -140,8 +140,11 @@ def _staff_force_login_passes_mfa(
 def s3_server() -> Iterator[str]:
     """An S3-compatible server on a free loopback port (moto's server mode, in a
     thread of this process): real HTTP, real signatures, nothing outside the machine."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
