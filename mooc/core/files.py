@@ -54,7 +54,13 @@ class ObjectStorage(Protocol):
     """What private_file_response needs from an object store (mooc.core.s3)."""
 
     def presigned_url(
-        self, name: str, *, expire: int, content_type: str, disposition: str | None
+        self,
+        name: str,
+        *,
+        expire: int,
+        content_type: str,
+        disposition: str | None,
+        method: str = "GET",
     ) -> str: ...
 
     def iter_range(self, name: str, first: int, last: int) -> Iterator[bytes]: ...
@@ -133,7 +139,11 @@ def private_file_response(
         seconds = settings.PRIVATE_MEDIA_PRESIGNED_SECONDS
         redirect = HttpResponseRedirect(
             storage.presigned_url(
-                name, expire=seconds, content_type=content_type, disposition=disposition
+                name,
+                expire=seconds,
+                content_type=content_type,
+                disposition=disposition,
+                method="HEAD" if request.method == "HEAD" else "GET",
             )
         )
         # The browser may reuse the redirect only while the link behind it works.

@@ -70,9 +70,16 @@ class PrivateS3Storage(S3Storage):  # type: ignore[misc]  # django-storages is u
         return key
 
     def presigned_url(
-        self, name: str, *, expire: int, content_type: str, disposition: str | None
+        self,
+        name: str,
+        *,
+        expire: int,
+        content_type: str,
+        disposition: str | None,
+        method: str = "GET",
     ) -> str:
-        """A GET link valid for `expire` seconds, with the response headers we want."""
+        """A link valid for `expire` seconds, with the response headers we want. The
+        signature covers the method: a HEAD request needs a HEAD link."""
         params = {
             "Bucket": self.bucket_name,
             "Key": self._key(name),
@@ -83,7 +90,10 @@ class PrivateS3Storage(S3Storage):  # type: ignore[misc]  # django-storages is u
             params["ResponseContentDisposition"] = disposition
         client = self._presign_client()
         url: str = client.generate_presigned_url(
-            "get_object", Params=params, ExpiresIn=expire, HttpMethod="GET"
+            "head_object" if method == "HEAD" else "get_object",
+            Params=params if method != "HEAD" else {k: params[k] for k in ("Bucket", "Key")},
+            ExpiresIn=expire,
+            HttpMethod=method,
         )
         return url
 

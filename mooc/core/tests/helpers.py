@@ -7,11 +7,13 @@ import urllib.request
 from typing import Any
 
 
-def fetch(url: str, range_header: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    url: str, range_header: str | None = None, *, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
     """What a browser gets when it follows a presigned redirect: status, headers (lower
     case) and body; no cookies, no credentials."""
     headers = {"Range": range_header} if range_header else {}
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310  # loopback test server
+    request = urllib.request.Request(url, headers=headers, method=method)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()

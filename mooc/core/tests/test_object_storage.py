@@ -103,6 +103,17 @@ def test_the_link_lives_as_configured_and_a_cached_redirect_never_outlives_it(
     assert response["Cache-Control"] == "private, max-age=60"
 
 
+def test_a_head_request_gets_a_link_signed_for_head(
+    s3_private: PrivateS3Storage, video: str
+) -> None:
+    location = private_file_response(RequestFactory().head("/"), video)["Location"]
+    # A HeadObject link (moto checks no signatures; real stores refuse a GET link).
+    assert "response-content-type" not in location
+    status, headers, content = fetch(location, method="HEAD")
+    assert (status, content) == (200, b"")
+    assert headers["content-length"] == str(len(DATA))
+
+
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "videos/missing.mp4", ""])
 def test_missing_files_and_names_outside_the_prefix_are_404(
     s3_private: PrivateS3Storage, video: str, name: str
