@@ -131,3 +131,75 @@ def _staff_force_login_passes_mfa(
             mfa_session_verify(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+# --- Object storage ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """An S3-compatible server on a free loopback port (moto's server mode, in a
+    thread of this process): real HTTP, real signatures, nothing outside the machine."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_private(s3_server: str, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Private files on `s3_server`, in a fresh bucket, as S3_BUCKET would configure
+    them; presigned redirects on. Yields the storage (mooc.core.s3.PrivateS3Storage).
+
+    Model fields took their storage when the models were built, so each field on
+    private storage is pointed at this one for the test."""
+    import uuid
+
+    import boto3
+    from django.apps import apps
+    from django.db.models import FileField
+
+    from mooc.core.files import private_storage
+
+    bucket = f"mooc-test-{uuid.uuid4().hex[:12]}"
+    options = {
+        "endpoint_url": s3_server,
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "access_key": "test-key",
+        "secret_key": "test-secret",  # moto accepts any key
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name=options["region_name"],
+        aws_access_key_id=options["access_key"],
+        aws_secret_access_key=options["secret_key"],
+    ).create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "mooc.core.s3.PrivateS3Storage",
+            "OPTIONS": {**options, "bucket_name": bucket, "location": "private"},
+        },
+    }
+    settings.PRIVATE_MEDIA_PRESIGNED = True
+    settings.PRIVATE_MEDIA_PRESIGNED_SECONDS = 300
+    settings.PRIVATE_MEDIA_USE_ACCEL = True  # as in production: must not apply to S3
+    storage = private_storage()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, FileField)
+                and getattr(field, "_storage_callable", None) is private_storage
+            ):
+                monkeypatch.setattr(field, "storage", storage)
+    yield storage

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -276,15 +277,54 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 # Materials, attachments, videos and certificates live here and are never
 # served by URL: a permission-checked view hands them over (mooc.core.files).
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "private")
-# In production nginx serves private files from this internal location.
+# Object storage (docs/operations.md, "Object storage"): with S3_BUCKET set, private
+# files live in that S3-compatible bucket (AWS S3, MinIO, Ceph RGW) instead of
+# PRIVATE_MEDIA_ROOT; with S3_MEDIA_BUCKET set, public media too.
+S3_BUCKET = envstr("S3_BUCKET")
+S3_MEDIA_BUCKET = envstr("S3_MEDIA_BUCKET")
+_S3_ENDPOINT_URL = envstr("S3_ENDPOINT_URL") or None
+_S3_PUBLIC_ENDPOINT_URL = envstr("S3_PUBLIC_ENDPOINT_URL") or None
+_S3_REGION = envstr("S3_REGION") or None
+_S3_ADDRESSING_STYLE = envstr("S3_ADDRESSING_STYLE") or None
+if _S3_ADDRESSING_STYLE not in {None, "auto", "path", "virtual"}:
+    raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+_S3_CONNECTION: dict[str, Any] = {
+    "endpoint_url": _S3_ENDPOINT_URL,
+    "region_name": _S3_REGION,
+    "addressing_style": _S3_ADDRESSING_STYLE,
+    # Empty: boto3's own chain (AWS_* variables, instance or pod role).
+    "access_key": envstr("S3_ACCESS_KEY_ID") or None,
+    "secret_key": envstr("S3_SECRET_ACCESS_KEY") or None,
+    "signature_version": "s3v4",
+}
+# Permission-checked views answer with a 302 to a presigned link valid this long
+# (the browser then fetches the object, Range requests included, from the store);
+# false: the application streams the file itself.
+PRIVATE_MEDIA_PRESIGNED = envbool("S3_PRESIGNED_URLS", True)
+PRIVATE_MEDIA_PRESIGNED_SECONDS = envint("S3_PRESIGNED_SECONDS", 300)
+if PRIVATE_MEDIA_PRESIGNED_SECONDS < 10 or PRIVATE_MEDIA_PRESIGNED_SECONDS > 7 * 24 * 3600:
+    raise ImproperlyConfigured("S3_PRESIGNED_SECONDS must be between 10 and 604800.")
+# In production nginx serves private files on local disk from this internal location.
 PRIVATE_MEDIA_ACCEL_PREFIX = envstr("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
-PRIVATE_MEDIA_USE_ACCEL = envbool("PRIVATE_MEDIA_USE_ACCEL", not DEBUG)
+PRIVATE_MEDIA_USE_ACCEL = envbool("PRIVATE_MEDIA_USE_ACCEL", not DEBUG and not S3_BUCKET)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "mooc.core.files.PrivateFileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
-    },
+    "private": (
+        {
+            "BACKEND": "mooc.core.s3.PrivateS3Storage",
+            "OPTIONS": {
+                **_S3_CONNECTION,
+                "bucket_name": S3_BUCKET,
+                "location": envstr("S3_PRIVATE_PREFIX", "private").strip("/"),
+                "public_endpoint_url": _S3_PUBLIC_ENDPOINT_URL,
+            },
+        }
+        if S3_BUCKET
+        else {
+            "BACKEND": "mooc.core.files.PrivateFileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -293,6 +333,47 @@ STORAGES: dict[str, dict[str, Any]] = {
         )
     },
 }
+if S3_MEDIA_BUCKET:
+    # Public media (logos, news images, covers): plain, unsigned URLs. The bucket (or
+    # its media prefix) is readable by anybody, like MEDIA_ROOT behind /media/.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_CONNECTION,
+            "bucket_name": S3_MEDIA_BUCKET,
+            "location": envstr("S3_MEDIA_PREFIX", "media").strip("/"),
+            "custom_domain": envstr("S3_MEDIA_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+
+def _s3_browser_origins(bucket: str) -> list[str]:
+    """Where browsers fetch this bucket's objects from, for the CSP (img-src, media-src)."""
+    override = envlist("S3_BROWSER_ORIGINS")
+    if override:
+        return override
+    endpoint = _S3_PUBLIC_ENDPOINT_URL or _S3_ENDPOINT_URL
+    if endpoint:
+        parts = urlsplit(endpoint)
+        origins = [f"{parts.scheme}://{parts.netloc}"]
+        if _S3_ADDRESSING_STYLE != "path":
+            origins.append(f"{parts.scheme}://{bucket}.{parts.netloc}")
+        return origins
+    region = f".{_S3_REGION}" if _S3_REGION else ""
+    return [f"https://{bucket}.s3{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com"]
+
+
+S3_BROWSER_ORIGINS: list[str] = []
+if S3_BUCKET and PRIVATE_MEDIA_PRESIGNED:
+    S3_BROWSER_ORIGINS += _s3_browser_origins(S3_BUCKET)
+if S3_MEDIA_BUCKET:
+    _media_domain = envstr("S3_MEDIA_DOMAIN")
+    S3_BROWSER_ORIGINS += (
+        [f"https://{_media_domain}"] if _media_domain else _s3_browser_origins(S3_MEDIA_BUCKET)
+    )
 # Upload limits checked by the admin forms (keep nginx's client_max_body_size above them).
 MAX_VIDEO_UPLOAD_MB = envint("MAX_VIDEO_UPLOAD_MB", 500)
 MAX_ATTACHMENT_UPLOAD_MB = envint("MAX_ATTACHMENT_UPLOAD_MB", 50)
@@ -350,6 +431,10 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Presigned redirects send pictures and videos to the object store's address.
+for _origin in dict.fromkeys(S3_BROWSER_ORIGINS):
+    CONTENT_SECURITY_POLICY["img-src"].append(_origin)
+    CONTENT_SECURITY_POLICY["media-src"].append(_origin)
 if CAPTCHA_BACKEND == "recaptcha":  # Google's script and its challenge frame
     CONTENT_SECURITY_POLICY["script-src"] += ["https://www.google.com", "https://www.gstatic.com"]
     CONTENT_SECURITY_POLICY["frame-src"] += ["https://www.google.com"]

@@ -28,4 +28,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 _UPLOADS = Path(tempfile.mkdtemp(prefix="mooc-test-uploads-"))
 MEDIA_ROOT = _UPLOADS / "media"
 PRIVATE_MEDIA_ROOT = _UPLOADS / "private"
-STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}
+# Local disk, whatever the environment says; the object-storage tests switch to
+# their own S3 server (mooc/core/tests/s3.py).
+STORAGES["private"] = {
+    "BACKEND": "mooc.core.files.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from mooc.accounts.models import User
@@ -34,6 +33,5 @@ def question_image(request: HttpRequest, attempt_id: int, position: int) -> Http
     )
     if not name:
         raise Http404
-    response = private_file_response(request, name)
-    patch_cache_control(response, private=True, max_age=_MAX_AGE)
-    return response
+    # private_file_response caps the time for a presigned redirect to its link's life.
+    return private_file_response(request, name, max_age=_MAX_AGE)
