@@ -42,6 +42,7 @@ from mooc.accounts.imports import (
     USER_COLUMNS,
     file_kind,
     units_import,
+    user_import_template,
     users_import,
 )
 from mooc.accounts.models import EmployeeType, Unit, User
@@ -677,6 +678,11 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         return [
             path("import/", wrap(self.import_users_view), name="accounts_user_import"),
             path(
+                "import/template.<str:kind>",
+                wrap(self.import_template_view),
+                name="accounts_user_import_template",
+            ),
+            path(
                 "<path:object_id>/correct-email/",
                 wrap(self.correct_email_view),
                 name="accounts_user_correct_email",
@@ -769,6 +775,20 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             title=_("Release this NIP"),
             template="admin/accounts/user/release_nip.html",
         )
+
+    def import_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        content_type = (
+            "text/csv; charset=utf-8"
+            if kind == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(user_import_template(kind), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="template-impor-pengguna.{kind}"'
+        return response
 
     def import_users_view(self, request: HttpRequest) -> HttpResponse:
         return import_view(

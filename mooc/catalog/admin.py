@@ -585,8 +585,8 @@ class UnitWithSubunitsFilter(admin.SimpleListFilter):
     parameter_name = "unit"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        units = Unit.objects.filter(is_active=True).order_by("path").values_list(
-            "pk", "name", "depth"
+        units = (
+            Unit.objects.filter(is_active=True).order_by("path").values_list("pk", "name", "depth")
         )
         # Indented by depth, so the list reads as the tree it is.
         return [(str(pk), "\u2003" * (depth - 1) + name) for pk, name, depth in units]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -39,6 +40,7 @@ from mooc.accounts.backends import normalize_username
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import NIP_LENGTH, looks_like_nip, normalize_nip
 from mooc.catalog.models import Course, Enrollment
+from mooc.core.emails import email_notice_to_many
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
 from mooc.core.timezones import institution_tz
@@ -114,6 +116,7 @@ class Learner:
     username: str
     full_name: str
     unit_id: int | None
+    email: str = ""
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
@@ -156,7 +159,16 @@ def _with_enrolled_flag(users: QuerySet[User], course: Course) -> QuerySet[User]
     )
 
 
-_FIELDS = ("id", "username", "full_name", "unit_id", "is_active", "employee_type", "enrolled")
+_FIELDS = (
+    "id",
+    "username",
+    "full_name",
+    "unit_id",
+    "email",
+    "is_active",
+    "employee_type",
+    "enrolled",
+)
 
 
 def _users_by_names(names: Sequence[str], course: Course) -> dict[str, dict[str, Any]]:
@@ -186,7 +198,9 @@ def _sort(
     already: list[Learner] = []
     refused: list[Refused] = []
     for row in rows:
-        learner = Learner(row["id"], row["username"], row["full_name"], row["unit_id"])
+        learner = Learner(
+            row["id"], row["username"], row["full_name"], row["unit_id"], row["email"]
+        )
         if row["enrolled"]:
             already.append(learner)
         elif not row["is_active"]:
@@ -258,14 +272,25 @@ def enrolment_bulk_apply(
         if unit is not None
         else {"source": "list", "names": len(usernames or [])}
     )
+    messages = _enrolled_notice(course, [learner.email for learner in report.to_enrol])
     audit_log_record(
         actor=actor,
         action="course.learners_enrolled_in_bulk",
         target=course,
-        after={**report.counts(), **source},
+        after={**report.counts(), **source, "notice_messages": messages},
         request=request,
     )
     return report
+
+
+def _enrolled_notice(course: Course, addresses: Sequence[str]) -> int:
+    """One notice for the batch, naming the course, to every learner it enrolled (in
+    blind-copy groups); sent once the enrolments commit. Returns the messages queued."""
+    return email_notice_to_many(
+        to=addresses,
+        template="enrolled-in-bulk",
+        context={"course": course, "course_url": settings.SITE_URL + course.get_absolute_url()},
+    )
 
 
 # --- Export -------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ class ReviewMode(models.TextChoices):
 
 
 def review_shows_score(mode: str) -> bool:
-    """"Nothing" shows the learner only passed or failed; every other mode the score too."""
+    """ "Nothing" shows the learner only passed or failed; every other mode the score too."""
     return mode != ReviewMode.NOTHING
 
 

@@ -107,8 +107,10 @@ def test_the_list_filters_by_course_and_status(admin: Client) -> None:
 def test_the_list_filters_by_unit_with_its_sub_units(admin: Client) -> None:
     root, kanwil, upt = unit_tree()
     course = CourseFactory.create(is_published=False)
-    for username, unit in [(NIP, kanwil), ("199001012019032002", upt), ("198512312010121003", root)]:
-        EnrollmentFactory.create(user=UserFactory.create(username=username, unit=unit), course=course)
+    people = [(NIP, kanwil), ("199001012019032002", upt), ("198512312010121003", root)]
+    for username, unit in people:
+        learner = UserFactory.create(username=username, unit=unit)
+        EnrollmentFactory.create(user=learner, course=course)
 
     page = admin.get(reverse(CHANGELIST))
     by_kanwil = admin.get(reverse(CHANGELIST), {"unit": kanwil.pk})
@@ -229,7 +231,15 @@ def test_csv_export_has_a_bom_a_header_and_formula_safe_cells(admin: Client) -> 
     assert passed[1] == "'-2+3"
     # Completed 02:30 UTC is 09:30 in Jakarta, the institution's time.
     assert passed[6:] == [
-        "Completed", "Passed", "90.00", "0", "0", "", "24", passed[13], "2026-03-01 09:30"
+        "Completed",
+        "Passed",
+        "90.00",
+        "0",
+        "0",
+        "",
+        "24",
+        passed[13],
+        "2026-03-01 09:30",
     ]
 
 
