@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -55,9 +55,12 @@ from mooc.accounts.nip import (
 )
 from mooc.accounts.services import helpdesk, mfa
 from mooc.core import admin_views as core_admin
-from mooc.core.admin_views import admin_page
+from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_storage
+
+# The account fields a certificate prints (its holder's name, NIP/username, institution).
+HOLDER_IDENTITY_FIELDS = frozenset({"full_name", "username", "instansi"})
 
 # --- Forms ------------------------------------------------------------------------
 
@@ -517,6 +520,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             for name in ("groups", "user_permissions")
             if name in form.changed_data
         }
+        # What a certificate prints of its holder: the next page offers to reissue them.
+        request._holder_identity_changed = bool(  # type: ignore[attr-defined]
+            set(changed) & HOLDER_IDENTITY_FIELDS
+        )
         helpdesk.user_admin_update(
             actor=_actor(request),
             user=obj,
@@ -525,6 +532,21 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             reason=form.cleaned_data.get("audit_reason", ""),
             request=request,
         )
+
+    def response_change(self, request: HttpRequest, obj: User) -> HttpResponse:
+        response = super().response_change(request, obj)
+        if not getattr(request, "_holder_identity_changed", False):
+            return response
+        try:
+            # Added by the certificates app (admin_urls_add) when it is installed.
+            url = reverse(
+                "admin:accounts_user_certificates_reissue",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+        except NoReverseMatch:
+            return response
+        return HttpResponseRedirect(url)
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(
@@ -692,6 +714,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
                 wrap(self.release_nip_view),
                 name="accounts_user_release_nip",
             ),
+            *admin_urls_extra(self),
             *super().get_urls(),
         ]
 
@@ -786,7 +809,8 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             if kind == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = HttpResponse(user_import_template(kind), content_type=content_type)
+        data = user_import_template("csv" if kind == "csv" else "xlsx")
+        response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="template-impor-pengguna.{kind}"'
         return response
 

@@ -525,6 +525,18 @@ def certificate_reissue(
     return version
 
 
+def certificates_reissue_for_holder(
+    *, certificates: list[Certificate], actor: User, reason: str, request: Any = None
+) -> list[CertificateVersion]:
+    """Reissue several certificates of one holder after their name or identity changed:
+    all of them, or (on any refusal) none; each gets its own version and audit entry."""
+    with transaction.atomic():
+        return [
+            certificate_reissue(certificate=c, actor=actor, reason=reason, request=request)
+            for c in certificates
+        ]
+
+
 def _version_summary(version: CertificateVersion) -> dict[str, Any]:
     return {
         "holder_name": version.holder_name,

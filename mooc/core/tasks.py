@@ -16,15 +16,6 @@ def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
 
 
-_MAIL_RETRY: dict[str, object] = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": 12,  # about six hours of retrying before giving up
-}
-
-
 def _send(*, subject: str, text: str, html: str, to: list[str], bcc: list[str] | None) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to, bcc=bcc)
     message.attach_alternative(html, "text/html")
@@ -32,7 +23,14 @@ def _send(*, subject: str, text: str, html: str, to: list[str], bcc: list[str] |
     logger.info("mail sent: %s to %d recipient(s)", subject, len(to) + len(bcc or []))
 
 
-@shared_task(name="mooc.core.tasks.send_email_message", **_MAIL_RETRY)
+@shared_task(
+    name="mooc.core.tasks.send_email_message",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=12,  # about six hours of retrying before giving up
+)
 def send_email_message(*, subject: str, text: str, html: str, to: list[str]) -> None:
     _send(subject=subject, text=text, html=html, to=to, bcc=None)
 
@@ -43,7 +41,11 @@ def send_email_message(*, subject: str, text: str, html: str, to: list[str]) -> 
 @shared_task(
     name="mooc.core.tasks.send_email_notice",
     rate_limit=settings.EMAIL_NOTICE_RATE_LIMIT,
-    **_MAIL_RETRY,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=12,
 )
 def send_email_notice(
     *, subject: str, text: str, html: str, to: list[str], bcc: list[str] | None = None

@@ -58,7 +58,7 @@ def test_a_revocation_mails_the_holder_with_the_reason(
     assert message.subject == f"Sertifikat Anda untuk {issued.course.title} dicabut"
     assert "tidak berlaku lagi" in message.body
     assert "Alasan: Peserta tidak berhak" in message.body
-    html = message.alternatives[0][0]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]
     assert "Halo Rina Wulandari," in html and issued.course.title in html
 
 
