@@ -16,8 +16,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,7 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
+from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from mooc.accounts.imports import (
     MAX_ROWS,
@@ -55,6 +57,7 @@ from mooc.accounts.nip import (
 )
 from mooc.accounts.services import helpdesk, mfa
 from mooc.core import admin_views as core_admin
+from mooc.core.admin_forms import with_permission_labels
 from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_storage
@@ -499,6 +502,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             return False
         return super().has_delete_permission(request, obj)
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return with_permission_labels(field) if db_field.name == "user_permissions" else field
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -837,9 +844,31 @@ for _device_model in (TOTPDevice, StaticDevice):
 # --- Units --------------------------------------------------------------------------
 
 
+class UnitMoveForm(MoveNodeForm):
+    """treebeard's place-in-the-tree fields in plain words: its "Position" read as the
+    employee's "Jabatan" (one msgid, two meanings) and "Child of / Sibling of" stayed
+    English."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        position = self.fields["treebeard_position"]
+        position.label = _("Place in the structure")
+        position.choices = [  # type: ignore[attr-defined]
+            ("sorted-child", _("Under this unit (a sub-unit of it)")),
+            ("sorted-sibling", _("Beside this unit (at the same level)")),
+        ]
+        position.help_text = _(
+            "Where the unit sits: under another unit, or beside one at the same level. "
+            "For a top-level unit choose no unit below."
+        )
+        reference = self.fields["treebeard_ref_node"]
+        reference.label = _("Unit")
+        reference.empty_label = _("— none: a top-level unit —")  # type: ignore[attr-defined]
+
+
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
-    form = movenodeform_factory(Unit)
+    form = movenodeform_factory(Unit, form=UnitMoveForm)
     change_list_template = "admin/accounts/unit/change_list.html"
     list_display = ("name", "code", "is_active")
     list_filter = ("is_active",)
@@ -866,3 +895,19 @@ class UnitAdmin(TreeAdmin):
             template="admin/accounts/unit/import.html",
             done_message=_("The units were imported."),
         )
+
+
+# --- Roles (Django's groups) ----------------------------------------------------------
+
+
+class RoleAdmin(DjangoGroupAdmin):
+    """Django's group admin, its permissions said in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return with_permission_labels(field) if db_field.name == "permissions" else field
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)

@@ -45,7 +45,7 @@ from mooc.certificates.services import (
 )
 from mooc.core.admin_views import ReasonForm, admin_page, admin_urls_add
 from mooc.core.errors import ServiceError, add_service_error
-from mooc.core.files import private_file_response
+from mooc.core.files import PrivateFileSystemStorage, private_file_response
 from mooc.core.images import PixelLimitedImageField
 from mooc.core.selectors import site_settings_get
 
@@ -129,6 +129,16 @@ class CertificateDesignAdmin(admin.ModelAdmin[CertificateDesign]):
     # (issue 14, F3).
     formfield_overrides = {models.ImageField: {"form_class": PixelLimitedImageField}}
     form = CertificateDesignForm
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.FileField) and isinstance(
+            db_field.storage, PrivateFileSystemStorage
+        ):
+            # A private file has no URL to link to (Django's "currently: …" link would fail
+            # with a 500 once an image is stored): a plain upload field; the preview shows it.
+            kwargs["widget"] = forms.FileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     change_form_template = "admin/certificates/certificatedesign/change_form.html"
     list_display = ("name", "is_default", "course_count", "updated_at")
     filter_horizontal = ("courses",)
