@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import nh3
@@ -20,8 +21,19 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
     "abbr": {"title"},
+    # Markdown footnotes: the reference (`<sup id="fnref:1">`) and its note (`<li
+    # id="fn:1">`) link to each other by id; `_attribute_keep` drops any other id.
+    "sup": {"id"},
+    "li": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]{1,40}$")
+
+
+def _attribute_keep(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -35,6 +47,7 @@ def sanitize_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_attribute_keep,
     )
 
 

@@ -181,7 +181,18 @@ def decode_text(data: bytes) -> str:
 def text_to_html(text: str, *, is_markdown: bool) -> str:
     """Markdown or HTML → sanitized HTML. `#` headings become h2: the page's h1
     is the course or material title."""
-    html = markdown_render(text, extensions=_MARKDOWN_EXTENSIONS) if is_markdown else text
+    html = (
+        markdown_render(
+            text,
+            extensions=_MARKDOWN_EXTENSIONS,
+            # The footnote's way back is labelled in the site's language, not English.
+            extension_configs={
+                "extra": {"footnotes": {"BACKLINK_TITLE": _("Back to footnote %d in the text")}}
+            },
+        )
+        if is_markdown
+        else text
+    )
     return sanitize_html(_H1.sub(r"<\1h2\2", html).strip())
 
 

@@ -556,3 +556,21 @@ def test_the_commands_last_line_is_indonesian_and_says_what_to_do(tmp_path: Path
 
     assert "tidak ada yang diimpor" in str(raised.value)
     assert "Perbaiki" in str(raised.value)
+
+
+def test_markdown_footnotes_keep_their_links_and_nothing_else_keeps_an_id() -> None:
+    from django.utils import translation
+
+    from mooc.core.sanitize import sanitize_html
+    from mooc.packages.manifest import text_to_html
+
+    with translation.override("id"):
+        html = text_to_html(
+            "Asas pelayanan[^uu] berlaku.\n\n[^uu]: UU Nomor 25 Tahun 2009.", is_markdown=True
+        )
+
+    assert '<sup id="fnref:uu"><a href="#fn:uu"' in html
+    assert '<li id="fn:uu">' in html and 'href="#fnref:uu"' in html
+    assert "Kembali ke catatan kaki 1" in html and "Jump back" not in html
+    hostile = sanitize_html('<li id="main-nav">x</li><sup id="fn:1 onclick">y</sup>')
+    assert "id=" not in hostile
