@@ -399,6 +399,9 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "MOOC ASN <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who gets a mail for every server error (500): comma-separated addresses.
 ADMINS = [(address, address) for address in envlist("ADMINS")]
+# Notices staff send to many people at once (imported accounts, bulk enrolments), per
+# Celery worker: Celery's rate syntax ("120/m", "10/s"); empty for no limit.
+EMAIL_NOTICE_RATE_LIMIT = envstr("EMAIL_NOTICE_RATE_LIMIT", "120/m") or None
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

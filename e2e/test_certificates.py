@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
@@ -118,6 +119,17 @@ def test_pass_download_verify_correct_and_revoke(
     visitor.reload()
     expect(visitor.get_by_role("heading", name="Dicabut")).to_be_visible()
     check_page(visitor, "verification-revoked", viewport)
+
+    # The learner's cards say "Dicabut" and offer no download; the page explains.
+    page.goto(base + reverse("catalog:my_courses") + "?tab=selesai")
+    expect(page.get_by_test_id("certificate-revoked")).to_have_text("Dicabut")
+    expect(page.get_by_role("link", name=re.compile("Download Sertifikat"))).to_have_count(0)
+    check_page(page, "my-courses-certificate-revoked", viewport)
+    page.get_by_role("link", name=re.compile("Sertifikat dicabut: mengapa?")).click()
+    expect(page.get_by_test_id("revoked-explained")).to_contain_text(
+        "Diterbitkan untuk peserta yang salah"
+    )
+    check_page(page, "certificate-page-revoked", viewport)
 
     # A guessed code finds nothing.
     visitor.goto(base + "/verifikasi/AAAABBBBCCCCDDDD/")

@@ -16,15 +16,17 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
+from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from mooc.accounts.imports import (
     MAX_ROWS,
@@ -42,6 +44,7 @@ from mooc.accounts.imports import (
     USER_COLUMNS,
     file_kind,
     units_import,
+    user_import_template,
     users_import,
 )
 from mooc.accounts.models import EmployeeType, Unit, User
@@ -54,9 +57,13 @@ from mooc.accounts.nip import (
 )
 from mooc.accounts.services import helpdesk, mfa
 from mooc.core import admin_views as core_admin
-from mooc.core.admin_views import admin_page
+from mooc.core.admin_forms import with_permission_labels
+from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.files import private_storage
+
+# The account fields a certificate prints (its holder's name, NIP/username, institution).
+HOLDER_IDENTITY_FIELDS = frozenset({"full_name", "username", "instansi"})
 
 # --- Forms ------------------------------------------------------------------------
 
@@ -495,6 +502,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             return False
         return super().has_delete_permission(request, obj)
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return with_permission_labels(field) if db_field.name == "user_permissions" else field
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -516,6 +527,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             for name in ("groups", "user_permissions")
             if name in form.changed_data
         }
+        # What a certificate prints of its holder: the next page offers to reissue them.
+        request._holder_identity_changed = bool(  # type: ignore[attr-defined]
+            set(changed) & HOLDER_IDENTITY_FIELDS
+        )
         helpdesk.user_admin_update(
             actor=_actor(request),
             user=obj,
@@ -524,6 +539,21 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             reason=form.cleaned_data.get("audit_reason", ""),
             request=request,
         )
+
+    def response_change(self, request: HttpRequest, obj: User) -> HttpResponse:
+        response = super().response_change(request, obj)
+        if not getattr(request, "_holder_identity_changed", False):
+            return response
+        try:
+            # Added by the certificates app (admin_urls_add) when it is installed.
+            url = reverse(
+                "admin:accounts_user_certificates_reissue",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+        except NoReverseMatch:
+            return response
+        return HttpResponseRedirect(url)
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(
@@ -677,6 +707,11 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         return [
             path("import/", wrap(self.import_users_view), name="accounts_user_import"),
             path(
+                "import/template.<str:kind>",
+                wrap(self.import_template_view),
+                name="accounts_user_import_template",
+            ),
+            path(
                 "<path:object_id>/correct-email/",
                 wrap(self.correct_email_view),
                 name="accounts_user_correct_email",
@@ -686,6 +721,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
                 wrap(self.release_nip_view),
                 name="accounts_user_release_nip",
             ),
+            *admin_urls_extra(self),
             *super().get_urls(),
         ]
 
@@ -770,6 +806,21 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             template="admin/accounts/user/release_nip.html",
         )
 
+    def import_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        content_type = (
+            "text/csv; charset=utf-8"
+            if kind == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        data = user_import_template("csv" if kind == "csv" else "xlsx")
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="template-impor-pengguna.{kind}"'
+        return response
+
     def import_users_view(self, request: HttpRequest) -> HttpResponse:
         return import_view(
             self,
@@ -793,9 +844,31 @@ for _device_model in (TOTPDevice, StaticDevice):
 # --- Units --------------------------------------------------------------------------
 
 
+class UnitMoveForm(MoveNodeForm):
+    """treebeard's place-in-the-tree fields in plain words: its "Position" read as the
+    employee's "Jabatan" (one msgid, two meanings) and "Child of / Sibling of" stayed
+    English."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        position = self.fields["treebeard_position"]
+        position.label = _("Place in the structure")
+        position.choices = [  # type: ignore[attr-defined]
+            ("sorted-child", _("Under this unit (a sub-unit of it)")),
+            ("sorted-sibling", _("Beside this unit (at the same level)")),
+        ]
+        position.help_text = _(
+            "Where the unit sits: under another unit, or beside one at the same level. "
+            "For a top-level unit choose no unit below."
+        )
+        reference = self.fields["treebeard_ref_node"]
+        reference.label = _("Unit")
+        reference.empty_label = _("— none: a top-level unit —")  # type: ignore[attr-defined]
+
+
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
-    form = movenodeform_factory(Unit)
+    form = movenodeform_factory(Unit, form=UnitMoveForm)
     change_list_template = "admin/accounts/unit/change_list.html"
     list_display = ("name", "code", "is_active")
     list_filter = ("is_active",)
@@ -822,3 +895,19 @@ class UnitAdmin(TreeAdmin):
             template="admin/accounts/unit/import.html",
             done_message=_("The units were imported."),
         )
+
+
+# --- Roles (Django's groups) ----------------------------------------------------------
+
+
+class RoleAdmin(DjangoGroupAdmin):
+    """Django's group admin, its permissions said in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return with_permission_labels(field) if db_field.name == "permissions" else field
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)

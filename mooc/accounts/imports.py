@@ -344,6 +344,29 @@ USER_COLUMNS = (
     "instansi",
 )
 USER_REQUIRED_COLUMNS = ("employee_type", "nip_username", "full_name", "email")
+# The downloadable template's example rows: one internal employee, one external user.
+USER_TEMPLATE_ROWS = (
+    {
+        "employee_type": "internal",
+        "nip_username": "198609262015051001",
+        "full_name": "Rina Wulandari",
+        "email": "rina.wulandari@example.go.id",
+        "phone": "081234567890",
+        "jabatan": "Analis SDM Aparatur",
+        "unit_code": "KODE-UNIT",
+        "instansi": "",
+    },
+    {
+        "employee_type": "external",
+        "nip_username": "budi.santoso",
+        "full_name": "Budi Santoso",
+        "email": "budi.santoso@example.com",
+        "phone": "",
+        "jabatan": "",
+        "unit_code": "",
+        "instansi": "Pemerintah Kota Contoh",
+    },
+)
 _EMPLOYEE_TYPES = {
     "internal": EmployeeType.INTERNAL,
     "intern": EmployeeType.INTERNAL,
@@ -546,6 +569,33 @@ def users_import_check(*, table: Table) -> UserImportReport:
     )
 
 
+def user_import_template(kind: FileKind) -> bytes:
+    """The user list's template: the header row and two example rows, as CSV (UTF-8 with
+    a byte order mark, which Excel needs to read it as UTF-8) or as an .xlsx whose cells
+    are all text, so Excel keeps an 18-digit NIP whole instead of rounding it."""
+    rows = [list(USER_COLUMNS)] + [[row[c] for c in USER_COLUMNS] for row in USER_TEMPLATE_ROWS]
+    if kind == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")
+        csv.writer(out).writerows(rows)
+        return out.getvalue().encode("utf-8")
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "users"
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.iter_cols(min_row=1, max_row=len(rows) + 500):
+        for cell in column:
+            cell.number_format = "@"
+        sheet.column_dimensions[column[0].column_letter].width = 24
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _users_create(rows: Sequence[UserRow]) -> list[User]:
     now = timezone.now()
     users = [
@@ -608,8 +658,20 @@ def users_import(
             ),
             code="race",
         ) from exc
+    _imported_accounts_notify([user.pk for user in created])
     report.committed = True
     return report
+
+
+def _imported_accounts_notify(user_ids: list[int]) -> None:
+    """One background task mails every new account its set-password link, after the
+    import has committed (an import that rolled back mails nobody)."""
+    from mooc.accounts.tasks import imported_accounts_notify
+
+    if user_ids:
+        transaction.on_commit(
+            lambda: imported_accounts_notify.delay(user_ids=user_ids), robust=True
+        )
 
 
 # --- Units ---------------------------------------------------------------------

@@ -189,6 +189,7 @@ class TokenPurpose(models.TextChoices):
     PASSWORD_STEP = "password_step", _("password change after verification")
     EMAIL_CHANGE = "email_change", _("e-mail change")
     NOT_ME = "not_me", _("report a password change that was not me")
+    ACCOUNT_SETUP = "account_setup", _("first password of an imported account")
 
 
 class AccountToken(models.Model):

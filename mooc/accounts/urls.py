@@ -17,6 +17,7 @@ urlpatterns = [
     path("lupa-password/", password.forgot_password, name="forgot_password"),
     path("lupa-password/password-baru/", password.set_password, name="set_password"),
     path("bukan-saya/<str:token>/", password.not_me, name="not_me"),
+    path("akun-baru/<str:token>/", password.account_setup, name="account_setup"),
     path("profil/", account.profile, name="profile"),
     path("profil/email/", account.email_change, name="email_change"),
     path("profil/email/<str:token>/", account.email_confirm, name="email_confirm"),

@@ -598,6 +598,30 @@ def _export_response(
 # --- Enrolments -------------------------------------------------------------------------------
 
 
+class UnitWithSubunitsFilter(admin.SimpleListFilter):
+    """The unit at enrolment, with every unit under it (a Kanwil brings its UPTs): one
+    indexed prefix match on the tree's materialised path."""
+
+    title = _("unit (with sub-units)")
+    parameter_name = "unit"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        units = (
+            Unit.objects.filter(is_active=True).order_by("path").values_list("pk", "name", "depth")
+        )
+        # Indented by depth, so the list reads as the tree it is.
+        return [(str(pk), "\u2003" * (depth - 1) + name) for pk, name, depth in units]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if not value:
+            return None
+        unit = Unit.objects.filter(pk=int(value)).only("path").first() if value.isdigit() else None
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(CourseScopedAdmin[Enrollment]):
     """Enrolments are listed, inspected and exported here; they are created by learners
@@ -618,6 +642,7 @@ class EnrollmentAdmin(CourseScopedAdmin[Enrollment]):
     list_display_links = ("learner_nip",)
     list_filter = (
         EditableCourseFilter,
+        UnitWithSubunitsFilter,
         "status",
         "result",
         ("created_at", admin.DateFieldListFilter),

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ from mooc.accounts.backends import normalize_username
 from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.accounts.nip import NIP_LENGTH, looks_like_nip, normalize_nip
 from mooc.catalog.models import Course, Enrollment
+from mooc.core.emails import email_notice_to_many
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
 from mooc.core.timezones import institution_tz
@@ -114,6 +116,7 @@ class Learner:
     username: str
     full_name: str
     unit_id: int | None
+    email: str = ""
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
@@ -156,7 +159,16 @@ def _with_enrolled_flag(users: QuerySet[User], course: Course) -> QuerySet[User]
     )
 
 
-_FIELDS = ("id", "username", "full_name", "unit_id", "is_active", "employee_type", "enrolled")
+_FIELDS = (
+    "id",
+    "username",
+    "full_name",
+    "unit_id",
+    "email",
+    "is_active",
+    "employee_type",
+    "enrolled",
+)
 
 
 def _users_by_names(names: Sequence[str], course: Course) -> dict[str, dict[str, Any]]:
@@ -186,7 +198,9 @@ def _sort(
     already: list[Learner] = []
     refused: list[Refused] = []
     for row in rows:
-        learner = Learner(row["id"], row["username"], row["full_name"], row["unit_id"])
+        learner = Learner(
+            row["id"], row["username"], row["full_name"], row["unit_id"], row["email"]
+        )
         if row["enrolled"]:
             already.append(learner)
         elif not row["is_active"]:
@@ -258,14 +272,25 @@ def enrolment_bulk_apply(
         if unit is not None
         else {"source": "list", "names": len(usernames or [])}
     )
+    messages = _enrolled_notice(course, [learner.email for learner in report.to_enrol])
     audit_log_record(
         actor=actor,
         action="course.learners_enrolled_in_bulk",
         target=course,
-        after={**report.counts(), **source},
+        after={**report.counts(), **source, "notice_messages": messages},
         request=request,
     )
     return report
+
+
+def _enrolled_notice(course: Course, addresses: Sequence[str]) -> int:
+    """One notice for the batch, naming the course, to every learner it enrolled (in
+    blind-copy groups); sent once the enrolments commit. Returns the messages queued."""
+    return email_notice_to_many(
+        to=addresses,
+        template="enrolled-in-bulk",
+        context={"course": course, "course_url": settings.SITE_URL + course.get_absolute_url()},
+    )
 
 
 # --- Export -------------------------------------------------------------------------------
@@ -284,15 +309,71 @@ def _export_header() -> list[str]:
     return [
         gettext("NIP/Username"),
         gettext("Full name"),
+        gettext("E-mail"),
+        gettext("Position"),
         gettext("Unit at enrolment"),
         gettext("Course"),
         gettext("Status"),
         gettext("Result"),
         gettext("Final score"),
+        gettext("Progress (%)"),
+        gettext("Final exam attempts used"),
+        gettext("Certificate number"),
         gettext("JP"),
         gettext("Enrolled at"),
         gettext("Completed at"),
     ]
+
+
+def _reverse_model(accessor: str) -> Any:
+    """The model behind one of User's reverse relations. Learning, exams and certificates
+    sit above catalog, so it reads their rows through the relations they declare on the
+    user rather than importing them."""
+    return User._meta.get_field(accessor).related_model
+
+
+def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
+    """A correlated count, zero when there is no row: one subquery per column, so the
+    export stays one query per chunk however many attempts or materials there are."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _with_export_columns(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    progress = _reverse_model("material_progress")
+    attempts = _reverse_model("exam_attempts")
+    material = progress._meta.get_field("material").related_model
+    return queryset.annotate(
+        materials_done=_count(
+            progress.objects.filter(
+                user=OuterRef("user_id"),
+                course=OuterRef("course_id"),
+                material__is_retired=False,
+                material__section__is_retired=False,
+            ),
+            "user",
+        ),
+        materials_total=_count(
+            material.objects.filter(
+                section__course=OuterRef("course_id"),
+                is_retired=False,
+                section__is_retired=False,
+            ),
+            "section__course",
+        ),
+        final_attempts=_count(
+            attempts.objects.filter(
+                user=OuterRef("user_id"), exam__course=OuterRef("course_id"), exam__is_final=True
+            ),
+            "user",
+        ),
+        certificate_number=F("certificate__number"),
+    )
+
+
+def _percent(done: int, total: int) -> int:
+    # As the learner's progress bar (learning.selectors.Progress.percent).
+    return round(100 * done / total) if total else 0
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -302,20 +383,28 @@ def _local(moment: dt.datetime | None) -> str:
 def enrolment_export_rows(queryset: QuerySet[Enrollment]) -> Iterator[list[Any]]:
     """The header, then one row per enrolment; text cells are formula-safe."""
     yield _export_header()
-    rows = queryset.select_related("user", "unit", "course").order_by("course_id", "created_at")
+    rows = _with_export_columns(
+        queryset.select_related("user", "unit", "course").order_by("course_id", "created_at")
+    )
     for enrolment in rows.iterator(chunk_size=2000):
         score: Decimal | None = enrolment.final_score
         text = [
             enrolment.user.username,
             enrolment.user.full_name,
+            enrolment.user.email,
+            enrolment.user.jabatan,
             enrolment.unit.name if enrolment.unit else "",
             enrolment.course.title,
             str(enrolment.get_status_display()),
             str(enrolment.get_result_display()) if enrolment.result else "",
         ]
+        extra: Any = enrolment
         yield [
             *(spreadsheet_safe(value) for value in text),
             score,
+            _percent(extra.materials_done, extra.materials_total),
+            extra.final_attempts,
+            extra.certificate_number or "",
             enrolment.jp,
             _local(enrolment.created_at),
             _local(enrolment.completed_at),

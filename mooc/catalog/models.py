@@ -32,7 +32,7 @@ class Instructor(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     title = models.CharField(
-        _("title"),
+        _("position or expertise"),
         max_length=200,
         blank=True,
         help_text=_("Position or expertise, e.g. Widyaiswara Ahli Madya."),
@@ -48,7 +48,17 @@ class Instructor(models.Model):
         related_name="instructor_profile",
     )
     # Stable id from a course package, so re-imports update instead of duplicating.
-    key = models.SlugField(_("package id"), max_length=100, unique=True, null=True, blank=True)
+    key = models.SlugField(
+        _("code in the course package"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Filled in by a course package import, which finds this row again by it. "
+            "Leave it as it is."
+        ),
+    )
 
     class Meta:
         verbose_name = _("instructor")

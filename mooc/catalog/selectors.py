@@ -42,6 +42,8 @@ from mooc.learning.models import Material, Section
 
 # A search box is not a place for essays; more words only make the query slower.
 SEARCH_MAX_WORDS = 8
+# certificates.models.CertificateState.REVOKED, named here because catalog sits below it.
+CERTIFICATE_REVOKED = "revoked"
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -173,6 +175,7 @@ class CourseDetail:
     is_enrolled: bool
     is_favorite: bool
     has_passed: bool = False
+    certificate_revoked: bool = False
 
     @property
     def material_count(self) -> int:
@@ -199,6 +202,12 @@ def course_get_detail(
                     user=user, course=OuterRef("pk"), result=EnrollmentResult.PASSED
                 )
             ),
+            # Through the reverse one-to-one: catalog sits below certificates.
+            certificate_revoked=Exists(
+                Enrollment.objects.filter(
+                    user=user, course=OuterRef("pk"), certificate__state=CERTIFICATE_REVOKED
+                )
+            ),
         )
     materials = Material.objects.filter(is_retired=False).only("id", "section_id", "title")
     sections = Section.objects.current().prefetch_related(
@@ -220,6 +229,7 @@ def course_get_detail(
         is_enrolled=bool(getattr(course, "is_enrolled", False)),
         is_favorite=bool(getattr(course, "is_favorite", False)),
         has_passed=bool(getattr(course, "has_passed", False)),
+        certificate_revoked=bool(getattr(course, "certificate_revoked", False)),
     )
 
 

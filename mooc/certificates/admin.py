@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -29,6 +30,7 @@ from mooc.certificates.models import (
     Certificate,
     CertificateDesign,
     CertificateExport,
+    CertificateState,
     CertificateVersion,
     ExportState,
 )
@@ -38,11 +40,12 @@ from mooc.certificates.services import (
     certificate_export_start,
     certificate_reissue,
     certificate_revoke,
+    certificates_reissue_for_holder,
     version_layout,
 )
-from mooc.core.admin_views import ReasonForm, admin_page
+from mooc.core.admin_views import ReasonForm, admin_page, admin_urls_add
 from mooc.core.errors import ServiceError, add_service_error
-from mooc.core.files import private_file_response
+from mooc.core.files import PrivateFileSystemStorage, private_file_response
 from mooc.core.images import PixelLimitedImageField
 from mooc.core.selectors import site_settings_get
 
@@ -126,6 +129,16 @@ class CertificateDesignAdmin(admin.ModelAdmin[CertificateDesign]):
     # (issue 14, F3).
     formfield_overrides = {models.ImageField: {"form_class": PixelLimitedImageField}}
     form = CertificateDesignForm
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.FileField) and isinstance(
+            db_field.storage, PrivateFileSystemStorage
+        ):
+            # A private file has no URL to link to (Django's "currently: …" link would fail
+            # with a 500 once an image is stored): a plain upload field; the preview shows it.
+            kwargs["widget"] = forms.FileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     change_form_template = "admin/certificates/certificatedesign/change_form.html"
     list_display = ("name", "is_default", "course_count", "updated_at")
     filter_horizontal = ("courses",)
@@ -520,3 +533,116 @@ class CertificateExportAdmin(CourseScopedAdmin[CertificateExport]):
             title=gettext("Download a course's certificates"),
             form=form,
         )
+
+
+# --- After a holder's name changed: reissue in one step ---------------------------------------
+
+
+class HolderReissueForm(ReasonForm):
+    certificates = forms.ModelMultipleChoiceField(
+        label=_("Certificates to reissue"),
+        queryset=Certificate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one certificate, or skip this step.")},
+    )
+
+    def __init__(self, *args: Any, certificates: QuerySet[Certificate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["certificates"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = certificates
+        field.label_from_instance = _certificate_choice_label  # type: ignore[assignment]
+        self.initial.setdefault("certificates", [c.pk for c in certificates])
+        self.order_fields(["certificates", "reason"])
+
+
+def _certificate_choice_label(certificate: Certificate) -> str:
+    version = certificate.current_version
+    printed = version.holder_name if version else ""
+    return gettext("%(number)s — %(course)s (printed name: %(name)s)") % {
+        "number": certificate,
+        "course": certificate.course.title,
+        "name": printed,
+    }
+
+
+def _holder_certificates(request: HttpRequest, holder_id: int) -> QuerySet[Certificate]:
+    """The holder's valid, numbered certificates of courses the staff member may correct."""
+    return (
+        Certificate.objects.filter(
+            user_id=holder_id,
+            state=CertificateState.VALID,
+            number__isnull=False,
+            course__in=courses_editable_by(request.user),
+        )
+        .select_related("course", "current_version")
+        .order_by("issued_at")
+    )
+
+
+def holder_reissue_view(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str
+) -> HttpResponse:
+    """Offered right after a user's name or identity is saved: the certificates that
+    still print the old one, all ticked, and a required reason; one click reissues them."""
+    holder = model_admin.get_object(request, object_id)
+    if holder is None or not model_admin.has_change_permission(request, holder):
+        raise Http404
+    if not request.user.has_perm("certificates.change_certificate"):
+        raise PermissionDenied
+    user_page = reverse(
+        "admin:accounts_user_change", args=[holder.pk], current_app=model_admin.admin_site.name
+    )
+    certificates = _holder_certificates(request, holder.pk)
+    if not certificates.exists():
+        return HttpResponseRedirect(user_page)
+    form = HolderReissueForm(request.POST or None, certificates=certificates)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["certificates"])
+        try:
+            certificates_reissue_for_holder(
+                certificates=chosen,
+                actor=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            model_admin.message_user(
+                request,
+                gettext("Certificates reissued: %(count)s. Each holder was mailed.")
+                % {"count": len(chosen)},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(user_page)
+    return admin_page(
+        model_admin,
+        request,
+        "admin/certificates/holder_reissue.html",
+        title=gettext("Reissue the certificates of %(name)s") % {"name": holder},
+        original=holder,
+        form=form,
+        skip_url=user_page,
+        warning=gettext(
+            "The name or identity of this account was changed, and these certificates still "
+            "print the old one. Reissuing writes a new version of each, with the same number, "
+            "from the account as it is now; the holder is mailed. The earlier versions are kept."
+        ),
+        submit_label=gettext("Reissue the chosen certificates"),
+    )
+
+
+def _user_admin_urls(model_admin: Any) -> list[URLPattern]:
+    return [
+        path(
+            "<path:object_id>/certificates-reissue/",
+            model_admin.admin_site.admin_view(
+                lambda request, object_id: holder_reissue_view(model_admin, request, object_id)
+            ),
+            name="accounts_user_certificates_reissue",
+        )
+    ]
+
+
+admin_urls_add(get_user_model(), _user_admin_urls)

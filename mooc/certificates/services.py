@@ -518,10 +518,23 @@ def certificate_reissue(
             after={"version": version.version} | _version_summary(version),
             request=request,
         )
+        _holder_notice(locked, user, "certificate-reissued", version=version, reason=reason)
     certificate_id, version_id = locked.pk, version.pk
     transaction.on_commit(lambda: _render_after_commit(certificate_id, version_id), robust=True)
     certificate.refresh_from_db()
     return version
+
+
+def certificates_reissue_for_holder(
+    *, certificates: list[Certificate], actor: User, reason: str, request: Any = None
+) -> list[CertificateVersion]:
+    """Reissue several certificates of one holder after their name or identity changed:
+    all of them, or (on any refusal) none; each gets its own version and audit entry."""
+    with transaction.atomic():
+        return [
+            certificate_reissue(certificate=c, actor=actor, reason=reason, request=request)
+            for c in certificates
+        ]
 
 
 def _version_summary(version: CertificateVersion) -> dict[str, Any]:
@@ -560,8 +573,28 @@ def certificate_revoke(
             after={"state": CertificateState.REVOKED, "revoked_at": locked.revoked_at.isoformat()},
             request=request,
         )
+        holder = User.objects.get(pk=locked.user_id)
+        _holder_notice(locked, holder, "certificate-revoked")
     certificate.refresh_from_db()
     return certificate
+
+
+def _holder_notice(certificate: Certificate, user: User, template: str, **context: Any) -> None:
+    """The holder hears of a reissue or a revocation (queued; sent once it commits)."""
+    version = certificate.current_version
+    email_send(
+        to=[user.email],
+        template=template,
+        context={
+            "user": user,
+            "certificate": certificate,
+            "course_title": version.course_title if version else certificate.course.title,
+            "certificate_url": settings.SITE_URL
+            + reverse("certificates:detail", args=[certificate.pk]),
+            **context,
+        },
+        notice=True,
+    )
 
 
 # --- Bulk export ----------------------------------------------------------------------------

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.db import models
 from django.db.models import Max, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def ordered_formset_save(formset: Any, *, siblings: QuerySet[Any]) -> None:
@@ -32,3 +36,35 @@ def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Fi
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
+
+
+# Django stores a permission's name in English when the migration creates it ("Can add
+# attempt answer") and shows it so in the role and user pickers; these say it in the
+# reader's language from the model's translated name.
+_PERMISSION_VERBS = {
+    "add": _("Can add %(thing)s"),
+    "change": _("Can change %(thing)s"),
+    "delete": _("Can delete %(thing)s"),
+    "view": _("Can view %(thing)s"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    """ "Bank soal dan ujian | Dapat mengubah ujian" for exams.change_exam (the content
+    type must be loaded with the permission)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    app = apps.get_app_config(content_type.app_label).verbose_name
+    verb, _sep, model_name = permission.codename.partition("_")
+    if model is not None and verb in _PERMISSION_VERBS and model_name == model._meta.model_name:
+        name = str(_PERMISSION_VERBS[verb] % {"thing": model._meta.verbose_name})
+    else:
+        name = gettext(permission.name)
+    return f"{capfirst(app)} | {name}"
+
+
+def with_permission_labels(field: Any) -> Any:
+    """The permissions field of a role or user form, its choices said as above."""
+    if field is not None:
+        field.label_from_instance = permission_label
+    return field

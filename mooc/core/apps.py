@@ -19,4 +19,11 @@ class CoreConfig(AppConfig):
 
         # Pillow's limits (MAX_IMAGE_PIXELS, its bomb warning made an error) are set where
         # the image checks live; importing them here sets them for every process.
+        # django-axes names its admin section "Axes", in English and jargon; its models
+        # (login attempts, lockouts) are translated by its own catalogue.
+        from django.apps import apps
+
         from mooc.core import images  # noqa: F401
+
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login attempts and lockouts")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import markdown  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
@@ -42,7 +43,11 @@ def markdown_depth(text: str) -> int:
 
 
 def markdown_render(
-    text: str, *, extensions: Sequence[str] = (), max_chars: int | None = None
+    text: str,
+    *,
+    extensions: Sequence[str] = (),
+    extension_configs: dict[str, Any] | None = None,
+    max_chars: int | None = None,
 ) -> str:
     """`markdown.markdown(text)`, or MarkdownTooComplex."""
     if max_chars is not None and len(text) > max_chars:
@@ -56,6 +61,10 @@ def markdown_render(
     if markdown_depth(text) > MAX_MARKDOWN_DEPTH:
         raise too_deep
     try:
-        return str(markdown.markdown(text, extensions=list(extensions)))
+        return str(
+            markdown.markdown(
+                text, extensions=list(extensions), extension_configs=extension_configs or {}
+            )
+        )
     except RecursionError:
         raise too_deep from None

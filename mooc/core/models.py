@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mooc.core.files import private_storage
@@ -191,9 +192,9 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return (
-            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
-        )
+        # In the institution's time, as everywhere on the admin (the stored value is UTC).
+        moment = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{moment:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

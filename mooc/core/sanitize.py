@@ -26,6 +26,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
     "abbr": {"title"},
+    # Markdown footnotes: the reference (`<sup id="fnref:1">`) and its note (`<li
+    # id="fn:1">`) link to each other by id; `_attribute_filter` drops any other id.
+    "sup": {"id"},
+    "li": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Pictures come from this site's own uploads only (mooc.authoring's image upload): a
@@ -43,9 +47,15 @@ def image_src_allowed(src: str) -> bool:
     return bool(media_url) and src.startswith(media_url + "editor/") and ".." not in src
 
 
+# Markdown footnotes link a reference and its note by these ids; any other id is dropped.
+_FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]{1,40}$")
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src" and not image_src_allowed(value):
         return None
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
     return value
 
 

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
+from django.views.i18n import JavaScriptCatalog
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +63,12 @@ def language(request: HttpRequest, code: str) -> HttpResponseRedirect:
         samesite="Lax",
     )
     return response
+
+
+class AdminJavaScriptCatalog(JavaScriptCatalog):
+    """The admin's JavaScript catalogue with this project's `djangojs` catalogue on top
+    (mooc/locale): Django's Indonesian one leaves "Choose"/"Remove" in English and has
+    the typo "Pindahkan%s" (so the course staff picker read "Pindahkanstaf")."""
+
+    def get_paths(self, packages: list[str]) -> list[str]:
+        return [*super().get_paths(packages), *(str(path) for path in settings.LOCALE_PATHS)]

@@ -136,6 +136,18 @@ class ReviewMode(models.TextChoices):
     ALWAYS = "always", _("Correct answers always")
 
 
+def review_shows_score(mode: str) -> bool:
+    """ "Nothing" shows the learner only passed or failed; every other mode the score too."""
+    return mode != ReviewMode.NOTHING
+
+
+def review_shows_answers(mode: str, *, passed: bool) -> bool:
+    """The questions (right or wrong, the choices, the key) are listed only where the
+    mode shows the answers: right/wrong per question, with attempts left, gives the key
+    away as surely as the key itself."""
+    return mode == ReviewMode.ALWAYS or (mode == ReviewMode.CORRECT_AFTER_PASS and passed)
+
+
 class Exam(models.Model):
     """A timed test over a course's bank: the certificate-deciding final exam
     (`is_final`, at most one per course), the pre-test (`is_pretest`, at most one per
@@ -255,6 +267,10 @@ class Exam(models.Model):
         if self.title:
             return self.title
         return str(_("Final exam") if self.is_final else _("Quiz"))
+
+    @property
+    def shows_score(self) -> bool:
+        return review_shows_score(self.review_mode)
 
 
 class ExamCategoryQuota(models.Model):

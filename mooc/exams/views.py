@@ -35,7 +35,8 @@ from mooc.exams.models import (
     Attempt,
     AttemptState,
     Exam,
-    ReviewMode,
+    review_shows_answers,
+    review_shows_score,
 )
 from mooc.exams.selectors.attempts import (
     GridItem,
@@ -475,13 +476,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     exam = attempt.exam
     mode = exam.review_mode
     graded = attempt.state == AttemptState.GRADED
-    with_key = graded and (
-        mode == ReviewMode.ALWAYS
-        or (mode == ReviewMode.CORRECT_AFTER_PASS and bool(attempt.passed))
-    )
-    # The questions are listed only where the answers may be shown: right/wrong per
-    # question, with attempts left, gives the key away as surely as the key itself.
-    # "Score only", and "correct answers after passing" before a pass, show the score.
+    with_key = graded and review_shows_answers(mode, passed=bool(attempt.passed))
+    # "Nothing" shows passed or failed; "score only", and "correct answers after
+    # passing" before a pass, add the score; the questions only where the key may show.
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,
@@ -491,6 +488,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             else []
         ),
         with_key=with_key,
+        shows_score=review_shows_score(mode),
     )
     if exam.is_final and graded:
         # After the final test the learner sees what they gained since the pre-test.

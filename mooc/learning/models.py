@@ -21,7 +21,15 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveIntegerField(_("order"), default=0)
     # The id in the course package: re-imports update this row instead of adding one.
-    key = models.SlugField(_("package id"), max_length=100, blank=True)
+    key = models.SlugField(
+        _("code in the course package"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Filled in by a course package import, which finds this row again by it. "
+            "Leave it as it is."
+        ),
+    )
     # Removed from a re-imported package: hidden, but kept for the progress that points to it.
     is_retired = models.BooleanField(_("retired"), default=False)
 
@@ -64,7 +72,15 @@ class Material(models.Model):
         _("duration (minutes)"), null=True, blank=True
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    key = models.SlugField(_("package id"), max_length=100, blank=True)
+    key = models.SlugField(
+        _("code in the course package"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Filled in by a course package import, which finds this row again by it. "
+            "Leave it as it is."
+        ),
+    )
     is_retired = models.BooleanField(_("retired"), default=False)
 
     objects = MaterialQuerySet.as_manager()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from mooc.accounts.models import User
@@ -228,8 +228,14 @@ def learner_totals(*, user: User, year: int, with_ledger: bool = True) -> Learne
 
 def enrollment_list(*, user: User, status: str = "") -> QuerySet[Enrollment]:
     """The learner's enrolments with their courses; `status` narrows to one status.
-    Completed ones are listed by completion, the others by enrolment, newest first."""
-    enrollments = Enrollment.objects.filter(user=user).select_related("course", "course__category")
+    Completed ones are listed by completion, the others by enrolment, newest first.
+    `certificate_state` (None without a certificate) lets a card mark a revoked one;
+    it is read through the reverse one-to-one, as learning sits below certificates."""
+    enrollments = (
+        Enrollment.objects.filter(user=user)
+        .select_related("course", "course__category")
+        .annotate(certificate_state=F("certificate__state"))
+    )
     if status == EnrollmentStatus.COMPLETED:
         return enrollments.filter(status=status).order_by("-completed_at", "-id")
     if status:

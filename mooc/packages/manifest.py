@@ -26,6 +26,7 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -195,13 +196,72 @@ def decode_text(data: bytes) -> str:
 def text_to_html(text: str, *, is_markdown: bool) -> str:
     """Markdown or HTML → sanitized HTML. `#` headings become h2: the page's h1
     is the course or material title."""
-    html = markdown_render(text, extensions=_MARKDOWN_EXTENSIONS) if is_markdown else text
+    html = (
+        markdown_render(
+            text,
+            extensions=_MARKDOWN_EXTENSIONS,
+            # The footnote's way back is labelled in the site's language, not English.
+            extension_configs={
+                "extra": {"footnotes": {"BACKLINK_TITLE": _("Back to footnote %d in the text")}}
+            },
+        )
+        if is_markdown
+        else text
+    )
     return sanitize_html(_H1.sub(r"<\1h2\2", html).strip())
 
 
 def inline_is_markdown(text: str) -> bool:
     """Inline text is Markdown unless it starts with an HTML tag."""
     return not text.lstrip().startswith("<")
+
+
+# PyYAML's own messages are English and technical ("found character '\t' that cannot
+# start any token"); the common ones are said in the reader's language, with what to do.
+_INDENTATION = gettext_lazy(
+    "the indentation does not line up with the lines above. Indent with spaces, evenly."
+)
+_YAML_PROBLEMS: tuple[tuple[str, StrOrPromise], ...] = (
+    (
+        "found character '\\t'",
+        gettext_lazy(
+            "a tab character. YAML indents with spaces only: replace the tabs with spaces."
+        ),
+    ),
+    (
+        "mapping values are not allowed here",
+        gettext_lazy(
+            "a colon where YAML does not expect one. Put quotes around a text that "
+            'contains “: ” (for example title: "Bab 1: Pengantar").'
+        ),
+    ),
+    (
+        "could not find expected ':'",
+        gettext_lazy("a line that is not “field: value”. Check for a missing colon or quote."),
+    ),
+    ("expected <block end>", _INDENTATION),
+    ("did not find expected key", _INDENTATION),
+    (
+        "did not find expected '-' indicator",
+        gettext_lazy(
+            "a list item that is not lined up with the others. Start each item with “- ” "
+            "at the same indentation."
+        ),
+    ),
+    ("found unexpected end of stream", gettext_lazy("a quote that is opened but never closed.")),
+)
+
+
+def yaml_problem_explained(problem: str) -> str:
+    """PyYAML's problem said in the reader's language where it is a common one; else
+    PyYAML's own words, with a pointer to the usual causes."""
+    for needle, explained in _YAML_PROBLEMS:
+        if needle in problem:
+            return str(explained)
+    return str(
+        _("%(problem)s (YAML's own words; usually a tab, a missing colon or an unclosed quote)")
+        % {"problem": problem}
+    )
 
 
 def question_problem(*, line: int, name: str, reason: str) -> str:
@@ -348,7 +408,9 @@ class ManifestReader:
             self.report.error(MANIFEST_NAME, "", str(TOO_COMPLEX))
         elif isinstance(error, yaml.MarkedYAMLError):
             mark = error.problem_mark or error.context_mark
-            problem = " ".join(part for part in (error.context, error.problem) if part)
+            problem = yaml_problem_explained(
+                " ".join(part for part in (error.context, error.problem) if part)
+            )
             line = mark.line + 1 if mark else None
             self.report.error(
                 MANIFEST_NAME,

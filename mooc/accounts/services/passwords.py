@@ -22,6 +22,9 @@ from mooc.core.services import audit_log_record
 
 STEP_TOKEN_LIFETIME = dt.timedelta(minutes=15)
 NOT_ME_LIFETIME = dt.timedelta(days=7)
+# An imported account's first-password link: people read work mail at their own pace;
+# after that, "Lupa Password" (NIP/Username and this e-mail address) still works.
+ACCOUNT_SETUP_LIFETIME = dt.timedelta(days=14)
 
 
 def password_reset_verify(*, username: str, email: str) -> str:
@@ -113,4 +116,49 @@ def account_lock_not_me(*, raw_token: str, request: HttpRequest | None = None) -
             "admin_link": settings.SITE_URL + reverse("admin:accounts_user_change", args=[user.pk]),
         },
     )
+    return user
+
+
+# --- Imported accounts: the first password ---------------------------------------------
+
+
+def account_setup_mail(*, user: User) -> None:
+    """Mail an imported account a single-use link to set its first password (any older
+    link of the kind stops working). Written in the institution's language."""
+    if not user.email or user.has_usable_password():
+        return
+    raw = token_issue(
+        user=user, purpose=TokenPurpose.ACCOUNT_SETUP, lifetime=ACCOUNT_SETUP_LIFETIME
+    )
+    email_send(
+        to=[user.email],
+        template="account-setup",
+        context={
+            "user": user,
+            "link": settings.SITE_URL + reverse("accounts:account_setup", args=[raw]),
+            "days": ACCOUNT_SETUP_LIFETIME.days,
+        },
+        notice=True,
+    )
+
+
+@transaction.atomic
+def account_setup_complete(
+    *, raw_token: str, password: str, request: HttpRequest | None = None
+) -> User:
+    """The imported account's owner sets the first password through the mailed link;
+    the account is activated if it was not yet."""
+    token = token_consume(raw=raw_token, purpose=TokenPurpose.ACCOUNT_SETUP)
+    user = User.objects.select_for_update().get(pk=token.user_id)
+    if not user.is_active or user.is_locked:
+        raise ServiceError(
+            _("This account cannot be used. Please contact the BPSDM admin."), code="blocked"
+        )
+    user.set_password(password)
+    fields = ["password", "updated_at"]
+    if user.activated_at is None:
+        user.activated_at = timezone.now()
+        fields.append("activated_at")
+    user.save(update_fields=fields)
+    audit_log_record(actor=user, action="user.account_setup", target=user, request=request)
     return user

@@ -19,6 +19,7 @@ from mooc.accounts.forms import AccountMatchForm, NewPasswordForm, ResetByEmailF
 from mooc.accounts.models import TokenPurpose
 from mooc.accounts.services.passwords import (
     account_lock_not_me,
+    account_setup_complete,
     password_reset_complete,
     password_reset_verify,
 )
@@ -124,3 +125,25 @@ class EmailLinkResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Too many attempts. Please try again in an hour."))
             return self.form_invalid(form)
         return super().form_valid(form)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def account_setup(request: HttpRequest, token: str) -> HttpResponse:
+    """An imported account's mailed link: its owner sets the first password. A GET only
+    shows the form (mail scanners open links); the token is used by the POST."""
+    try:
+        account = token_check(raw=token, purpose=TokenPurpose.ACCOUNT_SETUP).user
+    except TokenError:
+        return render(request, "accounts/set_password.html", {"validlink": False}, status=400)
+    form = NewPasswordForm(request.POST or None, user=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_setup_complete(
+                raw_token=token, password=form.cleaned_data["password1"], request=request
+            )
+        except (TokenError, ServiceError):
+            return render(request, "accounts/set_password.html", {"validlink": False}, status=400)
+        messages.success(request, _("Your password is set. Log in with your NIP/Username."))
+        return redirect("accounts:login")
+    return render(request, "accounts/set_password.html", {"form": form, "account": account})

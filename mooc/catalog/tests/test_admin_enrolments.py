@@ -104,6 +104,28 @@ def test_the_list_filters_by_course_and_status(admin: Client) -> None:
     assert listed(completed) == [NIP]
 
 
+def test_the_list_filters_by_unit_with_its_sub_units(admin: Client) -> None:
+    root, kanwil, upt = unit_tree()
+    course = CourseFactory.create(is_published=False)
+    people = [(NIP, kanwil), ("199001012019032002", upt), ("198512312010121003", root)]
+    for username, unit in people:
+        learner = UserFactory.create(username=username, unit=unit)
+        EnrollmentFactory.create(user=learner, course=course)
+
+    page = admin.get(reverse(CHANGELIST))
+    by_kanwil = admin.get(reverse(CHANGELIST), {"unit": kanwil.pk})
+    by_upt = admin.get(reverse(CHANGELIST), {"unit": upt.pk, "course": course.pk})
+    by_root = admin.get(reverse(CHANGELIST), {"unit": root.pk})
+
+    assert "unit (with sub-units)" in page.content.decode()
+    assert set(listed(by_kanwil)) == {NIP, "199001012019032002"}
+    assert listed(by_upt) == ["199001012019032002"]
+    assert len(listed(by_root)) == 3
+    # A unit that does not exist, or no number at all, lists nothing rather than failing.
+    assert listed(admin.get(reverse(CHANGELIST), {"unit": "99999"})) == []
+    assert admin.get(reverse(CHANGELIST), {"unit": "<script>"}).status_code in (200, 302)
+
+
 def test_enrolments_are_read_only_here(admin: Client) -> None:
     enrolment = EnrollmentFactory.create(
         user=UserFactory.create(username=NIP), course=CourseFactory.create(is_published=False)
@@ -188,22 +210,37 @@ def test_csv_export_has_a_bom_a_header_and_formula_safe_cells(admin: Client) -> 
     assert rows[0] == [
         "NIP/Username",
         "Full name",
+        "E-mail",
+        "Position",
         "Unit at enrolment",
         "Course",
         "Status",
         "Result",
         "Final score",
+        "Progress (%)",
+        "Final exam attempts used",
+        "Certificate number",
         "JP",
         "Enrolled at",
         "Completed at",
     ]
     by_nip = {row[0]: row for row in rows[1:]}
     assert by_nip[NIP][1] == '\'=HYPERLINK("http://evil.example","klik")'
-    assert by_nip[NIP][2] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert by_nip[NIP][4] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     passed = by_nip["199001012019032002"]
     assert passed[1] == "'-2+3"
     # Completed 02:30 UTC is 09:30 in Jakarta, the institution's time.
-    assert passed[4:] == ["Completed", "Passed", "90.00", "24", passed[8], "2026-03-01 09:30"]
+    assert passed[6:] == [
+        "Completed",
+        "Passed",
+        "90.00",
+        "0",
+        "0",
+        "",
+        "24",
+        passed[13],
+        "2026-03-01 09:30",
+    ]
 
 
 def test_xlsx_export_stores_text_cells_never_formulas(admin: Client) -> None:
@@ -284,3 +321,43 @@ def test_the_excel_action_exports_too(admin: Client) -> None:
 )
 def test_spreadsheet_safe_escapes_formula_triggers(value: str, safe: str) -> None:
     assert spreadsheet_safe(value) == safe
+
+
+def test_the_export_names_email_position_progress_attempts_and_certificate(
+    admin: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mooc.certificates.models import Certificate
+    from mooc.certificates.tests.support import course_with_exam, pass_course, take
+    from mooc.learning.models import MaterialProgress
+    from mooc.learning.tests.factories import MaterialFactory, SectionFactory
+
+    course, exam = course_with_exam()
+    section = SectionFactory.create(course=course)
+    materials = [MaterialFactory.create(section=section) for _ in range(4)]
+    MaterialFactory.create(section=section, is_retired=True)  # not counted
+    learner = UserFactory.create(
+        username=NIP, email="rina@example.go.id", jabatan="Analis SDM Aparatur"
+    )
+    for material in materials[:3]:
+        MaterialProgress.objects.create(user=learner, material=material, course=course)
+    EnrollmentFactory.create(user=learner, course=course)
+    take(learner, exam, right=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_course(learner, course, exam)
+    other = UserFactory.create(username="199001012019032002")
+    EnrollmentFactory.create(user=other, course=course)
+    number = Certificate.objects.get(user=learner).number
+    assert number
+
+    response = admin.get(export_url(course.pk, "csv"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_nip = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_nip[NIP]["E-mail"] == "rina@example.go.id"
+    assert by_nip[NIP]["Position"] == "Analis SDM Aparatur"
+    assert by_nip[NIP]["Progress (%)"] == "75"
+    assert by_nip[NIP]["Final exam attempts used"] == "2"
+    assert by_nip[NIP]["Certificate number"] == number
+    other_row = by_nip["199001012019032002"]
+    assert (other_row["Progress (%)"], other_row["Final exam attempts used"]) == ("0", "0")
+    assert other_row["Certificate number"] == ""

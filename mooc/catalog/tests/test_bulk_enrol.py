@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -31,6 +32,7 @@ from mooc.catalog.enrolment_bulk import (
 from mooc.catalog.models import Enrollment
 from mooc.catalog.tests.factories import INSTRUCTOR_PERMISSIONS, CourseFactory, EnrollmentFactory
 from mooc.core.models import AuditLog
+from mooc.core.selectors import site_settings_get
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,7 @@ def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry(
         "not_allowed": 0,
         "source": "list",
         "names": 3,
+        "notice_messages": 1,
     }
 
 
@@ -209,6 +212,8 @@ def test_thousands_of_nips_take_a_handful_of_queries() -> None:
         for i, name in enumerate(names[:2000])
     )
 
+    site_settings_get()  # the notice's branding, read once and cached like every page's
+
     with CaptureQueriesContext(connection) as queries:
         report = enrolment_bulk_apply(actor=actor, course=course, usernames=names)
 
@@ -220,7 +225,8 @@ def test_thousands_of_nips_take_a_handful_of_queries() -> None:
     others = [q for q in queries if q not in inserts]
     # Three lookups of a thousand names, the count before and after, the audit entry and
     # its content type, the savepoint and its release; the inserts go in batches (of a
-    # thousand on PostgreSQL; SQLite's parameter limit makes them smaller).
+    # thousand on PostgreSQL; SQLite's parameter limit makes them smaller). The notice
+    # needs no query of its own: the lookups carried the addresses.
     assert len(others) <= 9
     assert len(inserts) <= 2000 // 90 + 1
     assert report.counts()["enrolled"] == 2000
@@ -393,3 +399,55 @@ def test_confirming_the_checked_list_enrols_what_was_shown(client: Client) -> No
     admin.post(enrol_url(course.pk), confirmation_form(check.content.decode()))
 
     assert set(Enrollment.objects.values_list("user__username", flat=True)) == {NIP_A, NIP_B}
+
+
+# --- The notice -------------------------------------------------------------------------------
+
+
+def test_a_bulk_enrolment_sends_one_notice_for_the_batch_naming_the_course(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    from mooc.core.emails import NOTICE_BCC_GROUP
+
+    root, kanwil, _ = unit_tree()
+    course = CourseFactory.create(title="Literasi Digital ASN", jp=12, is_published=False)
+    learners = UserFactory.create_batch(NOTICE_BCC_GROUP + 3, unit=kanwil)
+    already = learners[0]
+    EnrollmentFactory.create(user=already, course=course)
+    UserFactory.create(unit=kanwil, email="")  # enrolled, but has no address to mail
+    elsewhere = UserFactory.create(unit=root)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_bulk_apply(actor=ContentAdminFactory.create(), course=course, unit=kanwil)
+
+    # One notice for the batch, in blind-copy groups: two messages for 53 people.
+    assert len(mail.outbox) == 2
+    assert all(message.to == [] for message in mail.outbox)
+    recipients = [address for message in mail.outbox for address in message.bcc]
+    assert sorted(recipients) == sorted(u.email for u in learners[1:])
+    assert already.email not in recipients and elsewhere.email not in recipients
+    message = mail.outbox[0]
+    # In Indonesian although the admin's page was in English (this module's fixture).
+    assert message.subject == "Anda terdaftar di Literasi Digital ASN"
+    assert "Literasi Digital ASN (12 JP)" in message.body
+    assert course.get_absolute_url() in message.body
+    entry = AuditLog.objects.get(action="course.learners_enrolled_in_bulk")
+    assert entry.after is not None and entry.after["notice_messages"] == 2
+
+
+def test_a_bulk_enrolment_that_enrols_nobody_mails_nobody(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    course = CourseFactory.create(is_published=False)
+    EnrollmentFactory.create(user=UserFactory.create(username=NIP_A), course=course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_bulk_apply(
+            actor=ContentAdminFactory.create(), course=course, usernames=[NIP_A, "Nobody"]
+        )
+
+    assert mail.outbox == []

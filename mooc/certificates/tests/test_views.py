@@ -151,6 +151,35 @@ def test_a_revoked_certificate_downloads_with_its_revoked_mark(issued: Certifica
     assert "DICABUT" in pdf_text(download.content)
 
 
+def test_a_revoked_certificate_is_marked_on_the_cards_without_a_download_button(
+    issued: Certificate,
+) -> None:
+    client = client_for(issued.user)
+    detail_url = reverse("certificates:detail", args=[issued.pk])
+    for_course = reverse("certificates:for_course", args=[issued.course.slug])
+    pages = {
+        "my courses": reverse("catalog:my_courses") + "?tab=selesai",
+        "course page": issued.course.get_absolute_url(),
+        "certificates": reverse("certificates:list"),
+    }
+    before = {name: client.get(url).content.decode() for name, url in pages.items()}
+    assert all("Download Sertifikat" in html for html in before.values()), before.keys()
+    assert not any('data-testid="certificate-revoked"' in html for html in before.values())
+
+    admin = staff_of(issued.course, ROLE_ADMIN)
+    certificate_revoke(certificate=issued, actor=admin, reason="Salah peserta")
+
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Download Sertifikat" not in html, name
+        assert 'data-testid="certificate-revoked"' in html and "Dicabut" in html, name
+        assert for_course in html or detail_url in html, name
+    page = client.get(detail_url).content.decode()
+    assert 'data-testid="revoked-explained"' in page
+    assert "Salah peserta" in page and "tidak berlaku lagi" in page
+    assert "Unduh salinan bertanda dicabut" in page
+
+
 # --- Verification -------------------------------------------------------------------------------
 
 

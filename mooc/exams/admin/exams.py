@@ -25,6 +25,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -50,6 +51,11 @@ from mooc.exams.models import (
 )
 from mooc.exams.selectors.attempts import attempt_review_rows
 from mooc.exams.selectors.banks import question_categories_for, question_pool_size
+from mooc.exams.services.exam_settings import (
+    exam_deleted_record,
+    exam_settings_record,
+    exam_settings_snapshot,
+)
 from mooc.exams.services.staff import (
     MAX_EXTENSION_MINUTES,
     attempt_extend,
@@ -293,6 +299,34 @@ class ExamAdmin(CourseScopedAdmin[Exam]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exam]:
         return super().get_queryset(request).annotate(attempt_count=Count("attempts"))
+
+    # --- The audit log: settings before the save, compared once inlines are saved ---------
+
+    def save_model(self, request: HttpRequest, obj: Exam, form: Any, change: bool) -> None:
+        stored = Exam.objects.filter(pk=obj.pk).first() if change else None
+        request._exam_before = (  # type: ignore[attr-defined]
+            exam_settings_snapshot(stored) if stored is not None else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        exam_settings_record(
+            exam=form.instance,
+            actor=request.user,
+            before=getattr(request, "_exam_before", None),
+            request=request,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Exam) -> None:
+        exam_deleted_record(exam=obj, actor=request.user, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Exam]) -> None:
+        with transaction.atomic():
+            for exam in queryset:
+                exam_deleted_record(exam=exam, actor=request.user, request=request)
+            super().delete_queryset(request, queryset)
 
     @admin.display(description=_("attempts"), ordering="attempt_count")
     def attempt_total(self, obj: Exam) -> int:

@@ -202,6 +202,7 @@ def attempt_history(*, user: User) -> QuerySet[Attempt]:
             "exam__id",
             "exam__title",
             "exam__is_final",
+            "exam__review_mode",
             "exam__course__id",
             "exam__course__title",
             "exam__course__slug",

@@ -274,15 +274,16 @@ def test_answer_key_never_reaches_the_browser_before_grading(
 
 
 @pytest.mark.parametrize(
-    ("mode", "passed", "shows_answers"),
+    ("mode", "passed", "shows_score", "shows_answers"),
     [
-        (ReviewMode.NOTHING, False, False),
-        (ReviewMode.NOTHING, True, False),
-        (ReviewMode.SCORE, False, False),
-        (ReviewMode.SCORE, True, False),
-        (ReviewMode.CORRECT_AFTER_PASS, False, False),
-        (ReviewMode.CORRECT_AFTER_PASS, True, True),
-        (ReviewMode.ALWAYS, False, True),
+        (ReviewMode.NOTHING, False, False, False),
+        (ReviewMode.NOTHING, True, False, False),
+        (ReviewMode.SCORE, False, True, False),
+        (ReviewMode.SCORE, True, True, False),
+        (ReviewMode.CORRECT_AFTER_PASS, False, True, False),
+        (ReviewMode.CORRECT_AFTER_PASS, True, True, True),
+        (ReviewMode.ALWAYS, False, True, True),
+        (ReviewMode.ALWAYS, True, True, True),
     ],
 )
 def test_review_follows_review_mode(
@@ -292,10 +293,13 @@ def test_review_follows_review_mode(
     learner: User,
     mode: str,
     passed: bool,
+    shows_score: bool,
     shows_answers: bool,
 ) -> None:
-    """The key, and the questions marked right or wrong (which give the key away as
-    surely, with attempts left), only where the mode shows answers; the score always."""
+    """Each mode shows what it says, on the result page and in the exam history:
+    "nothing" passed or failed alone, "score only" the score too, and the questions
+    marked right or wrong (which give the key away as surely, with attempts left) only
+    where the mode shows answers."""
     exam.review_mode = mode
     exam.save()
     positions = right_positions_any(attempt) if passed else wrong_positions_any(attempt)
@@ -310,9 +314,16 @@ def test_review_follows_review_mode(
     body = client_in.get(reverse("exams:result", args=[attempt.pk])).content.decode()
     assert ("correct answer" in body) is shows_answers
     assert ("FEEDBACK-RIGHT-" in body) is shows_answers
-    assert 'data-testid="score"' in body
+    assert ('data-testid="score"' in body) is shows_score
+    assert 'data-testid="status"' in body
     assert ("Not correct" in body or ">Correct<" in body) is shows_answers
     assert ('id="review-heading"' in body) is shows_answers
+    score = f"{graded.score:.2f}".rstrip("0").rstrip(".")
+    assert (f">{score}<" in body) is shows_score
+    history = client_in.get(reverse("exams:history")).content.decode()
+    assert (f'<td class="text-end">{score}</td>' in history) is shows_score
+    assert ("Not shown" in history) is not shows_score
+    assert "FEEDBACK-RIGHT-" not in history and "correct answer" not in history
 
 
 def right_positions_any(attempt: Attempt) -> dict[int, list[int]]:

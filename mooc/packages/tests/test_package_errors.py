@@ -525,3 +525,52 @@ def test_a_manifest_that_is_a_symbolic_link_out_of_the_folder_is_refused(tmp_pat
     assert [(error.file, error.field) for error in report.errors] == [("course.yaml", "")]
     assert "outside the package folder" in report.errors[0].message
     assert not Course.objects.exists()
+
+
+def test_yaml_problems_are_said_in_indonesian_with_what_to_do(tmp_path: Path) -> None:
+    from django.utils import translation
+
+    folder = tmp_path / "paket"
+    folder.mkdir()
+    (folder / "course.yaml").write_text("format_version: 1\ncourse:\n\ttitle: Tata\n")
+
+    with translation.override("id"):
+        report = course_package_import(source=folder)
+
+    message = str(report.errors[0])
+    assert "baris 3" in message
+    assert "karakter tab" in message and "spasi" in message
+    assert "found character" not in message
+
+
+def test_the_commands_last_line_is_indonesian_and_says_what_to_do(tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    folder = tmp_path / "paket"
+    folder.mkdir()
+    (folder / "course.yaml").write_text("format_version: 1\ncourse:\n  title: [Tata\n")
+
+    with translation.override("id"), pytest.raises(CommandError) as raised:
+        call_command("import_course", str(folder), stderr=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert "tidak ada yang diimpor" in str(raised.value)
+    assert "Perbaiki" in str(raised.value)
+
+
+def test_markdown_footnotes_keep_their_links_and_nothing_else_keeps_an_id() -> None:
+    from django.utils import translation
+
+    from mooc.core.sanitize import sanitize_html
+    from mooc.packages.manifest import text_to_html
+
+    with translation.override("id"):
+        html = text_to_html(
+            "Asas pelayanan[^uu] berlaku.\n\n[^uu]: UU Nomor 25 Tahun 2009.", is_markdown=True
+        )
+
+    assert '<sup id="fnref:uu"><a href="#fn:uu"' in html
+    assert '<li id="fn:uu">' in html and 'href="#fnref:uu"' in html
+    assert "Kembali ke catatan kaki 1" in html and "Jump back" not in html
+    hostile = sanitize_html('<li id="main-nav">x</li><sup id="fn:1 onclick">y</sup>')
+    assert "id=" not in hostile

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from mooc.packages.importer import course_package_import
 from mooc.packages.report import PackageReport
@@ -27,10 +28,17 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(report.errors)} problem(s) in {report.source}; nothing was imported."
+                gettext(
+                    "%(count)s problem(s) in %(source)s; nothing was imported. Correct each "
+                    "line above (file:line field: problem) and import again; the section "
+                    "“Errors” of the course package guide explains them."
+                )
+                % {"count": len(report.errors), "source": report.source}
             )
         if not report.committed:
-            raise CommandError(f"Nothing was imported from {report.source}.")
+            raise CommandError(
+                gettext("Nothing was imported from %(source)s.") % {"source": report.source}
+            )
         self.stdout.write(_summary(report))
         message = f"Imported {report.course_slug} from {report.source}."
         if not report.changed:
