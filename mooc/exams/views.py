@@ -34,7 +34,6 @@ from mooc.exams.models import (
     Attempt,
     AttemptState,
     Exam,
-    ReviewMode,
 )
 from mooc.exams.selectors.attempts import (
     GridItem,
@@ -46,6 +45,7 @@ from mooc.exams.selectors.attempts import (
     attempt_review_rows,
     exam_attempts_for_user,
     exam_get,
+    review_shows_key,
 )
 from mooc.exams.services import answers, clock, save_tokens, submission
 from mooc.exams.services.attempts import attempt_may_start, attempt_start
@@ -471,15 +471,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect(_question_url(attempt, 1))
     exam = attempt.exam
-    mode = exam.review_mode
-    graded = attempt.state == AttemptState.GRADED
-    with_key = graded and (
-        mode == ReviewMode.ALWAYS
-        or (mode == ReviewMode.CORRECT_AFTER_PASS and bool(attempt.passed))
-    )
-    # The questions are listed only where the answers may be shown: right/wrong per
-    # question, with attempts left, gives the key away as surely as the key itself.
-    # "Score only", and "correct answers after passing" before a pass, show the score.
+    # The questions are listed only where the answers may be shown (see the selector).
+    with_key = review_shows_key(attempt=attempt)
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,

@@ -27,6 +27,7 @@ from mooc.exams.models import (
     AttemptState,
     Exam,
     QuestionType,
+    ReviewMode,
 )
 
 
@@ -106,6 +107,19 @@ def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
         )
         for pk, position, text, image, qtype, chosen in questions
     ]
+
+
+def review_shows_key(*, attempt: Attempt) -> bool:
+    """Whether the learner's result lists the questions with the key, per the exam's
+    review mode (the web result page and the API ask the same). Right/wrong per
+    question, with attempts left, gives the key away as surely as the key itself, so
+    "score only", and "correct answers after passing" before a pass, show the score."""
+    if attempt.state != AttemptState.GRADED:
+        return False
+    mode = attempt.exam.review_mode
+    return mode == ReviewMode.ALWAYS or (
+        mode == ReviewMode.CORRECT_AFTER_PASS and bool(attempt.passed)
+    )
 
 
 @dataclass(frozen=True)
