@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.responses import Status
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
@@ -83,15 +84,9 @@ def _login_limited(request: HttpRequest, username: str) -> ApiProblem | None:
     return ApiProblem(
         429,
         "throttled",
-        _("Too many sign-in attempts. Please try again later."),
+        _("Too many requests. Please try again later."),
         headers={"Retry-After": str(retry)},
     )
-
-
-_LOGIN_MESSAGES = {
-    "unknown": _("Incorrect NIP/Username or password."),
-    "wrong_password": _("Incorrect NIP/Username or password."),
-}
 
 
 @router.post(
@@ -110,20 +105,27 @@ def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
         )
     except LoginRefused as refused:
         if refused.problem == "throttled":
+            minutes = max(refused.retry_minutes, 1)
             raise ApiProblem(
                 429,
                 "locked_out",
-                _("Too many failed sign-ins. Please try again later."),
-                headers={"Retry-After": str(max(refused.retry_minutes, 1) * 60)},
+                ngettext(
+                    "Too many failed login attempts. Try again in %(minutes)s minute.",
+                    "Too many failed login attempts. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                headers={"Retry-After": str(minutes * 60)},
             ) from None
         if refused.problem in ("unknown", "wrong_password"):
-            raise ApiProblem(
-                401, "wrong_credentials", _("Incorrect NIP/Username or password.")
-            ) from None
-        messages = {
-            "not_activated": _("Your account is not activated yet. Check your e-mail."),
-            "deactivated": _("Your account has been deactivated. Contact the helpdesk."),
-            "locked": _("Your account is locked. Contact the helpdesk."),
+            # Unlike the login page, one message for both: an app is easier to script.
+            raise ApiProblem(401, "wrong_credentials", _("Wrong NIP or Password!")) from None
+        messages = {  # the login page's messages
+            "not_activated": _("Your account has not been activated"),
+            "deactivated": _("Your account has been deactivated. Please contact the BPSDM admin."),
+            "locked": _(
+                "Your account is locked for your security. Please contact the BPSDM admin."
+            ),
         }
         raise ApiProblem(403, refused.problem, messages[refused.problem]) from None
     if has_staff_role(user) or is_enrolled(user):

@@ -270,9 +270,14 @@ def _fast_body(request: HttpRequest) -> tuple[int, list[int], int] | None:
     return position, options, seq
 
 
-def answer_save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
+def answer_save_fast(request: HttpRequest, attempt_id: int | str) -> HttpResponse | None:
     """The save lane's API save: a good save token and a save that simply lands, in
-    one statement; None otherwise (then the full path answers)."""
+    one statement; None otherwise (then the full path answers). The lane passes the
+    URL's `attempt_id` as the resolver gives it."""
+    try:
+        attempt_id = int(attempt_id)
+    except ValueError:
+        return None
     token = save_tokens.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
     if token is None:
         return None
