@@ -74,6 +74,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if exc.code == "not_found":
         return problem(404, "not_found", str(exc.message))
+    if exc.field:
+        message = str(exc.message)
+        return problem(422, "invalid", message, errors=[{"field": exc.field, "message": message}])
     return problem(409, exc.code or "refused", str(exc.message))
 
 
