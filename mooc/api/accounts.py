@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja.responses import Status
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 from pydantic import ConfigDict
 
 from mooc.accounts.models import Unit, User
@@ -44,7 +44,7 @@ class LoginIn(Input):
 class TokensOut(Schema):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme's name, not a secret
     expires_in: int
     refresh_expires_in: int
     device_id: int
@@ -67,9 +67,7 @@ def _tokens(tokens: devices.DeviceTokens) -> TokensOut:
 def _login_limited(request: HttpRequest, username: str) -> ApiProblem | None:
     ip = client_ip_key(request)
     hits = [
-        ratelimit_hit(
-            "api-login:ip", ip, limit=settings.API_LOGIN_IP_LIMIT, window=LOGIN_WINDOW
-        ),
+        ratelimit_hit("api-login:ip", ip, limit=settings.API_LOGIN_IP_LIMIT, window=LOGIN_WINDOW),
         ratelimit_hit(
             "api-login:user-ip",
             f"{username.strip().lower()}|{ip}",
@@ -275,7 +273,9 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> HttpResponse |
         )
     if payload.new_password == payload.old_password:
         message = _("The new password must differ from the old one.")
-        return problem(422, "invalid", message, errors=[{"field": "new_password", "message": message}])
+        return problem(
+            422, "invalid", message, errors=[{"field": "new_password", "message": message}]
+        )
     try:
         password_validation.validate_password(payload.new_password, user)
     except DjangoValidationError as error:

@@ -10,6 +10,6 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         # The answer save of the API rides the exams' save lane (mooc/exams/savelane.py).
         from mooc.api.exams import ANSWER_SAVE_URL_NAME, answer_save_fast
-        from mooc.exams.savelane import lane_view_register
+        from mooc.exams.lanes import lane_view_register
 
         lane_view_register(f"api-1:{ANSWER_SAVE_URL_NAME}", answer_save_fast)

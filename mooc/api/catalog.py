@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja.responses import Status
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from mooc.accounts.models import User
 from mooc.api.auth import bearer, me
@@ -180,9 +180,7 @@ def enrol(request: HttpRequest, slug: str) -> Status[EnrolOut]:
     )
 
 
-@router.put(
-    "/me/favourites/{slug}/", response={204: None, **COMMON}, summary="Add a favourite"
-)
+@router.put("/me/favourites/{slug}/", response={204: None, **COMMON}, summary="Add a favourite")
 def favourite_add(request: HttpRequest, slug: str) -> Status[None]:
     services.favorite_set(user=me(request), course=_course_for(request, slug), favorite=True)
     return Status(204, None)
@@ -260,9 +258,7 @@ class MyCoursesQuery(PageQuery):
     tab: Literal["", "aktif", "selesai"] = ""
 
 
-@router.get(
-    "/me/courses/", response={200: MyCoursePage, **COMMON}, summary="My courses by tab"
-)
+@router.get("/me/courses/", response={200: MyCoursePage, **COMMON}, summary="My courses by tab")
 def my_courses(request: HttpRequest, filters: Query[MyCoursesQuery]) -> MyCoursePage:
     user = me(request)
     enrollments = progress.enrollment_list(user=user, status=_TABS[filters.tab])
@@ -289,6 +285,3 @@ def my_courses(request: HttpRequest, filters: Query[MyCoursesQuery]) -> MyCourse
             for row in rows
         ],
     )
-
-
-

@@ -65,7 +65,9 @@ def _out(certificate: Certificate) -> CertificateOut:
     )
 
 
-@router.get("/me/certificates/", response={200: list[CertificateOut], **COMMON}, summary="My certificates")
+@router.get(
+    "/me/certificates/", response={200: list[CertificateOut], **COMMON}, summary="My certificates"
+)
 def certificate_list(request: HttpRequest) -> list[CertificateOut]:
     return [_out(_complete(c)) for c in certificates_of_user(user=me(request))]
 
@@ -103,9 +105,13 @@ class FileLink(Schema):
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> FileLink:
     certificate = _mine(request, certificate_id)
     if not certificate.number:
-        raise ApiProblem(409, "not_numbered", _("The certificate is being numbered. Try again in a moment."))
+        raise ApiProblem(
+            409, "not_numbered", _("The certificate is being numbered. Try again in a moment.")
+        )
     return FileLink(
-        url=signed_file_url(request, kind="certificate", object_id=certificate.pk, user=me(request)),
+        url=signed_file_url(
+            request, kind="certificate", object_id=certificate.pk, user=me(request)
+        ),
         expires_in=settings.API_FILE_URL_SECONDS,
     )
 

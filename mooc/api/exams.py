@@ -16,23 +16,22 @@ authenticates the access token and explains the refusal.
 from __future__ import annotations
 
 import json
-
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.responses import Status
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 from pydantic import ConfigDict
 
 from mooc.accounts.models import User
 from mooc.api.auth import me
 from mooc.api.problems import COMMON, ApiProblem, Problem, not_found
 from mooc.core.errors import ServiceError
+from mooc.exams.lanes import lane_missed
 from mooc.exams.models import Attempt, AttemptState, Exam
-from mooc.exams.savelane import lane_missed
 from mooc.exams.selectors.attempts import (
     attempt_get_for_user,
     attempt_history,
@@ -448,6 +447,3 @@ def history(request: HttpRequest) -> list[HistoryItem]:
         )
         for a in attempt_history(user=user)[:200]
     ]
-
-
-

@@ -64,7 +64,9 @@ def file_download(request: HttpRequest, token: str) -> HttpResponseBase:
         version = certificate.current_version if certificate is not None else None
         if certificate is None or version is None or not certificate.number:
             return _gone()
-        response = HttpResponse(certificate_pdf_bytes(certificate, version), content_type="application/pdf")
+        response = HttpResponse(
+            certificate_pdf_bytes(certificate, version), content_type="application/pdf"
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="{certificate_file_name(certificate, version)}"'
         )
@@ -91,7 +93,9 @@ def file_download(request: HttpRequest, token: str) -> HttpResponseBase:
         )
         if material is None or not can_study(user, _course_of(material)):
             return _gone()
-        found_material = material_get_for_study(course=_course_of(material), material_id=material.pk)
+        found_material = material_get_for_study(
+            course=_course_of(material), material_id=material.pk
+        )
         if found_material is None or not found_material.video_file:
             return _gone()
         response = private_file_response(request, found_material.video_file.name)

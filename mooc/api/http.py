@@ -30,7 +30,9 @@ class PageInfo(Schema):
     has_next: bool
 
 
-def paginate(items: QuerySet[M] | Sequence[M], *, page: int, page_size: int) -> tuple[list[M], PageInfo]:
+def paginate(
+    items: QuerySet[M] | Sequence[M], *, page: int, page_size: int
+) -> tuple[list[M], PageInfo]:
     """One page of `items`; a page past the end is a 404 problem."""
     paginator = Paginator(items, page_size)
     try:

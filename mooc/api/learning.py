@@ -151,7 +151,11 @@ def material(request: HttpRequest, slug: str, material_id: int) -> MaterialOut:
     course, _access = _study(request, slug)
     user = me(request)
     found = course_outline_get(course=course, user=user)
-    current = material_get_for_study(course=course, material_id=material_id) if found.get(material_id) else None
+    current = (
+        material_get_for_study(course=course, material_id=material_id)
+        if found.get(material_id)
+        else None
+    )
     if current is None:
         raise not_found()
     previous, following = found.previous(current), found.next(current)

@@ -23,7 +23,6 @@ protection), the user comes from the token, and the answer has no text to transl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from django.urls import Resolver404, resolve, set_urlconf
 from django.utils.module_loading import import_string
 
 from mooc.exams import views
+from mooc.exams.lanes import LANE_VIEWS
 from mooc.exams.services import save_tokens
 
 LANE_MIDDLEWARE = [
@@ -46,18 +46,6 @@ LANE_MIDDLEWARE = [
 ]
 
 
-# Other saves that may ride the lane, by URL name: the REST API's answer save
-# (mooc/api registers it at start-up; exams does not import the API). Each is called
-# like `views.save_fast`: a response when the save simply landed, else None.
-FastSave = Callable[..., HttpResponse | None]
-_LANE_VIEWS: dict[str, FastSave] = {}
-
-
-def lane_view_register(view_name: str, fast: FastSave) -> None:
-    """Let the save at URL `view_name` ("namespace:name") through the lane."""
-    _LANE_VIEWS[view_name] = fast
-
-
 class _NotInLane(Exception):
     """The full middleware stack must answer this request."""
 
@@ -67,7 +55,7 @@ def _lane_view(request: HttpRequest) -> HttpResponse:
         match = resolve(request.path_info)
     except Resolver404:
         raise _NotInLane from None
-    fast = views.save_fast if match.func is views.save else _LANE_VIEWS.get(match.view_name)
+    fast = views.save_fast if match.func is views.save else LANE_VIEWS.get(match.view_name)
     if fast is None:
         raise _NotInLane
     try:
@@ -106,8 +94,3 @@ class SaveLaneHandler(WSGIHandler):
                 response._resource_closers.append(request.close)
                 return response
         return super().get_response(request)
-
-
-def lane_missed(request: HttpRequest) -> bool:
-    """Whether the lane tried this save and it did not simply land."""
-    return bool(getattr(request, views._FAST_MISSED, False))

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mooc.accounts.models import User
 from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
+from mooc.exams.lanes import FAST_MISSED
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -291,7 +292,7 @@ def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return _save_checked(request, attempt_id, _parse_save(request))
 
 
-_FAST_MISSED = "_save_fast_missed"
+_FAST_MISSED = FAST_MISSED
 
 
 def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:

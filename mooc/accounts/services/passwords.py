@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.backends import normalize_username
-from mooc.accounts.services.devices import devices_revoke_all
 from mooc.accounts.models import TokenPurpose, User
+from mooc.accounts.services.devices import devices_revoke_all
 from mooc.accounts.services.tokens import token_consume, token_issue
 from mooc.core.emails import email_send
 from mooc.core.errors import ServiceError

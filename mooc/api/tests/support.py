@@ -24,7 +24,7 @@ def sign_in(client: Client, user: User, *, device: str = "Android test") -> dict
 
 
 def auth(tokens: dict[str, Any]) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 class Api:
@@ -37,24 +37,26 @@ class Api:
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         return {**auth(self.tokens), **(extra or {})}
 
-    def get(self, path: str, headers: dict[str, str] | None = None, **query: Any) -> Any:
-        return self.client.get(f"{API}{path}", query or None, **self._headers(headers))
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, query: dict[str, str] | None = None
+    ) -> Any:
+        return self.client.get(f"{API}{path}", query, headers=self._headers(headers))
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
         return self.client.post(
             f"{API}{path}",
             body if body is not None else {},
             content_type="application/json",
-            **self._headers(headers),
+            headers=self._headers(headers),
         )
 
     def put(self, path: str) -> Any:
-        return self.client.put(f"{API}{path}", **self._headers(None))
+        return self.client.put(f"{API}{path}", headers=self._headers(None))
 
     def patch(self, path: str, body: Any) -> Any:
         return self.client.patch(
-            f"{API}{path}", body, content_type="application/json", **self._headers(None)
+            f"{API}{path}", body, content_type="application/json", headers=self._headers(None)
         )
 
     def delete(self, path: str) -> Any:
-        return self.client.delete(f"{API}{path}", **self._headers(None))
+        return self.client.delete(f"{API}{path}", headers=self._headers(None))

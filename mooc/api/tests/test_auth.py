@@ -30,7 +30,7 @@ def _login(client: Client, username: str, password: str, **extra: Any) -> Any:
 
 
 def _me(client: Client, tokens: dict[str, Any]) -> Any:
-    return client.get(f"{API}/me/", **auth(tokens))
+    return client.get(f"{API}/me/", headers=auth(tokens))
 
 
 def test_sign_in_gives_tokens_stored_only_as_hashes(learner: User) -> None:
@@ -116,7 +116,7 @@ def test_logout_revokes_the_device(learner: User) -> None:
     client = Client()
     tokens = sign_in(client, learner)
     other = sign_in(client, learner, device="Tablet")
-    assert client.post(f"{API}/auth/logout/", **auth(tokens)).status_code == 204
+    assert client.post(f"{API}/auth/logout/", headers=auth(tokens)).status_code == 204
     assert _me(client, tokens).status_code == 401
     refresh = client.post(
         f"{API}/auth/refresh/",

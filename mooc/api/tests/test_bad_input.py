@@ -31,7 +31,7 @@ def running() -> tuple[Api, Attempt]:
 
 def _raw(api: Api, path: str, body: bytes, content_type: str = "application/json") -> Any:
     return api.client.generic(
-        "POST", f"{API}{path}", body, content_type=content_type, **api._headers(None)
+        "POST", f"{API}{path}", body, content_type=content_type, headers=api._headers(None)
     )
 
 
@@ -46,10 +46,22 @@ def _raw(api: Api, path: str, body: bytes, content_type: str = "application/json
         (b'{"position": 0, "options": [0], "client_seq": 1}', 422),
         (b'{"position": 1, "options": [0], "client_seq": -5}', 422),
         (b"[]", 422),
-        (b'{"position": 1, "options": [0], "client_seq": 1, "pad": "' + b"x" * 1_000_000 + b'"}', 413),
+        (
+            b'{"position": 1, "options": [0], "client_seq": 1, "pad": "' + b"x" * 1_000_000 + b'"}',
+            413,
+        ),
     ],
-    ids=["malformed", "wrong-type", "options-not-list", "missing", "unknown-field", "zero",
-         "negative-seq", "array", "1MB"],
+    ids=[
+        "malformed",
+        "wrong-type",
+        "options-not-list",
+        "missing",
+        "unknown-field",
+        "zero",
+        "negative-seq",
+        "array",
+        "1MB",
+    ],
 )
 def test_a_bad_save_body_is_refused_and_changes_nothing(
     running: tuple[Api, Attempt], body: bytes, status: int
@@ -86,7 +98,11 @@ def test_a_stale_save_changes_nothing_and_returns_what_is_stored(
     stale = api.post(url, {"position": 1, "options": [2], "client_seq": 9})
     assert stale.status_code == 200
     assert stale.json() == {
-        "position": 1, "options": [1], "client_seq": 10, "applied": False, "answered": True
+        "position": 1,
+        "options": [1],
+        "client_seq": 10,
+        "applied": False,
+        "answered": True,
     }
 
 
@@ -94,9 +110,7 @@ def test_a_save_after_the_deadline_is_refused_and_the_attempt_graded(
     running: tuple[Api, Attempt],
 ) -> None:
     api, attempt = running
-    Attempt.objects.filter(pk=attempt.pk).update(
-        deadline=timezone.now() - dt.timedelta(minutes=10)
-    )
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=10))
     response = api.post(
         f"/attempts/{attempt.pk}/answers/", {"position": 1, "options": [0], "client_seq": 1}
     )
@@ -127,7 +141,7 @@ def test_bad_query_parameters_and_unknown_paths(learner: User) -> None:
         ("/attempts/abc/", {}),
         ("/tidak-ada/", {}),
     ):
-        response = api.get(path, **query)
+        response = api.get(path, query=query)
         assert response.status_code in (404, 422), (path, query, response.status_code)
         if response.status_code == 422 or path.startswith("/courses"):
             assert response["Content-Type"] == PROBLEM, (path, query)
