@@ -764,9 +764,7 @@ def main() -> None:
         ):
             rate = rate_in(records, name, measured(clock, kind))
             api_lines.append(f"{label:<44}{rate:>10.1f}")
-            api_lines.append(
-                f"{'  / web saves':<44}{rate / save_rate if save_rate else 0:>10.0%}"
-            )
+            api_lines.append(f"{'  / web saves':<44}{rate / save_rate if save_rate else 0:>10.0%}")
             per_round = [
                 rate_in(records, name, [api]) / web
                 for api, web_window in zip(measured(clock, kind), save_windows, strict=False)

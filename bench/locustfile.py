@@ -322,7 +322,10 @@ class Learner(FastHttpUser):
             {"username": f"bench{self.index:05d}", "password": PASSWORD, "device": "bench"}
         )
         with self.client.post(
-            "/api/v1/auth/login/", name="2b api login", data=body, headers=headers,
+            "/api/v1/auth/login/",
+            name="2b api login",
+            data=body,
+            headers=headers,
             catch_response=True,
         ) as response:
             if response.status_code != 200:
@@ -331,8 +334,10 @@ class Learner(FastHttpUser):
             self.api_access = json.loads(response.content)["access_token"]
         auth = {"Authorization": f"Bearer {self.api_access}"}
         with self.client.get(
-            f"/api/v1/attempts/{attempt}/", name="3b api attempt",
-            headers=self._headers(auth, anonymous=True), catch_response=True,
+            f"/api/v1/attempts/{attempt}/",
+            name="3b api attempt",
+            headers=self._headers(auth, anonymous=True),
+            catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
