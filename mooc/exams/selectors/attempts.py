@@ -122,6 +122,19 @@ def review_shows_key(*, attempt: Attempt) -> bool:
     )
 
 
+def attempt_question_image_name(*, attempt_id: int, user: User, number: int) -> str:
+    """The storage name of the picture of question `number` (1-based) of the learner's
+    own attempt; "" for anyone else's attempt, a missing question or no picture."""
+    name = (
+        AttemptQuestion.objects.filter(
+            attempt_id=attempt_id, attempt__user=user, position=number - 1
+        )
+        .values_list("image", flat=True)
+        .first()
+    )
+    return str(name or "")
+
+
 @dataclass(frozen=True)
 class ReviewOption:
     position: int
