@@ -28,6 +28,7 @@ from pydantic import ConfigDict
 
 from mooc.accounts.models import User
 from mooc.api.auth import me
+from mooc.api.files import signed_file_url
 from mooc.api.problems import COMMON, ApiProblem, Problem, not_found
 from mooc.core.errors import ServiceError
 from mooc.exams.lanes import lane_missed
@@ -153,6 +154,7 @@ class QuestionOut(Schema):
     number: int
     text: str
     has_image: bool
+    image_url: str | None = Field(None, description="A short-lived signed link to its picture")
     multiple: bool
     options: list[OptionOut]
     chosen: list[int]
@@ -189,6 +191,11 @@ def _attempt_state(request: HttpRequest, attempt: Attempt) -> AttemptOut:
                 number=q.number,
                 text=q.text,
                 has_image=q.has_image,
+                image_url=signed_file_url(
+                    request, kind="question", object_id=f"{attempt.pk}-{q.number}", user=me(request)
+                )
+                if q.has_image
+                else None,
                 multiple=q.multiple,
                 options=[OptionOut(position=p, text=t) for p, t in q.options],
                 chosen=sorted(q.chosen),

@@ -24,15 +24,17 @@ from mooc.catalog.models import Course
 from mooc.certificates.selectors import certificate_for_viewer
 from mooc.certificates.services import certificate_file_name, certificate_pdf_bytes
 from mooc.core.files import private_file_response
+from mooc.exams.selectors.attempts import attempt_question_image_name
 from mooc.learning.models import Attachment, Material
 from mooc.learning.permissions import can_study
 from mooc.learning.selectors import attachment_get_for_study, material_get_for_study
 
 _SALT = "mooc.api.file"
-KINDS = ("attachment", "video", "certificate")
+KINDS = ("attachment", "video", "certificate", "question")
 
 
-def signed_file_url(request: HttpRequest, *, kind: str, object_id: int, user: User) -> str:
+def signed_file_url(request: HttpRequest, *, kind: str, object_id: int | str, user: User) -> str:
+    """A question's picture is named "<attempt id>-<number>"."""
     assert kind in KINDS
     token = TimestampSigner(salt=_SALT).sign(f"{kind}.{object_id}.{user.pk}")
     return request.build_absolute_uri(reverse("api_file", args=[token]))
@@ -59,7 +61,15 @@ def file_download(request: HttpRequest, token: str) -> HttpResponseBase:
     if user is None or not user.can_log_in:
         return _gone()
     response: HttpResponseBase
-    if kind == "certificate":
+    if kind == "question":
+        attempt_id, _sep, number = object_id.partition("-")
+        name = attempt_question_image_name(
+            attempt_id=int(attempt_id), user=user, number=int(number or 0)
+        )
+        if not name:
+            return _gone()
+        response = private_file_response(request, name)
+    elif kind == "certificate":
         certificate = certificate_for_viewer(certificate_id=int(object_id), user=user)
         version = certificate.current_version if certificate is not None else None
         if certificate is None or version is None or not certificate.number:

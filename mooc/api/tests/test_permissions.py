@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.core.files.base import ContentFile
+from django.test import Client, RequestFactory
 
 from mooc.accounts.tests.factories import UserFactory
+from mooc.api.files import signed_file_url
 from mooc.api.tests.support import Api
 from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.certificates.models import Certificate
 from mooc.certificates.tests.support import course_with_exam, pass_course
+from mooc.core.files import private_storage
 from mooc.exams.models import Attempt
 from mooc.exams.services.attempts import attempt_start
 from mooc.learning.tests.factories import AttachmentFactory, MaterialFactory, SectionFactory
@@ -94,3 +97,26 @@ def test_signed_file_links_are_for_their_holder_and_expire(settings: object) -> 
     # The enrolment ends: the link stops working at once.
     enrollment.delete()
     assert Client().get(url).status_code == 404
+
+
+def test_a_question_picture_comes_through_a_signed_link_for_its_learner_only() -> None:
+    course, exam = course_with_exam()
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
+    attempt = attempt_start(exam=exam, user=learner)
+    first = attempt.questions.order_by("position").first()
+    assert first is not None
+    name = private_storage().save("questions/peta.png", ContentFile(b"\x89PNG gambar"))
+    type(first).objects.filter(pk=first.pk).update(image=name)
+    api = Api(learner)
+    question = api.get(f"/attempts/{attempt.pk}/").json()["questions"][0]
+    assert question["has_image"] is True
+    picture = Client().get(question["image_url"])
+    assert picture.status_code == 200
+    assert b"".join(picture.streaming_content) == b"\x89PNG gambar"  # type: ignore[attr-defined]
+    # Not the attempt's learner: the same name signed for someone else answers 404.
+    stranger = UserFactory.create()
+    forged = signed_file_url(
+        RequestFactory().get("/"), kind="question", object_id=f"{attempt.pk}-1", user=stranger
+    )
+    assert Client().get(forged).status_code == 404
