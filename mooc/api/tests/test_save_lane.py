@@ -28,7 +28,7 @@ pytestmark = [
 ]
 
 
-def _serve(path: str, body: dict[str, Any], **headers: str) -> tuple[str, bytes, int]:
+def _serve(path: str, body: dict[str, Any], **headers: Any) -> tuple[str, bytes, int]:
     """The site's WSGI handler called as gunicorn would; also how often the full
     middleware stack ran."""
     handler = SaveLaneHandler()
