@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BaseModel
 
@@ -40,7 +41,7 @@ def paginate(
     except EmptyPage:
         if page == 1:
             return [], PageInfo(page=1, page_size=page_size, count=0, num_pages=1, has_next=False)
-        raise ApiProblem(404, "no_such_page", "Halaman tidak ada.") from None
+        raise ApiProblem(404, "no_such_page", _("Not found.")) from None
     return list(current.object_list), PageInfo(
         page=page,
         page_size=page_size,
