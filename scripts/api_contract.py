@@ -159,7 +159,7 @@ def main() -> int:
                         *headers,
                     ],
                     env={**env, "NO_COLOR": "1"},
-                    cwd=ROOT,
+                    cwd=folder,  # its cache folder (.schemathesis) goes with the rest
                     check=False,
                 )
                 failed = failed or result.returncode != 0
