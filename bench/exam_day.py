@@ -49,6 +49,12 @@ def parse_args() -> argparse.Namespace:
         help="saturation: the phases alternate in this many rounds (1: all saves, then "
         "all ceiling)",
     )
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="saturation: also save through the REST API (save lane, and bearer only), "
+        "in windows of their own alternating with the web's saves and the ceiling",
+    )
     parser.add_argument("--ceiling-users", type=int, default=64)
     parser.add_argument("--spawn-rate", type=float, default=100)
     parser.add_argument("--start-window", type=float, default=60)
@@ -368,6 +374,7 @@ def locust_run(
         "BENCH_ORIGIN": f"https://127.0.0.1:{args.port}",
         "BENCH_SUBMIT_TOGETHER": str(args.submit_together),
         "BENCH_SAVE_HOST": f"http://127.0.0.1:{args.port + 1}" if args.save_pool else "",
+        "BENCH_API": "1" if getattr(args, "api", False) else "",
     }
     command = [
         args.locust,
@@ -749,6 +756,23 @@ def main() -> None:
     cclock = ceiling["clock"]
     ceiling_rate = rate_in(ceiling["records"], "9 ceiling view", measured(cclock, "ceiling"))
     ratios = round_ratios(records, clock) if mode == "saturate" else []
+    api_lines: list[str] = []
+    if mode == "saturate" and args.api:
+        for kind, name, label in (
+            ("api", "5b api save", "API saves per second (save token, lane)"),
+            ("api-bearer", "5c api save (bearer only)", "API saves per second (bearer only)"),
+        ):
+            rate = rate_in(records, name, measured(clock, kind))
+            api_lines.append(f"{label:<44}{rate:>10.1f}")
+            api_lines.append(f"{'  / web saves':<44}{rate / save_rate if save_rate else 0:>10.0%}")
+            per_round = [
+                rate_in(records, name, [api]) / web
+                for api, web_window in zip(measured(clock, kind), save_windows, strict=False)
+                if (web := rate_in(records, "5 save answer", [web_window]))
+            ]
+            api_lines.append(
+                f"{'  / web saves, each round':<44}" + " ".join(f"{r:.0%}" for r in per_round)
+            )
     errors = sum(1 for r in records if not r[3])
     if mode == "saturate":
         cpu = cpu_lines("saves", sampler, measured(clock, "saves"))
@@ -784,6 +808,7 @@ def main() -> None:
         ),
         f"{'ceiling view per second (one query)':<44}{ceiling_rate:>10.1f}",
         f"{'saves / ceiling':<44}{save_rate / ceiling_rate if ceiling_rate else 0:>10.0%}",
+        *api_lines,
         *(
             [f"{'saves / ceiling, each round':<44}" + " ".join(f"{r:.0%}" for r in ratios)]
             if len(ratios) > 1

@@ -55,6 +55,10 @@ SUBMIT_TOGETHER = float(os.environ.get("BENCH_SUBMIT_TOGETHER", "0"))
 # Set: answer saves go to this server (a separate gunicorn pool for the save URL, as
 # nginx would route them; docs/operations.md), everything else to --host.
 SAVE_HOST = os.environ.get("BENCH_SAVE_HOST", "")
+# Set ("1"): saturation also saves through the REST API (mooc/api) in windows of its own:
+# "api" with the attempt's save token (the save lane), "api-bearer" with the access
+# token only (the full stack, the framework and the token lookup).
+API = os.environ.get("BENCH_API", "") == "1"
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
 _SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
@@ -97,6 +101,8 @@ def _windows(begin: float) -> list[tuple[str, float, float]]:
     """
     if "windows" not in _clock:
         kinds = ["ceiling"] if MODE == "ceiling" else ["saves", "ceiling"]
+        if API and MODE != "ceiling":
+            kinds = ["saves", "api", "api-bearer", "ceiling"]
         rounds = 1 if MODE == "ceiling" else ROUNDS
         length = PHASE / rounds
         windows: list[tuple[str, float, float]] = []
@@ -138,6 +144,9 @@ class Learner(FastHttpUser):
         self.index = next(_serial)
         self.cookies: dict[str, str] = {}
         self.save_token = ""
+        self.api_access = ""
+        self.api_save_token = ""
+        self.api_headers: dict[str, dict[str, str]] = {}
         # The save's headers, built once: a save is the request the benchmark is
         # about, and locust shares the two cores with the server.
         self.save_headers: dict[str, str] = {}
@@ -304,6 +313,67 @@ class Learner(FastHttpUser):
             _acked.append((attempt, number - 1, options, client_seq))
         return True
 
+    # --- The REST API (BENCH_API) ------------------------------------------------------
+
+    def _api_prepare(self, attempt: int) -> None:
+        """Sign this learner's "phone" in and read the attempt (its save token)."""
+        headers = self._headers({"Content-Type": "application/json"}, anonymous=True)
+        body = json.dumps(
+            {"username": f"bench{self.index:05d}", "password": PASSWORD, "device": "bench"}
+        )
+        with self.client.post(
+            "/api/v1/auth/login/",
+            name="2b api login",
+            data=body,
+            headers=headers,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return
+            self.api_access = json.loads(response.content)["access_token"]
+        auth = {"Authorization": f"Bearer {self.api_access}"}
+        with self.client.get(
+            f"/api/v1/attempts/{attempt}/",
+            name="3b api attempt",
+            headers=self._headers(auth, anonymous=True),
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return
+            self.api_save_token = json.loads(response.content)["save_token"]
+        base = self._headers(
+            {"Content-Type": "application/json", "Accept": "application/json", **auth},
+            anonymous=True,
+        )
+        self.api_headers = {
+            "api": {**base, "X-Save-Token": self.api_save_token},
+            "api-bearer": base,
+        }
+
+    def _api_save(self, attempt: int, number: int, *, seq: int, kind: str) -> bool:
+        options = [random.randrange(4)]
+        body = json.dumps({"position": number, "options": options, "client_seq": seq})
+        with self.client.post(
+            f"/api/v1/attempts/{attempt}/answers/",
+            name="5b api save" if kind == "api" else "5c api save (bearer only)",
+            data=body,
+            headers=self.api_headers[kind],
+            catch_response=True,
+        ) as response:
+            try:
+                answer = json.loads(response.content) if response.status_code == 200 else {}
+            except ValueError:
+                answer = {}
+            if "applied" not in answer:
+                response.failure(f"HTTP {response.status_code}")
+                return False
+            response.success()
+        if answer.get("applied"):
+            _acked.append((attempt, number - 1, options, seq))
+        return True
+
     def _wait_all(self, counter: str) -> None:
         global _logged_in, _started
         if counter == "login":
@@ -337,6 +407,8 @@ class Learner(FastHttpUser):
         if MODE == "saturate":
             if attempt is not None:
                 self._question(attempt, 1)
+                if API:
+                    self._api_prepare(attempt)
             self._wait_all("start")
             self._saturate(attempt)
         elif attempt is not None:
@@ -376,6 +448,9 @@ class Learner(FastHttpUser):
             while time.time() < end:
                 if kind == "saves" and attempt is not None:
                     self._save(attempt, seq % QUESTIONS + 1, seq=seq)
+                    seq += 1
+                elif kind in ("api", "api-bearer") and attempt is not None and self.api_headers:
+                    self._api_save(attempt, seq % QUESTIONS + 1, seq=seq, kind=kind)
                     seq += 1
                 elif kind == "ceiling":
                     self._get("/bench/ceiling/", "9 ceiling view", anonymous=True)

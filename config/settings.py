@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "mooc.packages",
     "mooc.authoring",
     "mooc.reports",
+    "mooc.api",
+    # The REST API's framework; its static files are the Swagger UI served at /api/v1/docs.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +229,15 @@ AXES_USERNAME_CALLABLE = "mooc.accounts.backends.axes_username"
 # Our login page shows the lockout message itself, in the form.
 AXES_LOCKOUT_CALLABLE = "mooc.accounts.backends.axes_lockout_response"
 AXES_VERBOSE = False
+
+# The mobile app's device tokens (mooc/accounts/services/devices.py, the REST API in mooc/api).
+DEVICE_ACCESS_SECONDS = envint("DEVICE_ACCESS_SECONDS", 15 * 60)
+DEVICE_REFRESH_SECONDS = envint("DEVICE_REFRESH_SECONDS", 30 * 24 * 60 * 60)
+# The API has no captcha: sign-ins per username + client IP and per client IP in a quarter hour.
+API_LOGIN_USER_IP_LIMIT = envint("API_LOGIN_USER_IP_LIMIT", 10)
+API_LOGIN_IP_LIMIT = envint("API_LOGIN_IP_LIMIT", 300)
+# Signed file links (attachments, videos, certificate PDFs) of the API live this long.
+API_FILE_URL_SECONDS = envint("API_FILE_URL_SECONDS", 10 * 60)
 
 # Second factor: every staff account (is_staff, superuser or a role) signs in with a TOTP
 # code; learners may turn it on. There is deliberately no setting that turns it off.

@@ -220,3 +220,31 @@ class AccountToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class DeviceToken(models.Model):
+    """A signed-in device of the mobile app (the REST API, mooc/api): a short-lived
+    access token and a rotating refresh token, both stored as SHA-256 hashes only.
+    The tag ties the row to the password hash it was issued under, so any password
+    change ends it even where no code deleted it (mooc/accounts/services/devices.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="device_tokens")
+    label = models.CharField(_("device"), max_length=100)
+    access_hash = models.CharField(max_length=64, unique=True)
+    access_expires_at = models.DateTimeField()
+    refresh_hash = models.CharField(max_length=64, unique=True)
+    # The refresh token this one replaced: presented again, it was stolen (or copied),
+    # and the device is signed out.
+    previous_refresh_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    refresh_expires_at = models.DateTimeField()
+    password_tag = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device token")
+        verbose_name_plural = _("device tokens")
+        indexes = [models.Index(fields=["user", "created_at"], name="accounts_device_user")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.user_id})"

@@ -23,6 +23,11 @@ urlpatterns = [
     path("profil/email/<str:token>/", account.email_confirm, name="email_confirm"),
     path("profil/foto/", account.photo, name="photo"),
     path("pengaturan/", account.change_password, name="change_password"),
+    path(
+        "pengaturan/perangkat/<int:device_id>/keluar/",
+        account.device_sign_out,
+        name="device_sign_out",
+    ),
     path("verifikasi-dua-langkah/", mfa.verify, name="mfa_verify"),
     path("verifikasi-dua-langkah/aktifkan/", mfa.enrol, name="mfa_enrol"),
     path("verifikasi-dua-langkah/kode-pemulihan/", mfa.recovery_codes, name="mfa_recovery_codes"),

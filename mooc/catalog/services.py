@@ -57,6 +57,18 @@ def enrollment_create(*, user: User, course: Course) -> tuple[Enrollment, bool]:
     return enrollment, True
 
 
+def favorite_set(*, user: User, course: Course, favorite: bool) -> None:
+    """Make the course a favourite or not, whatever it was (the API's PUT and DELETE)."""
+    if not favorite:
+        Favorite.objects.filter(user=user, course=course).delete()
+        return
+    try:
+        with transaction.atomic():
+            Favorite.objects.get_or_create(user=user, course=course)
+    except IntegrityError:
+        pass  # a double request: the other one added it
+
+
 def favorite_toggle(*, user: User, course: Course) -> bool:
     """Add or remove the heart; returns whether the course is now a favourite."""
     deleted, _ = Favorite.objects.filter(user=user, course=course).delete()

@@ -34,6 +34,7 @@ from django.urls import Resolver404, resolve, set_urlconf
 from django.utils.module_loading import import_string
 
 from mooc.exams import views
+from mooc.exams.lanes import LANE_VIEWS
 from mooc.exams.services import save_tokens
 
 LANE_MIDDLEWARE = [
@@ -54,11 +55,12 @@ def _lane_view(request: HttpRequest) -> HttpResponse:
         match = resolve(request.path_info)
     except Resolver404:
         raise _NotInLane from None
-    if match.func is not views.save:
+    fast = views.save_fast if match.func is views.save else LANE_VIEWS.get(match.view_name)
+    if fast is None:
         raise _NotInLane
     try:
         request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it
-        response = views.save_fast(request, **match.kwargs)
+        response = fast(request, **match.kwargs)
     except DisallowedHost:
         raise _NotInLane from None
     except Exception as exc:  # noqa: BLE001 - as Django's handler converts a view's exception

@@ -31,11 +31,11 @@ from mooc.accounts.models import User
 from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.errors import ServiceError
 from mooc.exams.grading import learning_gain
+from mooc.exams.lanes import FAST_MISSED
 from mooc.exams.models import (
     Attempt,
     AttemptState,
     Exam,
-    review_shows_answers,
     review_shows_score,
 )
 from mooc.exams.selectors.attempts import (
@@ -49,6 +49,7 @@ from mooc.exams.selectors.attempts import (
     exam_attempts_for_user,
     exam_get,
     pretest_score,
+    review_shows_key,
 )
 from mooc.exams.services import answers, clock, save_tokens, submission
 from mooc.exams.services.attempts import attempt_may_start, attempt_start
@@ -294,7 +295,7 @@ def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return _save_checked(request, attempt_id, _parse_save(request))
 
 
-_FAST_MISSED = "_save_fast_missed"
+_FAST_MISSED = FAST_MISSED
 
 
 def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
@@ -476,9 +477,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     exam = attempt.exam
     mode = exam.review_mode
     graded = attempt.state == AttemptState.GRADED
-    with_key = graded and review_shows_answers(mode, passed=bool(attempt.passed))
     # "Nothing" shows passed or failed; "score only", and "correct answers after
     # passing" before a pass, add the score; the questions only where the key may show.
+    with_key = review_shows_key(attempt=attempt)
     context = _start_context(exam, _learner(request))
     context.update(
         attempt=attempt,

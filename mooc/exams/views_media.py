@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from mooc.accounts.models import User
 from mooc.core.files import private_file_response
-from mooc.exams.models import AttemptQuestion
+from mooc.exams.selectors.attempts import attempt_question_image_name
 
 # The copy in the attempt never changes, but the browser must not share it.
 _MAX_AGE = 60 * 60
@@ -24,13 +24,7 @@ _MAX_AGE = 60 * 60
 @login_required
 def question_image(request: HttpRequest, attempt_id: int, position: int) -> HttpResponseBase:
     assert isinstance(request.user, User)  # login_required
-    name = (
-        AttemptQuestion.objects.filter(
-            attempt_id=attempt_id, attempt__user=request.user, position=position - 1
-        )
-        .values_list("image", flat=True)
-        .first()
-    )
+    name = attempt_question_image_name(attempt_id=attempt_id, user=request.user, number=position)
     if not name:
         raise Http404
     # private_file_response caps the time for a presigned redirect to its link's life.

@@ -44,8 +44,10 @@ def _ip_failure(request: HttpRequest, problem: LoginProblem) -> LoginRefused:
     return LoginRefused(problem)
 
 
-def user_login(*, request: HttpRequest, username: str, password: str) -> User:
-    """Log the user in, or raise LoginRefused naming the first problem found."""
+def user_authenticate(*, request: HttpRequest, username: str, password: str) -> User:
+    """The user whose username and password these are, with every check of the login
+    page (per-IP failures, the lockout, the account's state), without a session (the
+    API's device sign-in); or raise LoginRefused naming the first problem found."""
     by_ip = ratelimit_peek(
         "login-fail:ip",
         client_ip_key(request),
@@ -71,6 +73,12 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
             raise LoginRefused("locked")
         raise LoginRefused("not_activated")
     assert isinstance(user, User)
+    return user
+
+
+def user_login(*, request: HttpRequest, username: str, password: str) -> User:
+    """Log the user in, or raise LoginRefused naming the first problem found."""
+    user = user_authenticate(request=request, username=username, password=password)
     login(request, user)  # rotates the session key
     request.session.set_expiry(settings.SESSION_COOKIE_AGE)
     mark_session_seen(request)

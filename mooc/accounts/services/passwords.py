@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.backends import normalize_username
 from mooc.accounts.models import TokenPurpose, User
+from mooc.accounts.services.devices import devices_revoke_all
 from mooc.accounts.services.tokens import token_consume, token_issue
 from mooc.core.emails import email_send
 from mooc.core.errors import ServiceError
@@ -68,6 +69,7 @@ def password_reset_complete(
     user = User.objects.select_for_update().get(pk=token.user_id)
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
+    devices_revoke_all(user)
     audit_log_record(actor=user, action="user.password_reset", target=user, request=request)
     _notify_password_changed(user)
     return user
@@ -78,6 +80,7 @@ def password_change(*, user: User, password: str, request: HttpRequest | None = 
     """ "Pengaturan": the form has checked the old password already."""
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
+    devices_revoke_all(user)  # the app's devices sign in again, like the other sessions
     audit_log_record(actor=user, action="user.password_changed", target=user, request=request)
     _notify_password_changed(user)
     return user

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from mooc.accounts.forms import ChangePasswordForm, EmailChangeForm, ProfileForm
 from mooc.accounts.models import User
+from mooc.accounts.services import devices
 from mooc.accounts.services.passwords import password_change
 from mooc.accounts.services.profile import (
     email_change_confirm,
@@ -124,3 +126,13 @@ def change_password(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:change_password")
     return render(request, "accounts/change_password.html", {"form": form})
+
+
+@login_required
+@require_POST
+def device_sign_out(request: HttpRequest, device_id: int) -> HttpResponse:
+    """Pengaturan: sign one of the app's devices out (someone else's: 404)."""
+    if not devices.device_sign_out(user=_me(request), device_id=device_id):
+        raise Http404
+    messages.success(request, _("The device has been signed out."))
+    return redirect("accounts:change_password")

@@ -27,6 +27,7 @@ from mooc.exams.models import (
     AttemptState,
     Exam,
     QuestionType,
+    review_shows_answers,
 )
 
 
@@ -106,6 +107,29 @@ def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
         )
         for pk, position, text, image, qtype, chosen in questions
     ]
+
+
+def review_shows_key(*, attempt: Attempt) -> bool:
+    """Whether the learner's result lists the questions with the key, per the exam's
+    review mode (the web result page and the API ask the same). Right/wrong per
+    question, with attempts left, gives the key away as surely as the key itself, so
+    "score only", and "correct answers after passing" before a pass, show the score."""
+    if attempt.state != AttemptState.GRADED:
+        return False
+    return review_shows_answers(attempt.exam.review_mode, passed=bool(attempt.passed))
+
+
+def attempt_question_image_name(*, attempt_id: int, user: User, number: int) -> str:
+    """The storage name of the picture of question `number` (1-based) of the learner's
+    own attempt; "" for anyone else's attempt, a missing question or no picture."""
+    name = (
+        AttemptQuestion.objects.filter(
+            attempt_id=attempt_id, attempt__user=user, position=number - 1
+        )
+        .values_list("image", flat=True)
+        .first()
+    )
+    return str(name or "")
 
 
 @dataclass(frozen=True)
