@@ -1049,7 +1049,12 @@ def run(args: argparse.Namespace) -> None:
         *faults.client_lines(data.get("client", {})),
         *(
             faults.fault_report(
-                args.fault, records, runner.times if runner else {}, data.get("client", {}), clock
+                args.fault,
+                records,
+                runner.times if runner else {},
+                data.get("client", {}),
+                clock,
+                data.get("failures", []),
             )
             if args.fault
             else []

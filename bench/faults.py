@@ -81,6 +81,7 @@ def fault_report(
     times: dict[str, float],
     client: dict[str, Any],
     clock: dict[str, Any],
+    failures: list[list[Any]],
 ) -> list[str]:
     """Errors around the fault, recovery time and the client's retries."""
     if kind == "network":
@@ -101,7 +102,7 @@ def fault_report(
         + (f"; over (back up) {over - fault:.1f} s later" if over > fault else ""),
         *(
             f"  {name} {value - fault:+.1f} s"
-            for name, value in sorted(times.items())
+            for name, value in sorted(times.items(), key=lambda item: item[1])
             if name not in {"fault", "fault_over"}
         ),
         f"{'failed requests before the fault':<44}{len(before):>10}",
@@ -114,6 +115,12 @@ def fault_report(
         f"{'recovery: last failure, s after the fault':<44}{last_failure - fault:>10.1f}",
         f"{'  … s after the fault was over':<44}{max(0.0, last_failure - over):>10.1f}",
     ]
+    what: dict[str, int] = defaultdict(int)
+    for _name, at, message in failures:
+        if at >= fault:
+            what[message] += 1
+    if what:
+        lines.append(f"{'  what failed':<44}{'':>10}" + _counts(what))
     return lines
 
 

@@ -107,6 +107,8 @@ _records: list[tuple[str, float, float, bool]] = []
 _acked: list[tuple[int, int, list[int], int]] = []
 # The same for every choice made (exam mode): the last per question must be stored.
 _chosen: list[tuple[int, int, list[int], int]] = []
+# (step, time, what went wrong) of every failed request
+_failures: list[tuple[str, float, str]] = []
 # The client's own counts: retries by step, and what never got through.
 _retries: dict[str, int] = {}
 _client: dict[str, Any] = {"retries": _retries, "unconfirmed": 0, "refused": 0, "gave_up": 0}
@@ -115,6 +117,8 @@ _client: dict[str, Any] = {"retries": _retries, "unconfirmed": 0, "refused": 0, 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: BaseException | None, **_kw: Any) -> None:
     _records.append((name, time.time(), response_time, exception is None))
+    if exception is not None:
+        _failures.append((name, time.time(), str(exception)[:60]))
 
 
 @events.quitting.add_listener
@@ -125,6 +129,7 @@ def _dump(**_kw: Any) -> None:
                 "records": _records,
                 "acked": _acked,
                 "chosen": _chosen,
+                "failures": _failures,
                 "client": _client,
                 "clock": _clock,
             },
