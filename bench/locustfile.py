@@ -137,6 +137,13 @@ def _dump(**_kw: Any) -> None:
         )
 
 
+def _logged_out(response: Any, name: str) -> bool:
+    """A redirect to the login page on a step taken logged in: the session was lost."""
+    if response.status_code != 302 or name in {"1 login page", "2 login"}:
+        return False
+    return "/login/" in ((response.headers or {}).get("Location", "") or "")
+
+
 def _retried(name: str) -> None:
     _retries[name] = _retries.get(name, 0) + 1
 
@@ -296,6 +303,8 @@ class Learner(FastHttpUser):
             self._keep_cookies(response)
             if response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
+            elif _logged_out(response, name):
+                response.failure("logged out")
             else:
                 response.success()
             return response
@@ -325,6 +334,8 @@ class Learner(FastHttpUser):
             self._keep_cookies(response)
             if response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
+            elif _logged_out(response, name):
+                response.failure("logged out")
             else:
                 response.success()
             return response

@@ -80,10 +80,11 @@ def test_the_guides_nginx_configuration_with_two_nodes(tmp_path: Path) -> None:
     assert "proxy_pass http://mooc_saves;" in site
     assert "limit_req zone=mooc_login burst=300 nodelay;" in site
     assert "worker_connections 16384;" in main.read_text(encoding="utf-8")
-    if shutil.which("nginx") is None:
+    binary = shutil.which("nginx")
+    if binary is None:
         pytest.skip("nginx is not installed")
     checked = subprocess.run(
-        ["nginx", "-t", "-q", "-c", str(main), "-g", f"error_log {tmp_path}/t.log;"],
+        [binary, "-t", "-q", "-c", str(main), "-g", f"error_log {tmp_path}/t.log;"],
         capture_output=True,
         text=True,
         check=False,
