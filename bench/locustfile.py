@@ -111,7 +111,13 @@ _chosen: list[tuple[int, int, list[int], int]] = []
 _failures: list[tuple[str, float, str]] = []
 # The client's own counts: retries by step, and what never got through.
 _retries: dict[str, int] = {}
-_client: dict[str, Any] = {"retries": _retries, "unconfirmed": 0, "refused": 0, "gave_up": 0}
+_client: dict[str, Any] = {
+    "retries": _retries,
+    "unconfirmed": 0,
+    "refused": 0,
+    "gave_up": 0,
+    "dropped": 0,
+}
 
 
 @events.request.add_listener
@@ -583,6 +589,7 @@ class Learner(FastHttpUser):
         # One page load carries every question; exam.js moves between them in place.
         self._question(attempt, 1)
         if self.dropped and "drop_until" in _clock:
+            _client["dropped"] += 1
             gevent.spawn(self._back_online)
         for number in range(1, QUESTIONS + 1):
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
