@@ -84,6 +84,8 @@ def render(
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("conf.d", "snippets", "sites-enabled", "logs", "tls", "tmp"):
         (folder / sub).mkdir(exist_ok=True)
+    for old_log in (folder / "logs").glob("*.log"):  # each run's logs are its own
+        old_log.unlink()
 
     # nginx.conf: Debian's file with the documented edits, run as documented.
     main = folder / "nginx.conf"
