@@ -938,7 +938,12 @@ def run(args: argparse.Namespace) -> None:
         exam_budget = int(args.start_window + QUESTIONS * (args.think_max + 5) + 120)
         if args.fault:
             exam_budget += int(args.node_restart_after + args.drop_seconds + 120)
-        run_time = int(args.users * 0.5 + exam_budget + 2 * (args.phase + args.rounds) + 60)
+        # Spawning (--spawn-rate) plus the login storm (about 0.5 s a learner on two
+        # cores with Django's Argon2), the exam, and the saturation phases.
+        spawning = args.users / args.spawn_rate
+        run_time = int(
+            spawning + args.users * 0.5 + exam_budget + 2 * (args.phase + args.rounds) + 60
+        )
         print(f"Running locust ({mode}, {args.users} learners)…", flush=True)
         data = locust_run(
             args,
