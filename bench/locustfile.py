@@ -11,6 +11,22 @@ Modes:
   no think time and all call the one-query ceiling view, BENCH_PHASE seconds of
   each on the same connections, alternating in BENCH_ROUNDS rounds (see _windows).
 
+Answer saves follow mooc/static/js/exam.js exactly: a choice becomes the pending
+save and is sent at once; a failed save (network error, or any answer other than
+200 with ok / 409 / 400 / 403 / 404) is retried after min(30 s, 1 s × 2^(n-1)) +
+up to 0.5 s of jitter; a 409 closes the attempt, a 400/403/404 is not retried; a
+save that succeeds while a newer choice waits sends the newer one; moving on (Next)
+while an answer is unconfirmed sends it again at once and stays on the question —
+the simulated learner presses Next again every CLICK_AGAIN seconds; coming back
+online sends at once. Pages (login, start, question, submit, result) that fail with
+a network error or a 500/502/503/504 are loaded again after PAGE_RETRY_WAIT seconds,
+as a learner pressing reload would. Every such retry is counted.
+
+With BENCH_DROP_AT set (the "network" fault), a share of the learners is offline for
+BENCH_DROP_SECONDS from that many seconds after the last login: their requests fail
+at once, as fetch() does in an offline browser, and the browser's "online" event at
+the end sends the pending save at once, as exam.js does.
+
 The client plays browser and TLS proxy at once: it sends X-Forwarded-Proto: https
 (gunicorn and Django trust it from 127.0.0.1, as behind nginx) and keeps the cookies
 itself, because the production cookies are Secure and a cookie jar would not send
@@ -59,6 +75,23 @@ SAVE_HOST = os.environ.get("BENCH_SAVE_HOST", "")
 # "api" with the attempt's save token (the save lane), "api-bearer" with the access
 # token only (the full stack, the framework and the token lookup).
 API = os.environ.get("BENCH_API", "") == "1"
+# The exam's clock, written when the last learner has logged in (bench/faults.py).
+CLOCK_FILE = os.environ.get("BENCH_CLOCK_FILE", "")
+LOGIN_TRIES = int(os.environ.get("BENCH_LOGIN_TRIES", "1"))
+DROP_AT = float(os.environ.get("BENCH_DROP_AT") or -1)
+DROP_SECONDS = float(os.environ.get("BENCH_DROP_SECONDS", "30"))
+DROP_SHARE = float(os.environ.get("BENCH_DROP_SHARE", "0.1"))
+# A learner whose answer is unconfirmed presses Next again after this many seconds
+# (exam.js then sends it again at once and stays on the question).
+CLICK_AGAIN = 5.0
+# A learner who gets an error page (or no answer) loads it again after this long,
+# at most PAGE_TRIES times in all.
+PAGE_RETRY_WAIT = 5.0
+PAGE_TRIES = 12
+RETRYABLE_PAGE = {0, 500, 502, 503, 504}
+# A learner waits at most this long for an answer to be confirmed, then moves on
+# (counted as unconfirmed; exam.js itself never gives up).
+GIVE_UP_AFTER = 600.0
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
 _SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
@@ -76,17 +109,59 @@ _clock: dict[str, Any] = {}
 _records: list[tuple[str, float, float, bool]] = []
 # (attempt id, position from 0, options, client_seq) of every acknowledged save
 _acked: list[tuple[int, int, list[int], int]] = []
+# The same for every choice made (exam mode): the last per question must be stored.
+_chosen: list[tuple[int, int, list[int], int]] = []
+# (step, time, what went wrong) of every failed request
+_failures: list[tuple[str, float, str]] = []
+# The client's own counts: retries by step, and what never got through.
+_retries: dict[str, int] = {}
+_client: dict[str, Any] = {
+    "retries": _retries,
+    "unconfirmed": 0,
+    "refused": 0,
+    "gave_up": 0,
+    "dropped": 0,
+}
 
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: BaseException | None, **_kw: Any) -> None:
     _records.append((name, time.time(), response_time, exception is None))
+    if exception is not None:
+        _failures.append((name, time.time(), str(exception)[:60]))
 
 
 @events.quitting.add_listener
 def _dump(**_kw: Any) -> None:
     with open(OUT, "w", encoding="utf-8") as out:
-        json.dump({"records": _records, "acked": _acked, "clock": _clock}, out)
+        json.dump(
+            {
+                "records": _records,
+                "acked": _acked,
+                "chosen": _chosen,
+                "failures": _failures,
+                "client": _client,
+                "clock": _clock,
+            },
+            out,
+        )
+
+
+def _logged_out(response: Any, name: str) -> bool:
+    """A redirect to the login page on a step taken logged in: the session was lost."""
+    if response.status_code != 302 or name in {"1 login page", "2 login"}:
+        return False
+    return "/login/" in ((response.headers or {}).get("Location", "") or "")
+
+
+def _retried(name: str) -> None:
+    _retries[name] = _retries.get(name, 0) + 1
+
+
+def _write_clock() -> None:
+    if CLOCK_FILE:
+        with open(CLOCK_FILE, "w", encoding="utf-8") as out:
+            json.dump(_clock, out)
 
 
 def _windows(begin: float) -> list[tuple[str, float, float]]:
@@ -165,6 +240,43 @@ class Learner(FastHttpUser):
         )
         # Distinct client addresses, as from many offices (the lockout counts per user + IP).
         self.address = f"10.{(self.index >> 16) & 255}.{(self.index >> 8) & 255}.{self.index & 255}"
+        # exam.js's save state (see the module's docstring).
+        self.pending: tuple[int, int, list[int], int] | None = None
+        self.in_flight = False
+        self.save_attempt = 0
+        self.retry_timer: Any = None
+        self.closed = False
+        self.settled = Event()
+        self.settled.set()
+        self.dropped = DROP_AT >= 0 and random.Random(self.index).random() < DROP_SHARE
+
+    # --- The network fault ------------------------------------------------------------
+
+    def _offline(self) -> bool:
+        if not self.dropped or "drop_from" not in _clock:
+            return False
+        return bool(_clock["drop_from"] <= time.time() < _clock["drop_until"])
+
+    def _offline_failure(self, name: str, method: str = "GET") -> None:
+        """What fetch() or a page load does offline: fails at once, nothing sent."""
+        self.environment.events.request.fire(
+            request_type=method,
+            name=name,
+            response_time=0.0,
+            response_length=0,
+            exception=ConnectionError("offline"),
+            context={},
+            url="",
+            response=None,
+        )
+
+    def _back_online(self) -> None:
+        """exam.js: window "online" -> clearTimeout(retryTimer); send()."""
+        gevent.sleep(max(0.0, _clock["drop_until"] - time.time()))
+        if self.retry_timer is not None:
+            self.retry_timer.kill(block=False)
+            self.retry_timer = None
+        self._send()
 
     # --- HTTP helpers -----------------------------------------------------------------
 
@@ -206,6 +318,8 @@ class Learner(FastHttpUser):
             self._keep_cookies(response)
             if response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
+            elif _logged_out(response, name):
+                response.failure("logged out")
             else:
                 response.success()
             return response
@@ -235,48 +349,170 @@ class Learner(FastHttpUser):
             self._keep_cookies(response)
             if response.status_code not in expect:
                 response.failure(f"HTTP {response.status_code}")
+            elif _logged_out(response, name):
+                response.failure("logged out")
             else:
                 response.success()
             return response
 
     # --- The journey ------------------------------------------------------------------
 
+    def _page(
+        self,
+        method: str,
+        url: str,
+        name: str,
+        *,
+        data: list[tuple[str, str]] | None = None,
+        expect: tuple[int, ...] = (200,),
+        anonymous: bool = False,
+    ) -> Any:
+        """A page as a learner loads it: after a network error or a 5xx, again after
+        PAGE_RETRY_WAIT seconds (a reload), at most PAGE_TRIES times."""
+        response: Any = None
+        for tried in range(PAGE_TRIES):
+            if tried:
+                _retried(name)
+                gevent.sleep(PAGE_RETRY_WAIT)
+            if self._offline():
+                self._offline_failure(name, method)
+                continue
+            if method == "GET":
+                response = self._get(url, name, expect=expect, anonymous=anonymous)
+            else:
+                response = self._post(url, name, data or [], expect=expect)
+            if response.status_code not in RETRYABLE_PAGE:
+                return response
+        _client["gave_up"] += 1
+        return response
+
     def _login(self) -> bool:
-        self._get("/login/", "1 login page")
         username = f"bench{self.index:05d}"
-        response = self._post(
-            "/login/",
-            "2 login",
-            [
-                ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")),
-                ("username", username),
-                ("password", PASSWORD),
-                ("captcha_0", f"bench-{self.index:05d}"),
-                ("captcha_1", "bench"),
-            ],
-            expect=(302,),
-        )
-        return response.status_code == 302
+        for tried in range(LOGIN_TRIES):
+            if tried:
+                _retried("2 login")
+                gevent.sleep(PAGE_RETRY_WAIT)
+            page = self._page("GET", "/login/", "1 login page")
+            if page is None or page.status_code != 200:
+                continue
+            # A new captcha each try: a try that nginx gave up on may have used it.
+            key = f"bench-{self.index:05d}" + (f"-{tried}" if LOGIN_TRIES > 1 else "")
+            if self._offline():
+                self._offline_failure("2 login", "POST")
+                continue
+            response = self._post(
+                "/login/",
+                "2 login",
+                [
+                    ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")),
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("captcha_0", key),
+                    ("captcha_1", "bench"),
+                ],
+                expect=(302,),
+            )
+            if response.status_code == 302:
+                return True
+            if response.status_code not in RETRYABLE_PAGE:
+                return False
+        _client["gave_up"] += 1
+        return False
 
     def _start(self) -> int | None:
-        response = self._post(f"/ujian/{EXAM_ID}/mulai/", "3 start exam", [], expect=(302,))
+        response = self._page("POST", f"/ujian/{EXAM_ID}/mulai/", "3 start exam", expect=(302,))
         location = (
-            (response.headers or {}).get("Location", "") if response.status_code == 302 else ""
+            (response.headers or {}).get("Location", "")
+            if response is not None and response.status_code == 302
+            else ""
         )
         found = _ATTEMPT.search(location or "")
         return int(found.group(1)) if found else None
 
     def _question(self, attempt: int, number: int) -> None:
-        response = self._get(f"/ujian/percobaan/{attempt}/soal/{number}/", "4 question page")
-        found = _SAVE_TOKEN.search(response.text or "") if response.status_code == 200 else None
+        response = self._page(
+            "GET", f"/ujian/percobaan/{attempt}/soal/{number}/", "4 question page"
+        )
+        ok = response is not None and response.status_code == 200
+        found = _SAVE_TOKEN.search(response.text or "") if ok else None
         if found:
             self.save_token = html.unescape(found.group(1))
             self.save_headers = {}
 
-    def _save(self, attempt: int, number: int, *, seq: int | None = None) -> bool:
-        """What exam.js sends: the form fields, JSON wanted, the page's save token."""
+    def _save(self, attempt: int, number: int, *, seq: int) -> bool:
+        """Saturation: one save, no retry."""
         options = [random.randrange(4)]
-        client_seq = seq if seq is not None else time.time_ns() // 1_000_000
+        status, answer = self._post_save(attempt, number, options, seq)
+        if answer.get("applied"):
+            _acked.append((attempt, number - 1, options, seq))
+        return status == 200
+
+    # --- exam.js's autosave -------------------------------------------------------------
+
+    def _choose(self, attempt: int, number: int) -> None:
+        """A change event: the choice becomes the pending save, sent at once."""
+        options = [random.randrange(4)]
+        seq = time.time_ns() // 1_000_000
+        self.pending = (attempt, number, options, seq)
+        _chosen.append((attempt, number - 1, options, seq))
+        self.settled.clear()
+        self._send()
+
+    def _send(self) -> None:
+        if self.pending is None or self.in_flight or self.closed:
+            return
+        if self.save_attempt > 0:
+            _retried("5 save answer")
+        self.in_flight = True
+        gevent.spawn(self._send_job, self.pending)
+
+    def _send_job(self, job: tuple[int, int, list[int], int]) -> None:
+        attempt, number, options, seq = job
+        try:
+            if self._offline():
+                self._offline_failure("5 save answer", "POST")
+                status, answer = 0, {}
+            else:
+                status, answer = self._post_save(attempt, number, options, seq)
+        except Exception:  # noqa: BLE001 - a failed fetch, as in the browser
+            status, answer = 0, {}
+        self.in_flight = False
+        if status == 409:
+            self.closed = True
+            self.pending = None
+        elif status in (400, 403, 404):
+            _client["refused"] += 1
+            self.pending = None
+        elif status == 200 and answer.get("ok"):
+            self.save_attempt = 0
+            _acked.append((attempt, number - 1, options, seq))
+            if self.pending is job:
+                self.pending = None
+            else:
+                self._send()  # a newer choice was made meanwhile
+        else:
+            self.save_attempt += 1
+            delay = min(30.0, 2.0 ** (self.save_attempt - 1)) + random.random() * 0.5
+            if self.retry_timer is not None:
+                self.retry_timer.kill(block=False)
+            self.retry_timer = gevent.spawn_later(delay, self._send)
+        if self.pending is None and not self.in_flight:
+            self.settled.set()
+
+    def _next(self) -> None:
+        """Next: moves on only once the answer is confirmed (exam.js's go()); until
+        then each press sends the pending save again."""
+        began = time.time()
+        while not self.settled.wait(CLICK_AGAIN):
+            if time.time() - began > GIVE_UP_AFTER:
+                _client["unconfirmed"] += 1
+                return
+            self._send()
+
+    def _post_save(
+        self, attempt: int, number: int, options: list[int], client_seq: int
+    ) -> tuple[int, dict[str, Any]]:
+        """What exam.js sends: the form fields, JSON wanted, the page's save token."""
         if not self.save_headers:
             self.save_headers = self._headers(
                 {
@@ -299,19 +535,20 @@ class Learner(FastHttpUser):
             if response.headers is not None and "set-cookie" in response.headers:
                 self._keep_cookies(response)
             try:
-                answer = json.loads(response.content) if response.status_code == 200 else {}
+                answer = json.loads(response.content) if response.content else {}
             except ValueError:
                 answer = {}
-            if not answer.get("ok"):
-                response.failure(f"HTTP {response.status_code}")
-                return False
+            if not isinstance(answer, dict):
+                answer = {}
+            status = response.status_code
+            if status != 200 or not answer.get("ok"):
+                response.failure(f"HTTP {status}")
+                return status, answer
             response.success()
         if answer.get("save_token"):
             self.save_token = answer["save_token"]
             self.save_headers = {}
-        if answer.get("applied"):
-            _acked.append((attempt, number - 1, options, client_seq))
-        return True
+        return status, answer
 
     # --- The REST API (BENCH_API) ------------------------------------------------------
 
@@ -380,6 +617,10 @@ class Learner(FastHttpUser):
             _logged_in += 1
             if _logged_in == USERS:
                 _mark("all_logged_in")
+                if DROP_AT >= 0:
+                    _clock["drop_from"] = _clock["all_logged_in"] + DROP_AT
+                    _clock["drop_until"] = _clock["drop_from"] + DROP_SECONDS
+                _write_clock()
                 _all_logged_in.set()
             _all_logged_in.wait()
         else:
@@ -419,10 +660,16 @@ class Learner(FastHttpUser):
     def _take_exam(self, attempt: int) -> None:
         # One page load carries every question; exam.js moves between them in place.
         self._question(attempt, 1)
+        if self.dropped and "drop_until" in _clock:
+            _client["dropped"] += 1
+            gevent.spawn(self._back_online)
         for number in range(1, QUESTIONS + 1):
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
-            self._save(attempt, number)
-        self._get(f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")
+            self._choose(attempt, number)
+            self._next()
+            if self.closed:
+                break
+        self._page("GET", f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")
         if SUBMIT_TOGETHER > 0:
             global _answered
             _answered += 1
@@ -431,13 +678,14 @@ class Learner(FastHttpUser):
                 _all_answered.set()
             _all_answered.wait()
             gevent.sleep(random.uniform(0, SUBMIT_TOGETHER))
-        self._post(
+        self._page(
+            "POST",
             f"/ujian/percobaan/{attempt}/kirim/",
             "7 submit",
-            [("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))],
+            data=[("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))],
             expect=(302,),
         )
-        self._get(f"/ujian/percobaan/{attempt}/hasil/", "8 result page")
+        self._page("GET", f"/ujian/percobaan/{attempt}/hasil/", "8 result page")
 
     def _saturate(self, attempt: int | None) -> None:
         _mark("saves_from")
