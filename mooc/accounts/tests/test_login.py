@@ -225,9 +225,7 @@ def test_a_pbkdf2_hash_is_upgraded_to_argon2id_at_login(
     from django.contrib.auth.hashers import make_password
 
     user = make_user()
-    User.objects.filter(pk=user.pk).update(
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256")
-    )
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
     assert login(client).status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
