@@ -533,8 +533,8 @@ def verify(acked: list[list[Any]], *, exam_id: int, expect_graded: bool) -> dict
     graded = [a for a in attempts if a.state == "graded" and a.graded_at is not None]
     wrong_grade = 0
     if expect_graded:
-        questions = AttemptQuestion.objects.filter(attempt__exam_id=exam_id).prefetch_related(
-            "options"
+        questions = AttemptQuestion.objects.filter(attempt__exam_id=exam_id).select_related(
+            "snapshot"
         )
         by_attempt: dict[int, list[GradedQuestion]] = defaultdict(list)
         for question in questions:
@@ -542,7 +542,7 @@ def verify(acked: list[list[Any]], *, exam_id: int, expect_graded: bool) -> dict
             by_attempt[question.attempt_id].append(
                 GradedQuestion(
                     qtype=question.qtype,
-                    weights=[o.weight for o in question.options.all()],
+                    weights=question.weights,
                     chosen=stored[key][1] if key in stored else [],
                     max_points=question.max_points,
                 )
