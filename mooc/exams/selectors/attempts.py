@@ -43,6 +43,11 @@ def exam_attempts_for_user(*, exam: Exam, user: User) -> list[Attempt]:
     )
 
 
+def attempt_running_exists(*, exam: Exam, user: User) -> bool:
+    """Whether the learner has an attempt in progress at `exam` (one indexed EXISTS)."""
+    return Attempt.objects.filter(exam=exam, user=user, state=AttemptState.IN_PROGRESS).exists()
+
+
 def attempt_get_for_user(*, attempt_id: int, user: User) -> Attempt | None:
     """The learner's own attempt with its exam and course; None for anyone else's."""
     return Attempt.objects.select_related("exam__course").filter(pk=attempt_id, user=user).first()

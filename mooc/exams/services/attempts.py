@@ -130,6 +130,12 @@ def _check_learner(
             )
 
 
+def attempt_open_check(*, exam: Exam, now: dt.datetime) -> None:
+    """Raise ServiceError when the course or the exam is not open at `now` (no queries:
+    the start view asks this before a learner queues for a turn)."""
+    _check_course_and_window(exam=exam, now=now)
+
+
 def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
     """Raise ServiceError (with a code) when the learner may not start now; pages use it
     to explain a disabled start button with the same rules as `attempt_start`."""
