@@ -57,6 +57,9 @@ SUBMIT_TOGETHER = float(os.environ.get("BENCH_SUBMIT_TOGETHER", "0"))
 SAVE_HOST = os.environ.get("BENCH_SAVE_HOST", "")
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
+# The "Menunggu giliran…" page: its wait and its ticket (mooc/templates/core/admission_wait.html).
+_QUEUE_WAIT = re.compile(r'data-queue-wait="(\d+)"')
+_QUEUE_TICKET = re.compile(r'name="ticket" value="([^"]+)"')
 _SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
 
 _serial = itertools.count(FIRST_USER)
@@ -235,22 +238,46 @@ class Learner(FastHttpUser):
     def _login(self) -> bool:
         self._get("/login/", "1 login page")
         username = f"bench{self.index:05d}"
-        response = self._post(
-            "/login/",
-            "2 login",
-            [
-                ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")),
-                ("username", username),
-                ("password", PASSWORD),
-                ("captcha_0", f"bench-{self.index:05d}"),
-                ("captcha_1", "bench"),
-            ],
-            expect=(302,),
-        )
+        fields = [
+            ("username", username),
+            ("password", PASSWORD),
+            ("captcha_0", f"bench-{self.index:05d}"),
+            ("captcha_1", "bench"),
+        ]
+        response = self._queued_post("/login/", "2 login", fields)
         return response.status_code == 302
 
+    def _queued_post(self, url: str, name: str, fields: list[tuple[str, str]]) -> Any:
+        """POST as a browser on the "Menunggu giliran…" page does (mooc/core/admission.py):
+        while the answer is the queue page, wait the seconds it says and post again with
+        its ticket. The whole wait is reported as "<name>, incl. queue"."""
+        began = time.time()
+        ticket: list[tuple[str, str]] = []
+        waits = 0
+        while True:
+            csrf = [("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))]
+            response = self._post(url, name, csrf + fields + ticket, expect=(302, 200))
+            queued = (
+                _QUEUE_WAIT.search(response.text or "") if response.status_code == 200 else None
+            )
+            if queued is None or waits >= 20:
+                break
+            waits += 1
+            found = _QUEUE_TICKET.search(response.text or "")
+            ticket = [("ticket", found.group(1))] if found else []
+            gevent.sleep(int(queued.group(1)) + random.random() * 0.8)
+        self.environment.events.request.fire(
+            request_type="QUEUE",
+            name=f"{name}, incl. queue",
+            response_time=(time.time() - began) * 1000,
+            response_length=0,
+            exception=None if response.status_code == 302 else Exception("not admitted"),
+            context={"waits": waits},
+        )
+        return response
+
     def _start(self) -> int | None:
-        response = self._post(f"/ujian/{EXAM_ID}/mulai/", "3 start exam", [], expect=(302,))
+        response = self._queued_post(f"/ujian/{EXAM_ID}/mulai/", "3 start exam", [])
         location = (
             (response.headers or {}).get("Location", "") if response.status_code == 302 else ""
         )
