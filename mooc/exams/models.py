@@ -447,7 +447,8 @@ class AttemptQuestion(models.Model):
 
     @property
     def image(self) -> models.fields.files.FieldFile:
-        return self.snapshot.image
+        image: models.fields.files.FieldFile = self.snapshot.image
+        return image
 
     @property
     def general_feedback(self) -> str:

@@ -16,7 +16,6 @@ from pytest_django import Settings
 from mooc.accounts.models import User
 from mooc.accounts.tests.factories import NIP, PASSWORD
 from mooc.accounts.tests.helpers import captcha
-from mooc.core import admission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ NOW = 1_800_000_000.5
 
 
 def clock(monkeypatch: pytest.MonkeyPatch, now: float) -> None:
-    monkeypatch.setattr(admission.time, "time", lambda: now)
+    monkeypatch.setattr("mooc.core.admission.time.time", lambda: now)
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +73,12 @@ def test_waiting_hashes_no_password(
     make_user()
     Client().post("/login/", captcha(username="someone", password="x"))
     hashed: list[str] = []
-    monkeypatch.setattr(User, "check_password", lambda self, raw: hashed.append(raw) or False)
+
+    def check_password(self: User, raw: str) -> bool:
+        hashed.append(raw)
+        return False
+
+    monkeypatch.setattr(User, "check_password", check_password)
 
     assert client.post("/login/", captcha(username=NIP, password=PASSWORD)).status_code == 200
     assert hashed == []

@@ -149,7 +149,7 @@ def _login_queue(request: HttpRequest) -> HttpResponse | None:
     if admission.admitted:
         return None
     fields = [
-        (name, value[:1000])
+        (name, str(value)[:1000])
         for name, value in list(request.POST.items())[:12]
         if name not in _LOGIN_FIELDS_NOT_REPOSTED
     ]

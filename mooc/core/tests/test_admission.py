@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mooc.core import admission
-from mooc.core.admission import admission_take
+from mooc.core.admission import Admission, admission_take
 
 NOW = 1_800_000_000.25
 
 
-def take(subject: str, *, now: float = NOW, ticket: str = "", rate: int = 2) -> admission.Admission:
+def take(subject: str, *, now: float = NOW, ticket: str = "", rate: int = 2) -> Admission:
     return admission_take("t", subject=subject, rate=rate, max_wait=10, ticket=ticket, now=now)
 
 
@@ -67,6 +66,6 @@ def test_a_failing_cache_admits(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise ConnectionError("redis is restarting")
 
-    monkeypatch.setattr(admission.cache, "get", broken)
+    monkeypatch.setattr("mooc.core.admission.cache.get", broken)
 
     assert take("a").admitted and take("b").admitted and take("c").admitted

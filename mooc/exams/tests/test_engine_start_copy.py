@@ -240,12 +240,12 @@ def test_a_bank_edit_after_starts_changes_no_attempt_and_the_next_start_shows_it
     assert all("diubah" in [o.text for o in q.shown_options] for q in shown_now)
     assert QuestionSnapshot.objects.count() == 6
     # The first attempt is graded on what it showed: "benar" still earns the points.
-    for question in AttemptQuestion.objects.filter(attempt=first).select_related("snapshot"):
-        right = next(o.position for o in question.shown_options if o.text == "benar")
+    for shown in AttemptQuestion.objects.filter(attempt=first).select_related("snapshot"):
+        right = next(o.position for o in shown.shown_options if o.text == "benar")
         answer_save(
             attempt_id=first.pk,
             user=first_user,
-            position=question.position,
+            position=shown.position,
             option_positions=[right],
             client_seq=1,
             now=T0,

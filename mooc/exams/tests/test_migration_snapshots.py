@@ -102,7 +102,7 @@ def test_copies_become_shared_snapshots_with_each_attempts_order() -> None:
                 row.answer.option_positions if row.position == 0 else None,
             )
         )
-    first = [(t, Decimal(w), f) for t, w, f in options]
+    first = [(t, Decimal(str(w)), f) for t, w, f in options]
     second = [first[2], first[0], first[1]]
     tf = [("Benar", Decimal(0), ""), ("Salah", Decimal(100), "")]
     assert seen == [

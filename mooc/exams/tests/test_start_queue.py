@@ -18,7 +18,6 @@ from mooc.accounts.models import User
 from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import EnrollmentFactory
-from mooc.core import admission
 from mooc.exams.models import Attempt, Exam
 from mooc.exams.tests.factories import ExamFactory, make_bank
 
@@ -41,7 +40,7 @@ def one_start_a_second(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def clock(monkeypatch: pytest.MonkeyPatch, now: float) -> None:
-    monkeypatch.setattr(admission.time, "time", lambda: now)
+    monkeypatch.setattr("mooc.core.admission.time.time", lambda: now)
 
 
 def learner_at(course: Course) -> tuple[User, Client]:
