@@ -378,7 +378,7 @@ def test_no_answer_key_reaches_the_browser_before_grading(
     # The landing, question and submit pages; the question page carries every question.
     assert kinds["html"] >= 3 and kinds["json"] >= QUESTIONS and kinds["js"] >= 1
     pages = " ".join(text for _url, kind, text in before_grading if "text/html" in kind)
-    texts = AttemptQuestion.objects.filter(attempt=attempt).values_list("text", flat=True)
+    texts = AttemptQuestion.objects.filter(attempt=attempt).values_list("snapshot__text", flat=True)
     assert all(re.sub(r"</?p>", "", text) in pages for text in texts)
     # Every save carried the page's save token (the path that reads no session).
     assert len(save_tokens) >= QUESTIONS and all(save_tokens), save_tokens
