@@ -18,6 +18,8 @@ from mooc.accounts.tests.factories import SuperuserFactory, UserFactory
 from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import CourseFactory
+from mooc.exams.selectors.attempts import taking_cache_clear
+from mooc.exams.services.snapshots import snapshot_cache_clear
 
 
 def _clear_test_cache() -> None:
@@ -30,6 +32,9 @@ def _clear_test_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    # The exam snapshots each process remembers: a rolled-back test reuses their ids.
+    snapshot_cache_clear()
+    taking_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -665,8 +665,8 @@ def verify(
     graded = [a for a in attempts if a.state == "graded" and a.graded_at is not None]
     wrong_grade = 0
     if expect_graded:
-        questions = AttemptQuestion.objects.filter(attempt__exam_id=exam_id).prefetch_related(
-            "options"
+        questions = AttemptQuestion.objects.filter(attempt__exam_id=exam_id).select_related(
+            "snapshot"
         )
         by_attempt: dict[int, list[GradedQuestion]] = defaultdict(list)
         for question in questions:
@@ -674,7 +674,7 @@ def verify(
             by_attempt[question.attempt_id].append(
                 GradedQuestion(
                     qtype=question.qtype,
-                    weights=[o.weight for o in question.options.all()],
+                    weights=question.weights,
                     chosen=stored[key][1] if key in stored else [],
                     max_points=question.max_points,
                 )
@@ -995,7 +995,8 @@ def run(args: argparse.Namespace) -> None:
     )
     records = data["records"]
     clock = data["clock"]
-    logins = [r for r in records if r[0] == "2 login" and r[3]]
+    # Logins that got in (a "Menunggu giliran…" page is not one: locustfile._queued_post).
+    logins = [r for r in records if r[0] == "2 login, incl. queue" and r[3]]
     login_rate = (
         len(logins) / (clock["all_logged_in"] - clock["first_login"])
         if "all_logged_in" in clock

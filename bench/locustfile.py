@@ -94,6 +94,9 @@ RETRYABLE_PAGE = {0, 500, 502, 503, 504}
 GIVE_UP_AFTER = 600.0
 
 _ATTEMPT = re.compile(r"/percobaan/(\d+)/")
+# The "Menunggu giliran…" page: its wait and its ticket (mooc/templates/core/admission_wait.html).
+_QUEUE_WAIT = re.compile(r'data-queue-wait="(\d+)"')
+_QUEUE_TICKET = re.compile(r'name="ticket" value="([^"]+)"')
 _SAVE_TOKEN = re.compile(r'data-save-token="([^"]+)"')
 
 _serial = itertools.count(FIRST_USER)
@@ -400,18 +403,13 @@ class Learner(FastHttpUser):
             if self._offline():
                 self._offline_failure("2 login", "POST")
                 continue
-            response = self._post(
-                "/login/",
-                "2 login",
-                [
-                    ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")),
-                    ("username", username),
-                    ("password", PASSWORD),
-                    ("captcha_0", key),
-                    ("captcha_1", "bench"),
-                ],
-                expect=(302,),
-            )
+            fields = [
+                ("username", username),
+                ("password", PASSWORD),
+                ("captcha_0", key),
+                ("captcha_1", "bench"),
+            ]
+            response = self._queued_post("/login/", "2 login", fields)
             if response.status_code == 302:
                 return True
             if response.status_code not in RETRYABLE_PAGE:
@@ -419,8 +417,47 @@ class Learner(FastHttpUser):
         _client["gave_up"] += 1
         return False
 
+    def _queued_post(self, url: str, name: str, fields: list[tuple[str, str]]) -> Any:
+        """POST as a browser on the "Menunggu giliran…" page does (mooc/core/admission.py):
+        while the answer is the queue page, wait the seconds it says and post again with
+        its ticket. The whole wait is reported as "<name>, incl. queue"."""
+        began = time.time()
+        ticket: list[tuple[str, str]] = []
+        waits = 0
+        while True:
+            csrf = [("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))]
+            response = self._post(url, name, csrf + fields + ticket, expect=(302, 200))
+            queued = (
+                _QUEUE_WAIT.search(response.text or "") if response.status_code == 200 else None
+            )
+            if queued is None or waits >= 20:
+                break
+            waits += 1
+            found = _QUEUE_TICKET.search(response.text or "")
+            ticket = [("ticket", found.group(1))] if found else []
+            gevent.sleep(int(queued.group(1)) + random.random() * 0.8)
+        self.environment.events.request.fire(
+            request_type="QUEUE",
+            name=f"{name}, incl. queue",
+            response_time=(time.time() - began) * 1000,
+            response_length=0,
+            exception=None if response.status_code == 302 else Exception("not admitted"),
+            context={"waits": waits},
+        )
+        return response
+
     def _start(self) -> int | None:
-        response = self._page("POST", f"/ujian/{EXAM_ID}/mulai/", "3 start exam", expect=(302,))
+        response: Any = None
+        for tried in range(PAGE_TRIES):
+            if tried:
+                _retried("3 start exam")
+                gevent.sleep(PAGE_RETRY_WAIT)
+            if self._offline():
+                self._offline_failure("3 start exam", "POST")
+                continue
+            response = self._queued_post(f"/ujian/{EXAM_ID}/mulai/", "3 start exam", [])
+            if response.status_code not in RETRYABLE_PAGE:
+                break
         location = (
             (response.headers or {}).get("Location", "")
             if response is not None and response.status_code == 302

@@ -173,7 +173,9 @@ AUTHENTICATION_BACKENDS = [
     "mooc.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's 19 MiB, t=2, p=1 (mooc/accounts/hashers.py): about 8 times
+    # cheaper than Django's defaults; older argon2 hashes are upgraded at the next login.
+    "mooc.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # "seed": at least 8 characters with upper case, lower case and a digit (the
@@ -219,6 +221,15 @@ AXES_RESET_ON_SUCCESS = True
 # Generous, since a whole office can sit behind one address on exam day.
 LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 100)
 LOGIN_IP_WINDOW_SECONDS = 15 * 60
+# Admission control (mooc/core/admission.py; docs/operations.md, "Exam-day queues"):
+# how many logins and exam starts the whole site serves per second before learners
+# take turns on a "Menunggu giliran…" page, and the longest turn handed out (seconds).
+# 0 turns a queue off. Sized for two 2-core app nodes; scale with the nodes' cores.
+# A login's longest wait stays under the captcha's lifetime (the page posts it again).
+LOGIN_ADMISSION_RATE = envint("LOGIN_ADMISSION_RATE", 40)
+LOGIN_ADMISSION_MAX_WAIT = envint("LOGIN_ADMISSION_MAX_WAIT", 90)
+EXAM_START_ADMISSION_RATE = envint("EXAM_START_ADMISSION_RATE", 60)
+EXAM_START_ADMISSION_MAX_WAIT = envint("EXAM_START_ADMISSION_MAX_WAIT", 180)
 # Report viewers see users' e-mail addresses and phone numbers only if this is on.
 REPORT_VIEWERS_SEE_CONTACT_DETAILS = envbool("REPORT_VIEWERS_SEE_CONTACT_DETAILS", False)
 # Registrations per client IP an hour, and per NIP/Username or e-mail address an hour.

@@ -21,7 +21,6 @@ from mooc.catalog.models import Course, Enrollment
 from mooc.exams.models import (
     Attempt,
     AttemptAnswer,
-    AttemptOption,
     AttemptQuestion,
     AttemptState,
     Exam,
@@ -73,9 +72,11 @@ def _login(page: Page, user: User, next_url: str) -> None:
 
 def _positions(attempt: Attempt, number: int, *, right: bool) -> list[int]:
     """The options to tick on question `number` (1-based) for a right or a wrong answer,
-    read from the attempt's copy of the key."""
-    question = AttemptQuestion.objects.get(attempt=attempt, position=number - 1)
-    options = list(AttemptOption.objects.filter(attempt_question=question).order_by("position"))
+    read from the key in the attempt's snapshots."""
+    question = AttemptQuestion.objects.select_related("snapshot").get(
+        attempt=attempt, position=number - 1
+    )
+    options = question.shown_options
     if right:
         return [o.position for o in options if o.weight > 0]
     return [next(o.position for o in options if o.weight <= 0)]
@@ -338,10 +339,9 @@ def test_no_answer_key_reaches_the_browser_before_grading(
     page.on("requestfinished", record)
     page.get_by_role("button", name="Mulai Quiz").click()
     attempt = Attempt.objects.get(user=user, exam=exam)
-    copies = list(AttemptOption.objects.filter(attempt_question__attempt=attempt))
-    secrets = {o.feedback for o in copies} | set(
-        AttemptQuestion.objects.filter(attempt=attempt).values_list("general_feedback", flat=True)
-    )
+    shown = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot"))
+    copies = [option for question in shown for option in question.shown_options]
+    secrets = {o.feedback for o in copies} | {question.general_feedback for question in shown}
     secrets = {re.sub(r"</?p>", "", s) for s in secrets}
     # The check means something only if the attempt carries feedback to leak.
     assert len(secrets) >= len(copies) > 0 and "" not in secrets
@@ -378,7 +378,7 @@ def test_no_answer_key_reaches_the_browser_before_grading(
     # The landing, question and submit pages; the question page carries every question.
     assert kinds["html"] >= 3 and kinds["json"] >= QUESTIONS and kinds["js"] >= 1
     pages = " ".join(text for _url, kind, text in before_grading if "text/html" in kind)
-    texts = AttemptQuestion.objects.filter(attempt=attempt).values_list("text", flat=True)
+    texts = AttemptQuestion.objects.filter(attempt=attempt).values_list("snapshot__text", flat=True)
     assert all(re.sub(r"</?p>", "", text) in pages for text in texts)
     # Every save carried the page's save token (the path that reads no session).
     assert len(save_tokens) >= QUESTIONS and all(save_tokens), save_tokens

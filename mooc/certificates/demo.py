@@ -39,9 +39,9 @@ def _design() -> None:
 
 def attempt_answer_correctly(*, attempt: Attempt, user: User) -> None:
     """Save the full-weight options of every question (demo content and browser tests)."""
-    questions = AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+    questions = AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
     for question in questions:
-        right = [option.position for option in question.options.all() if option.weight > 0]
+        right = [option.position for option in question.shown_options if option.weight > 0]
         answer_save(
             attempt_id=attempt.pk,
             user=user,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -123,10 +124,10 @@ class Option(models.Model):
 
 # --- Exams and attempts ---------------------------------------------------------------------
 #
-# An attempt copies every question it shows (text, options in display order, weights),
-# so bank edits and re-imports never change what a learner saw or how it was scored.
-# The weights live only in AttemptOption rows and are read by grading, never by pages
-# shown before the attempt is graded.
+# An attempt shows immutable snapshots of the bank's questions (text, options, weights),
+# shared by every attempt that drew the same version, so bank edits and re-imports never
+# change what a learner saw or how it was scored. The weights are read by grading and
+# review, never by pages shown before the attempt is graded.
 
 
 class ReviewMode(models.TextChoices):
@@ -384,22 +385,83 @@ class Attempt(models.Model):
         return f"{self.exam} #{self.number} ({self.user_id})"
 
 
-class AttemptQuestion(models.Model):
-    """A question as shown in one attempt, copied from the bank when it started."""
+class QuestionSnapshot(models.Model):
+    """One version of a bank question exactly as attempts show and grade it: text,
+    picture, type and options with their weights and feedback, frozen.
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(_("display order"))
-    # For reference and statistics only: grading and review read the copy below.
+    Made the first time an attempt draws that version of the question
+    (`services.snapshots`), then shared by every attempt that draws it; nothing ever
+    updates or deletes one while an attempt points at it (PROTECT). Editing the bank
+    bumps `Question.version`, so the next start makes a new snapshot and the attempts
+    already started keep theirs. `digest` (a SHA-256 of the content) makes two starts
+    that snapshot the same version at once end up with one row.
+    """
+
     question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="snapshots"
     )
-    question_version = models.PositiveIntegerField(_("question version"), default=1)
+    question_version = models.PositiveIntegerField(_("question version"))
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     text = models.TextField(_("question"))
     image = models.ImageField(
         _("image"), upload_to="questions/", blank=True, storage=private_storage
     )
-    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     general_feedback = models.TextField(_("general feedback"), blank=True)
+    # [{"text": ..., "weight": "100.00000", "feedback": ...}, ...] in the bank's order;
+    # weights as strings, read back as Decimal (`AttemptQuestion.shown_options`).
+    options = models.JSONField(_("options"), default=list)
+    option_count = models.PositiveSmallIntegerField(_("number of options"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question snapshot")
+        verbose_name_plural = _("question snapshots")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["question", "question_version"], name="exams_snapshot_q_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.question_version}"
+
+
+@dataclass(frozen=True, slots=True)
+class ShownOption:
+    """An option as one attempt shows it: `position` is its place on the page."""
+
+    position: int
+    text: str
+    weight: Decimal
+    feedback: str
+
+    @property
+    def is_correct(self) -> bool:
+        return self.weight > 0
+
+
+class AttemptQuestion(models.Model):
+    """A question of one attempt: which snapshot it shows, where, and the options' order.
+
+    The texts and the key live in the shared `QuestionSnapshot`; the attempt keeps only
+    its draw (the snapshot), its place and its options' display order. `qtype` and
+    `option_count` are the snapshot's, kept here too so that a save checks the chosen
+    positions in its one statement without reading the snapshot.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("display order"))
+    snapshot = models.ForeignKey(
+        QuestionSnapshot, on_delete=models.PROTECT, related_name="attempt_questions"
+    )
+    # option_order[p] is the index in `snapshot.options` of the option shown at position p.
+    option_order = models.JSONField(_("option order"), default=list)
+    # For reference and statistics only: grading and review read the snapshot.
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question_version = models.PositiveIntegerField(_("question version"), default=1)
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     max_points = models.DecimalField(
         _("maximum points"), max_digits=6, decimal_places=2, default=Decimal(1)
     )
@@ -419,31 +481,38 @@ class AttemptQuestion(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.position}"
 
+    # The snapshot's content as this attempt shows it (load with select_related("snapshot")).
 
-class AttemptOption(models.Model):
-    """An option as shown in one attempt; `position` is its place on the page."""
+    @property
+    def text(self) -> str:
+        return self.snapshot.text
 
-    attempt_question = models.ForeignKey(
-        AttemptQuestion, on_delete=models.CASCADE, related_name="options"
-    )
-    position = models.PositiveSmallIntegerField(_("display order"))
-    text = models.TextField(_("answer"))
-    weight = models.DecimalField(_("weight (%)"), max_digits=8, decimal_places=5)
-    feedback = models.TextField(_("feedback"), blank=True)
+    @property
+    def image(self) -> models.fields.files.FieldFile:
+        image: models.fields.files.FieldFile = self.snapshot.image
+        return image
 
-    class Meta:
-        verbose_name = _("attempt option")
-        verbose_name_plural = _("attempt options")
-        ordering = ["attempt_question_id", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt_question", "position"],
-                name="exams_attemptoption_position_unique",
-            ),
+    @property
+    def general_feedback(self) -> str:
+        return self.snapshot.general_feedback
+
+    @property
+    def shown_options(self) -> list[ShownOption]:
+        """The options in display order, with weights and feedback (the answer key)."""
+        options = self.snapshot.options
+        return [
+            ShownOption(
+                position=position,
+                text=options[index]["text"],
+                weight=Decimal(options[index]["weight"]),
+                feedback=options[index]["feedback"],
+            )
+            for position, index in enumerate(self.option_order)
         ]
 
-    def __str__(self) -> str:
-        return str(self.text)[:60]
+    @property
+    def weights(self) -> list[Decimal]:
+        return [option.weight for option in self.shown_options]
 
 
 class AttemptAnswer(models.Model):

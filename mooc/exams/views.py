@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mooc.accounts.models import User
 from mooc.accounts.sessions import session_checked_by_view, session_idle_check
+from mooc.core.admission import admission_page, admission_take
 from mooc.core.errors import ServiceError
 from mooc.exams.grading import learning_gain
 from mooc.exams.lanes import FAST_MISSED
@@ -46,13 +47,14 @@ from mooc.exams.selectors.attempts import (
     attempt_history,
     attempt_questions_for_taking,
     attempt_review_rows,
+    attempt_running_exists,
     exam_attempts_for_user,
     exam_get,
     pretest_score,
     review_shows_key,
 )
 from mooc.exams.services import answers, clock, save_tokens, submission
-from mooc.exams.services.attempts import attempt_may_start, attempt_start
+from mooc.exams.services.attempts import attempt_may_start, attempt_open_check, attempt_start
 from mooc.learning.permissions import can_study
 
 # Codes of `ServiceError` that mean "this attempt takes no more answers".
@@ -162,9 +164,38 @@ def landing(request: HttpRequest, exam_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def start(request: HttpRequest, exam_id: int) -> HttpResponse:
+    """Start (or resume) the learner's attempt. A new attempt takes a turn in the
+    exam-start queue first (mooc/core/admission.py): past what the servers start per
+    second, the learner gets a "Menunggu giliran…" page that comes back by itself."""
     exam = _exam_for_learner(request, exam_id)
+    user = _learner(request)
+    if not attempt_running_exists(exam=exam, user=user):  # resuming never queues
+        try:
+            attempt_open_check(exam=exam, now=timezone.now())
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("exams:landing", exam_id=exam.pk)
+        admission = admission_take(
+            "exam-start",
+            subject=str(user.pk),
+            rate=settings.EXAM_START_ADMISSION_RATE,
+            max_wait=settings.EXAM_START_ADMISSION_MAX_WAIT,
+            ticket=request.POST.get("ticket", "")[:500],
+        )
+        if not admission.admitted:
+            return admission_page(
+                request,
+                admission,
+                title=_("Waiting for your turn…"),
+                message=_(
+                    "Many learners are starting the exam at this moment. Your turn comes "
+                    "in about %(seconds)d seconds; this page continues by itself."
+                ),
+                action=reverse("exams:start", args=[exam.pk]),
+                fields=[],
+            )
     try:
-        attempt = attempt_start(exam=exam, user=_learner(request))
+        attempt = attempt_start(exam=exam, user=user)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("exams:landing", exam_id=exam.pk)

@@ -1,7 +1,7 @@
 """The pictures of exam questions, for the learner taking (or reviewing) the attempt.
 
-A question's picture is a private file: the attempt copied its storage name when it
-started, and only the attempt's own learner gets it. Anyone else's attempt, a missing
+A question's picture is a private file: the snapshot the attempt drew holds its storage
+name, and only the attempt's own learner gets it. Anyone else's attempt, a missing
 question or a question without a picture all answer 404, alike.
 """
 
@@ -16,7 +16,7 @@ from mooc.accounts.models import User
 from mooc.core.files import private_file_response
 from mooc.exams.selectors.attempts import attempt_question_image_name
 
-# The copy in the attempt never changes, but the browser must not share it.
+# The snapshot never changes, but the browser must not share it.
 _MAX_AGE = 60 * 60
 
 

@@ -176,4 +176,56 @@ def test_the_admin_login_goes_through_this_login(client: Client) -> None:
 def test_passwords_are_hashed_with_argon2_in_production(settings: Settings) -> None:
     from config import settings as production
 
-    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert production.PASSWORD_HASHERS[0] == "mooc.accounts.hashers.OwaspArgon2PasswordHasher"
+
+
+_PRODUCTION_HASHERS = [
+    "mooc.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+@override_settings(PASSWORD_HASHERS=_PRODUCTION_HASHERS)
+def test_new_passwords_use_argon2id_at_owasp_parameters() -> None:
+    user = User(username="x")
+    user.set_password(PASSWORD)
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
+
+
+@override_settings(PASSWORD_HASHERS=_PRODUCTION_HASHERS)
+def test_a_hash_with_djangos_argon2_defaults_is_upgraded_at_the_next_login(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    user = make_user()
+    old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert "$m=102400,t=2,p=8$" in old
+    User.objects.filter(pk=user.pk).update(password=old)
+
+    assert login(client, password=PASSWORD + "x").status_code == 200
+    user.refresh_from_db()
+    assert user.password == old  # a wrong password upgrades nothing
+
+    response = login(client)
+
+    assert response.status_code == 302 and response["Location"] == "/beranda/"
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert client.get("/beranda/").status_code == 200  # the session survives the re-hash
+    client.post("/logout/")
+    assert login(client).status_code == 302  # and the new hash verifies
+
+
+@override_settings(PASSWORD_HASHERS=_PRODUCTION_HASHERS)
+def test_a_pbkdf2_hash_is_upgraded_to_argon2id_at_login(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    user = make_user()
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    assert login(client).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

@@ -23,6 +23,7 @@ from mooc.accounts.services.registration import (
     user_activate,
 )
 from mooc.accounts.services.tokens import TokenError
+from mooc.core.admission import admission_page, admission_take
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.net import client_ip_key
 from mooc.core.ratelimit import ratelimit_hit
@@ -127,11 +128,53 @@ def resend_activation(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/resend_activation.html", {"form": form})
 
 
+# What the "Menunggu giliran…" page posts again (the form as typed; the CSRF token is
+# the page's own, the ticket the queue's).
+_LOGIN_FIELDS_NOT_REPOSTED = {"csrfmiddlewaretoken", "ticket"}
+
+
+def _login_queue(request: HttpRequest) -> HttpResponse | None:
+    """A turn in the login queue (mooc/core/admission.py), taken before the password is
+    hashed (and before the captcha is looked at, so it still holds when the page comes
+    back); None when it is this request's turn. The waiting page posts the form again
+    by itself, password included: a never-cached page, to the learner who typed it."""
+    username = request.POST.get("username", "")[:150].strip().lower()
+    admission = admission_take(
+        "login",
+        subject=username,
+        rate=settings.LOGIN_ADMISSION_RATE,
+        max_wait=settings.LOGIN_ADMISSION_MAX_WAIT,
+        ticket=request.POST.get("ticket", "")[:500],
+    )
+    if admission.admitted:
+        return None
+    fields = [
+        (name, str(value)[:1000])
+        for name, value in list(request.POST.items())[:12]
+        if name not in _LOGIN_FIELDS_NOT_REPOSTED
+    ]
+    return admission_page(
+        request,
+        admission,
+        title=_("Waiting for your turn…"),
+        message=_(
+            "Many learners are signing in at this moment. Your turn comes in about "
+            "%(seconds)d seconds; this page signs you in by itself."
+        ),
+        action=reverse("accounts:login"),
+        fields=fields,
+    )
+
+
 @never_cache
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(_safe_next(request))
+    if request.method == "POST":
+        waiting = _login_queue(request)
+        if waiting is not None:
+            return waiting
     form = LoginForm(request.POST or None)
     problem: str | None = None
     retry_minutes = 0

@@ -1,31 +1,30 @@
 """Reads for the learner's exam pages: landing, taking, result, history, player slots.
 
-Pages shown before an attempt is graded read option texts only: `AttemptOption.weight`
-and `feedback` (the answer key) are never loaded for them (`.only()`), so no template
-can leak them by accident.
+Pages shown before an attempt is graded get option texts only: the snapshots' weights
+and feedback (the answer key) never reach them (`_TakingContent` keeps texts only), so
+no template can leak them by accident.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
 from mooc.exams.grading import question_points
 from mooc.exams.models import (
     Attempt,
-    AttemptOption,
     AttemptQuestion,
     AttemptState,
     Exam,
+    QuestionSnapshot,
     QuestionType,
     review_shows_answers,
 )
@@ -43,6 +42,11 @@ def exam_attempts_for_user(*, exam: Exam, user: User) -> list[Attempt]:
         .only("id", "number", "state", "score", "passed", "deadline", "started_at")
         .order_by("number")
     )
+
+
+def attempt_running_exists(*, exam: Exam, user: User) -> bool:
+    """Whether the learner has an attempt in progress at `exam` (one indexed EXISTS)."""
+    return Attempt.objects.filter(exam=exam, user=user, state=AttemptState.IN_PROGRESS).exists()
 
 
 def attempt_get_for_user(*, attempt_id: int, user: User) -> Attempt | None:
@@ -78,35 +82,76 @@ class TakingQuestion:
     chosen: frozenset[int]  # the positions the server holds as the answer
 
 
+@dataclass(frozen=True, slots=True)
+class _TakingContent:
+    """What the taking page shows of one snapshot: never its weights or feedback."""
+
+    text: str
+    has_image: bool
+    multiple: bool
+    option_texts: tuple[str, ...]  # in the snapshot's (bank) order
+
+
+# Snapshot id → what the taking page shows of it. Snapshots never change, so a process
+# may keep them as long as it likes: on exam day every learner of an exam draws from
+# the same few hundred, and the page reads only the attempt's own rows. Bounded (cleared
+# when full).
+_TAKING: dict[int, _TakingContent] = {}
+_TAKING_MAX = 20_000
+
+
+def taking_cache_clear() -> None:
+    """Forget the cached snapshot texts (tests that rebuild the database between runs)."""
+    _TAKING.clear()
+
+
+def _taking_contents(snapshot_ids: set[int]) -> dict[int, _TakingContent]:
+    missing = [pk for pk in snapshot_ids if pk not in _TAKING]
+    if missing:
+        if len(_TAKING) > _TAKING_MAX:
+            _TAKING.clear()
+        rows = (
+            QuestionSnapshot.objects.filter(pk__in=missing)
+            .order_by()
+            .values_list("id", "text", "image", "qtype", "options")
+        )
+        for pk, text, image, qtype, options in rows:
+            _TAKING[pk] = _TakingContent(
+                text=text,
+                has_image=bool(image),
+                multiple=qtype == QuestionType.MULTIPLE,
+                # Texts only: the weights and feedback are the answer key.
+                option_texts=tuple(option["text"] for option in options),
+            )
+    return {pk: _TAKING[pk] for pk in snapshot_ids}
+
+
 def attempt_questions_for_taking(*, attempt: Attempt) -> list[TakingQuestion]:
     """Every question of a running attempt, in order, with options and the stored
-    answer. Two queries of plain rows: the page carries all of them (views.question),
-    and a hundred model instances cost more than the queries."""
+    answer. One query of plain rows (the attempt's draw and answers): the texts come
+    from the snapshots, cached per process (`_TAKING`), read only the first time."""
     questions = list(
         AttemptQuestion.objects.filter(attempt=attempt)
         .order_by("position")
-        .values_list("id", "position", "text", "image", "qtype", "answer__option_positions")
+        .values_list("position", "snapshot_id", "option_order", "answer__option_positions")
     )
-    # By the question ids, not a join on the attempt: with thousands of attempts the
-    # planner chose a hash join over every option ever copied (45 ms a page).
-    options: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for question_id, position, text in (
-        AttemptOption.objects.filter(attempt_question_id__in=[row[0] for row in questions])
-        .order_by("attempt_question_id", "position")
-        .values_list("attempt_question_id", "position", "text")
-    ):
-        options[question_id].append((position, text))
-    return [
-        TakingQuestion(
-            number=position + 1,
-            text=text,
-            has_image=bool(image),
-            multiple=qtype == QuestionType.MULTIPLE,
-            options=options[pk],
-            chosen=frozenset(chosen or ()),
+    contents = _taking_contents({row[1] for row in questions})
+    taking = []
+    for position, snapshot_id, option_order, chosen in questions:
+        content = contents[snapshot_id]
+        taking.append(
+            TakingQuestion(
+                number=position + 1,
+                text=content.text,
+                has_image=content.has_image,
+                multiple=content.multiple,
+                options=[
+                    (shown, content.option_texts[index]) for shown, index in enumerate(option_order)
+                ],
+                chosen=frozenset(chosen or ()),
+            )
         )
-        for pk, position, text, image, qtype, chosen in questions
-    ]
+    return taking
 
 
 def review_shows_key(*, attempt: Attempt) -> bool:
@@ -126,7 +171,7 @@ def attempt_question_image_name(*, attempt_id: int, user: User, number: int) -> 
         AttemptQuestion.objects.filter(
             attempt_id=attempt_id, attempt__user=user, position=number - 1
         )
-        .values_list("image", flat=True)
+        .values_list("snapshot__image", flat=True)
         .first()
     )
     return str(name or "")
@@ -165,19 +210,18 @@ def attempt_review_rows(
 ) -> list[ReviewRow]:
     """Every question of `attempt` with its options, the learner's choice and the points,
     for the learner's result page (the key only when the exam's review mode allows it)
-    and the admin's attempt page (always with the key). Three queries whatever the
+    and the admin's attempt page (always with the key). One query whatever the
     number of questions. Each page writes points its own way, so `rounding` is applied
     to the points and the maximum (the result page drops trailing zeros, the admin
     shows two decimals)."""
     questions = (
         AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("answer")
-        .prefetch_related(Prefetch("options", queryset=AttemptOption.objects.order_by("position")))
+        .select_related("answer", "snapshot")
         .order_by("position")
     )
     rows = []
     for question in questions:
-        options = list(question.options.all())
+        options = question.shown_options
         answer = getattr(question, "answer", None)
         chosen = set(answer.option_positions) if answer is not None else set()
         points = question_points(
@@ -188,7 +232,7 @@ def attempt_review_rows(
                 number=question.position + 1,
                 text=question.text,
                 has_image=bool(question.image),
-                qtype_label=str(question.get_qtype_display()),
+                qtype_label=str(QuestionType(question.qtype).label),
                 general_feedback=question.general_feedback if with_key else "",
                 options=[
                     ReviewOption(

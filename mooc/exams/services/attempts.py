@@ -1,12 +1,14 @@
-"""Starting an attempt: the rules that allow it, drawing the questions, copying them.
+"""Starting an attempt: the rules that allow it and drawing the questions.
 
-The questions, their order, the options' order, texts and weights are copied into the
-attempt when it starts; grading reads only the copies.
+An attempt stores only its draw: for each question, the immutable snapshot of the
+version it drew (`services.snapshots`, shared with every attempt that drew the same
+version), its place and its options' display order. Grading reads only the snapshots.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 import random
@@ -26,15 +28,14 @@ from mooc.core.db import prepared_cursor
 from mooc.core.errors import ServiceError
 from mooc.exams.models import (
     Attempt,
-    AttemptOption,
     AttemptQuestion,
     AttemptState,
     Exam,
-    Option,
     Question,
     QuestionType,
 )
 from mooc.exams.services.clock import attempt_expired
+from mooc.exams.services.snapshots import SnapshotUnavailable, snapshots_for
 from mooc.exams.services.submission import attempt_grade_if_expired
 from mooc.learning.selectors import progress_by_course
 
@@ -43,9 +44,8 @@ logger = logging.getLogger(__name__)
 # --- Starting ---------------------------------------------------------------------------------
 #
 # Starting is the exam day's peak: thousands of learners press "start" within a minute,
-# so it reads with few, narrow queries (rows, not model instances), and on PostgreSQL
-# one statement copies the drawn questions and options into the attempt inside the
-# database instead of sending them to Python and back.
+# so it reads with few, narrow queries (rows, not model instances) and writes two kinds
+# of row: the attempt and its draw (no texts are copied: they live in shared snapshots).
 
 
 def _refuse(message: str, code: str) -> ServiceError:
@@ -150,6 +150,12 @@ def _check_pretest(*, exam: Exam, user: User, previous: Sequence[Attempt]) -> No
         )
 
 
+def attempt_open_check(*, exam: Exam, now: dt.datetime) -> None:
+    """Raise ServiceError when the course or the exam is not open at `now` (no queries:
+    the start view asks this before a learner queues for a turn)."""
+    _check_course_and_window(exam=exam, now=now)
+
+
 def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
     """Raise ServiceError (with a code) when the learner may not start now; pages use it
     to explain a disabled start button with the same rules as `attempt_start`."""
@@ -157,18 +163,16 @@ def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
     _check_learner(exam=exam, user=user, now=now, previous=_attempts_of(exam=exam, user=user))
 
 
-class _BankChanged(Exception):
-    """A drawn question or option was deleted between reading and copying it (an
-    admin's edit or re-import): the start draws again."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Drawn:
-    """A drawn question as the attempt shows it: its bank id and its options' bank
-    ids in display order."""
+    """A drawn question as the attempt shows it: its bank id and version, the snapshot
+    of that version, and the snapshot's option indexes in display order."""
 
     question_id: int
-    option_ids: list[int]
+    version: int
+    qtype: str
+    snapshot_id: int
+    option_order: list[int]
 
 
 # The exam's quotas and its category filter in one round trip. A filter row comes back
@@ -251,61 +255,56 @@ def _draw_question_ids(*, exam: Exam, rng: random.Random) -> list[int]:
 
 
 def _draw(*, exam: Exam, rng: random.Random) -> list[_Drawn]:
-    """The questions of a new attempt in display order, each with its options in
-    display order: only ids, the copy takes the texts from the bank."""
+    """The questions of a new attempt in display order, each with its snapshot and its
+    options' display order: ids and numbers only, the texts stay in the snapshots."""
     chosen = _draw_question_ids(exam=exam, rng=rng)
-    # One row per option (a question without options still gives one, with None).
     rows = (
         Question.objects.filter(pk__in=chosen)
-        .order_by("id", "options__order", "options__id")  # Option.Meta.ordering
-        .values_list("id", "qtype", "category__name", "options__id")
+        .order_by()
+        .values_list("id", "version", "qtype", "category__name")
     )
+    versions: dict[int, int] = {}
     qtypes: dict[int, str] = {}
     sort_keys: dict[int, tuple[str, int]] = {}
-    options: dict[int, list[int]] = {}
-    for pk, qtype, category_name, option_id in rows:
-        if pk not in options:
-            qtypes[pk] = qtype
-            sort_keys[pk] = (category_name or "", pk)
-            options[pk] = []
-        if option_id is not None:
-            options[pk].append(option_id)
-    if len(options) != len(chosen):
-        raise _BankChanged
+    for pk, version, qtype, category_name in rows:
+        versions[pk] = version
+        qtypes[pk] = qtype
+        sort_keys[pk] = (category_name or "", pk)
+    if len(versions) != len(chosen):
+        raise SnapshotUnavailable  # deleted since the draw
+    snapshots = snapshots_for(versions)
     if not exam.shuffle_questions:
         chosen.sort(key=sort_keys.__getitem__)  # else the draw's order is already random
+    drawn = []
     for pk in chosen:
+        order = list(range(snapshots[pk].option_count))
         # True/false keeps its "Benar, Salah" order; shuffling it only confuses.
         if exam.shuffle_options and qtypes[pk] != QuestionType.TRUE_FALSE:
-            rng.shuffle(options[pk])
-    return [_Drawn(question_id=pk, option_ids=options[pk]) for pk in chosen]
+            rng.shuffle(order)
+        drawn.append(
+            _Drawn(
+                question_id=pk,
+                version=versions[pk],
+                qtype=qtypes[pk],
+                snapshot_id=snapshots[pk].id,
+                option_order=order,
+            )
+        )
+    return drawn
 
 
-# Every copied field of the bank, in one statement: the attempt's questions (position
-# from the draw order), then their options (position from the shuffled order), joined
-# to the question copies just inserted. The counts tell whether every drawn row was
-# still there.
-_COPY_SQL = """
-WITH copied AS (
-    INSERT INTO exams_attemptquestion
-        (attempt_id, position, question_id, question_version, text, image, qtype,
-         general_feedback, max_points, option_count)
-    SELECT %(attempt_id)s, drawn.n - 1, q.id, q.version, q.text, q.image, q.qtype,
-           q.general_feedback, %(max_points)s, drawn.option_count
-    FROM unnest(%(question_ids)s::bigint[], %(option_counts)s::int[])
-         WITH ORDINALITY AS drawn (question_id, option_count, n)
-    JOIN exams_question q ON q.id = drawn.question_id
-    RETURNING id, question_id
-), copied_options AS (
-    INSERT INTO exams_attemptoption (attempt_question_id, position, text, weight, feedback)
-    SELECT copied.id, shown.position, o.text, o.weight, o.feedback
-    FROM unnest(%(option_ids)s::bigint[], %(option_positions)s::int[])
-         AS shown (option_id, position)
-    JOIN exams_option o ON o.id = shown.option_id
-    JOIN copied ON copied.question_id = o.question_id
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM copied), (SELECT count(*) FROM copied_options)
+# The attempt's draw in one statement of plain arrays (PostgreSQL): building twenty
+# model instances for bulk_create cost more Python than the rest of the start's writes.
+_DRAW_INSERT_SQL = """
+INSERT INTO exams_attemptquestion
+    (attempt_id, position, snapshot_id, option_order, question_id, question_version, qtype,
+     max_points, option_count)
+SELECT %(attempt_id)s, drawn.n - 1, drawn.snapshot_id, drawn.option_order::jsonb,
+       drawn.question_id, drawn.version, drawn.qtype, %(max_points)s, drawn.option_count
+FROM unnest(%(snapshot_ids)s::bigint[], %(option_orders)s::text[], %(question_ids)s::bigint[],
+            %(versions)s::int[], %(qtypes)s::text[], %(option_counts)s::int[])
+     WITH ORDINALITY AS drawn (snapshot_id, option_order, question_id, version, qtype,
+                               option_count, n)
 """
 
 
@@ -316,76 +315,40 @@ def _max_points_default() -> Decimal:
     return default
 
 
-def _copy_in_postgresql(attempt: Attempt, drawn: list[_Drawn]) -> None:
-    """Copy the drawn questions and options into `attempt` with `_COPY_SQL`; the texts
-    never leave the database (a prepared statement: parsed and planned once)."""
-    option_ids = [pk for item in drawn for pk in item.option_ids]
-    params: dict[str, Any] = {
-        "attempt_id": attempt.pk,
-        "max_points": _max_points_default(),
-        "question_ids": [item.question_id for item in drawn],
-        "option_counts": [len(item.option_ids) for item in drawn],
-        "option_ids": option_ids,
-        "option_positions": [
-            position for item in drawn for position in range(len(item.option_ids))
-        ],
-    }
-    with prepared_cursor() as cursor:
-        cursor.execute(_COPY_SQL, params)
-        copied = cursor.fetchone()
-    if copied != (len(drawn), len(option_ids)):
-        raise _BankChanged
-
-
-def _copy_portable(attempt: Attempt, drawn: list[_Drawn]) -> None:
-    """What `_COPY_SQL` does, for SQLite: read the rows, insert the copies."""
-    questions = {
-        row[0]: row
-        for row in Question.objects.filter(pk__in=[item.question_id for item in drawn])
-        .order_by()
-        .values_list("id", "version", "text", "image", "qtype", "general_feedback")
-    }
-    options = {
-        row[0]: row
-        for row in Option.objects.filter(pk__in=[pk for item in drawn for pk in item.option_ids])
-        .order_by()
-        .values_list("id", "text", "weight", "feedback")
-    }
-    if len(questions) != len(drawn) or len(options) != sum(len(i.option_ids) for i in drawn):
-        raise _BankChanged
-    rows = []
-    for position, item in enumerate(drawn):
-        _pk, version, text, image, qtype, general_feedback = questions[item.question_id]
-        rows.append(
+def _insert_draw(attempt: Attempt, drawn: list[_Drawn]) -> None:
+    if connection.vendor != "postgresql":
+        AttemptQuestion.objects.bulk_create(
             AttemptQuestion(
                 attempt=attempt,
                 position=position,
+                snapshot_id=item.snapshot_id,
+                option_order=item.option_order,
                 question_id=item.question_id,
-                question_version=version,
-                text=text,
-                image=image,
-                qtype=qtype,
-                general_feedback=general_feedback,
-                option_count=len(item.option_ids),
+                question_version=item.version,
+                qtype=item.qtype,
+                option_count=len(item.option_order),
             )
+            for position, item in enumerate(drawn)
         )
-    created = AttemptQuestion.objects.bulk_create(rows)
-    AttemptOption.objects.bulk_create(
-        AttemptOption(
-            attempt_question=row,
-            position=position,
-            text=options[pk][1],
-            weight=options[pk][2],
-            feedback=options[pk][3],
-        )
-        for row, item in zip(created, drawn, strict=True)
-        for position, pk in enumerate(item.option_ids)
-    )
+        return
+    params: dict[str, Any] = {
+        "attempt_id": attempt.pk,
+        "max_points": _max_points_default(),
+        "snapshot_ids": [item.snapshot_id for item in drawn],
+        "option_orders": [json.dumps(item.option_order) for item in drawn],
+        "question_ids": [item.question_id for item in drawn],
+        "versions": [item.version for item in drawn],
+        "qtypes": [item.qtype for item in drawn],
+        "option_counts": [len(item.option_order) for item in drawn],
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(_DRAW_INSERT_SQL, params)
 
 
 def _create_attempt(
     *, exam: Exam, user: User, now: dt.datetime, number: int, drawn: list[_Drawn]
 ) -> Attempt:
+    """The attempt and its draw: two INSERT statements, whatever the number of options."""
     attempt = Attempt.objects.create(
         exam=exam,
         user=user,
@@ -393,10 +356,7 @@ def _create_attempt(
         started_at=now,
         deadline=now + dt.timedelta(minutes=exam.time_limit_minutes),
     )
-    if connection.vendor == "postgresql":
-        _copy_in_postgresql(attempt, drawn)
-    else:
-        _copy_portable(attempt, drawn)
+    _insert_draw(attempt, drawn)
     return attempt
 
 
@@ -435,8 +395,8 @@ def attempt_start(
             # (one running attempt per learner and exam, attempt numbers unique):
             # loop and resume it.
             continue
-        except _BankChanged:
-            # Nothing of this try is left (a copy rolls back with its attempt); the
-            # next draw reads the bank as it is now.
+        except SnapshotUnavailable:
+            # A drawn question was deleted or edited meanwhile (nothing is written
+            # yet); the next draw reads the bank as it is now.
             continue
     raise _refuse(_("The exam could not be started. Please try again."), "busy")

@@ -45,13 +45,11 @@ def on_final_exam_passed(enrollment: Enrollment) -> None:
 def _grade_locked(attempt: Attempt, *, now: dt.datetime, submitted: bool) -> Attempt:
     """Grade an attempt whose row the caller has locked and found in progress."""
     questions = list(
-        AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("answer")
-        .prefetch_related("options")
+        AttemptQuestion.objects.filter(attempt=attempt).select_related("answer", "snapshot")
     )
     graded = []
     for question in questions:
-        weights = [option.weight for option in question.options.all()]
+        weights = question.weights
         try:
             chosen = question.answer.option_positions
         except AttemptAnswer.DoesNotExist:

@@ -38,15 +38,15 @@ T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
 def right_positions(attempt: Attempt) -> dict[int, int]:
     """Position of the full-weight option of each question of `attempt`, by question position."""
     return {
-        q.position: next(o.position for o in q.options.all() if o.weight == 100)
-        for q in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+        q.position: next(o.position for o in q.shown_options if o.weight == 100)
+        for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
     }
 
 
 def wrong_positions(attempt: Attempt) -> dict[int, int]:
     return {
-        q.position: next(o.position for o in q.options.all() if o.weight == 0)
-        for q in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+        q.position: next(o.position for o in q.shown_options if o.weight == 0)
+        for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.core.errors import ServiceError
-from mooc.exams.models import Attempt, AttemptOption, AttemptQuestion, Option, QuestionCategory
+from mooc.exams.models import Attempt, AttemptQuestion, Option, QuestionCategory, QuestionSnapshot
 from mooc.exams.services.answers import answer_save
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.clock import attempt_remaining_seconds
@@ -42,7 +42,7 @@ def answer_all(attempt: Attempt, positions: dict[int, int], now: dt.datetime) ->
         )
 
 
-def test_an_attempt_draws_n_of_the_bank_and_copies_them() -> None:
+def test_an_attempt_draws_n_of_the_bank_and_points_at_their_snapshots() -> None:
     course = CourseFactory.create()
     bank = make_bank(course, size=12)
     exam = ExamFactory.create(course=course, question_count=5)
@@ -56,7 +56,10 @@ def test_an_attempt_draws_n_of_the_bank_and_copies_them() -> None:
     assert len({q.question_id for q in questions}) == 5
     assert {q.question_id for q in questions} <= {q.pk for q in bank}
     assert all(q.option_count == 4 for q in questions)
-    assert AttemptOption.objects.filter(attempt_question__attempt=attempt).count() == 20
+    assert sorted(q.snapshot_id for q in questions) == list(
+        QuestionSnapshot.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    assert all(sorted(q.option_order) == [0, 1, 2, 3] for q in questions)
     assert attempt.number == 1
     assert attempt.deadline == T0 + dt.timedelta(minutes=30)
 
@@ -108,8 +111,8 @@ def test_the_order_of_questions_and_options_is_fixed_per_attempt() -> None:
 
     def layout() -> list[tuple[int | None, list[str]]]:
         return [
-            (q.question_id, [o.text for o in q.options.all()])
-            for q in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+            (q.question_id, [o.text for o in q.shown_options])
+            for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
         ]
 
     shown = layout()
@@ -131,9 +134,9 @@ def test_without_shuffling_the_bank_order_is_kept() -> None:
 
     attempt = attempt_start(exam=exam, user=user, now=T0)
 
-    questions = list(AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options"))
+    questions = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot"))
     assert [q.question_id for q in questions] == [q.pk for q in bank]
-    assert [o.text for o in questions[0].options.all()] == [
+    assert [o.text for o in questions[0].shown_options] == [
         "benar",
         "salah a",
         "salah b",
@@ -266,8 +269,8 @@ def test_a_bank_edit_after_the_attempt_changes_nothing_in_it() -> None:
     answer_all(attempt, right_positions(attempt), T0)
     graded = attempt_submit(attempt_id=attempt.pk, user=user, now=T0)
     before = [
-        (q.text, [(o.text, o.weight) for o in q.options.all()])
-        for q in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+        (q.text, [(o.text, o.weight) for o in q.shown_options])
+        for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
     ]
 
     for question in bank:
@@ -278,8 +281,8 @@ def test_a_bank_edit_after_the_attempt_changes_nothing_in_it() -> None:
     bank[0].delete()
 
     after = [
-        (q.text, [(o.text, o.weight) for o in q.options.all()])
-        for q in AttemptQuestion.objects.filter(attempt=attempt).prefetch_related("options")
+        (q.text, [(o.text, o.weight) for o in q.shown_options])
+        for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("snapshot")
     ]
     assert after == before
     graded.refresh_from_db()

@@ -31,6 +31,7 @@ from mooc.exams.models import (
     Question,
     ReviewMode,
 )
+from mooc.exams.selectors.attempts import taking_cache_clear
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.factories import ExamFactory
@@ -329,16 +330,16 @@ def test_review_follows_review_mode(
 def right_positions_any(attempt: Attempt) -> dict[int, list[int]]:
     """The full-score choice of every question (all positive options for multiple)."""
     out: dict[int, list[int]] = {}
-    for question in attempt.questions.prefetch_related("options"):
-        out[question.position] = [o.position for o in question.options.all() if o.weight > 0]
+    for question in attempt.questions.select_related("snapshot"):
+        out[question.position] = [o.position for o in question.shown_options if o.weight > 0]
     return out
 
 
 def wrong_positions_any(attempt: Attempt) -> dict[int, list[int]]:
     """A zero-score choice of every question."""
     out: dict[int, list[int]] = {}
-    for question in attempt.questions.prefetch_related("options"):
-        out[question.position] = [o.position for o in question.options.all() if o.weight <= 0][:1]
+    for question in attempt.questions.select_related("snapshot"):
+        out[question.position] = [o.position for o in question.shown_options if o.weight <= 0][:1]
     return out
 
 
@@ -552,8 +553,20 @@ def test_question_page_query_count(client_in: Client, attempt: Attempt) -> None:
     client_in.get(q_url(attempt, 1))  # warm the site settings cache
     with CaptureQueriesContext(connection) as queries:
         assert client_in.get(q_url(attempt, 2)).status_code == 200
-    # user, attempt (+exam, course), every question (+answer), their options
+    # user, attempt (+exam, course), every question (+answer); the snapshots' texts are
+    # in the process's cache since the first page
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_question_page_reads_the_snapshots_once_per_process(
+    client_in: Client, attempt: Attempt
+) -> None:
+    client_in.get(q_url(attempt, 1))  # warm the site settings cache
+    taking_cache_clear()  # a fresh worker
+    with CaptureQueriesContext(connection) as queries:
+        assert client_in.get(q_url(attempt, 2)).status_code == 200
     assert len(queries) == 4, [q["sql"] for q in queries]
+    assert "exams_questionsnapshot" in queries[-1]["sql"]
 
 
 def test_save_query_count(client_in: Client, attempt: Attempt) -> None:

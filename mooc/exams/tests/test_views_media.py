@@ -16,7 +16,14 @@ from mooc.accounts.models import User
 from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
-from mooc.exams.models import Attempt, AttemptQuestion, Exam, Question, ReviewMode
+from mooc.exams.models import (
+    Attempt,
+    AttemptQuestion,
+    Exam,
+    Question,
+    QuestionSnapshot,
+    ReviewMode,
+)
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.services.submission import attempt_submit
 from mooc.exams.tests.factories import ExamFactory, make_bank
@@ -106,7 +113,7 @@ def test_a_visitor_is_sent_to_login_and_gets_no_picture(attempt: Attempt) -> Non
 def test_a_question_without_a_picture_or_out_of_range_is_404(
     attempt: Attempt, learner: User
 ) -> None:
-    AttemptQuestion.objects.filter(attempt=attempt).update(image="")
+    QuestionSnapshot.objects.filter(attempt_questions__attempt=attempt).update(image="")
 
     assert _client(learner).get(_image_url(attempt)).status_code == 404
     assert _client(learner).get(_image_url(attempt, 2)).status_code == 404

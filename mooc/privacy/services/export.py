@@ -313,8 +313,7 @@ def _attempts(user: User) -> list[dict[str, Any]]:
     questions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     shown = (
         AttemptQuestion.objects.filter(attempt__user=user)
-        .select_related("answer")
-        .prefetch_related("options")
+        .select_related("answer", "snapshot")
         .order_by("attempt_id", "position")
     )
     for question in shown.iterator(chunk_size=500):
@@ -327,7 +326,7 @@ def _attempts(user: User) -> list[dict[str, Any]]:
                 # Text and place on the page only: weights are the answer key.
                 "options": [
                     {"position": option.position, "text": option.text}
-                    for option in question.options.all()
+                    for option in question.shown_options
                 ],
                 "chosen": list(answer.option_positions) if answer else [],
                 "saved_at": answer.saved_at if answer else None,

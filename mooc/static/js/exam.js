@@ -171,7 +171,10 @@
       headers: headers,
     })
       .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
+        var after = parseInt(r.headers.get("Retry-After") || "", 10);
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          return { status: r.status, data: data, retryAfter: isNaN(after) ? 0 : after };
+        });
       })
       .then(function (res) {
         inFlight = false;
@@ -190,7 +193,13 @@
           pending = null;
           return;
         }
-        if (res.status !== 200 || !res.data.ok) throw new Error(String(res.status));
+        if (res.status !== 200 || !res.data.ok) {
+          // A node restarting or busy (502/503/429 from nginx or the app): retried, at the
+          // server's Retry-After when it gives one.
+          var error = new Error(String(res.status));
+          error.retryAfter = res.retryAfter;
+          throw error;
+        }
         if (res.data.save_token) saveToken = res.data.save_token;
         attempt = 0;
         if (pending === job) {
@@ -201,11 +210,12 @@
           send(); // a newer choice was made meanwhile
         }
       })
-      .catch(function () {
+      .catch(function (error) {
         inFlight = false;
         attempt += 1;
         showState(form.dataset.msgUnsaved, true);
         var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) + Math.random() * 500;
+        if (error && error.retryAfter > 0) delay = Math.min(60000, error.retryAfter * 1000) + Math.random() * 500;
         window.clearTimeout(retryTimer);
         retryTimer = window.setTimeout(send, delay);
       });
