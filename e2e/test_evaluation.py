@@ -15,7 +15,7 @@ from mooc.accounts.models import EmployeeType, Unit, User
 from mooc.catalog.models import Course, Enrollment
 from mooc.evaluation.demo import DEMO_COURSE
 from mooc.evaluation.models import EvaluationResponse
-from mooc.exams.models import Attempt, AttemptOption, AttemptQuestion, Exam
+from mooc.exams.models import Attempt, AttemptQuestion, Exam
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NIP = "198705142010012003"
@@ -25,8 +25,10 @@ QUESTIONS = 3
 def _answer_all(page: Page, attempt: Attempt, *, right: bool) -> None:
     for number in range(1, QUESTIONS + 1):
         expect(page.get_by_role("heading", name=f"Soal {number} dari {QUESTIONS}")).to_be_visible()
-        question = AttemptQuestion.objects.get(attempt=attempt, position=number - 1)
-        options = AttemptOption.objects.filter(attempt_question=question).order_by("position")
+        question = AttemptQuestion.objects.select_related("snapshot").get(
+            attempt=attempt, position=number - 1
+        )
+        options = question.shown_options
         chosen = [o.position for o in options if (o.weight > 0) == right][
             : 1 if not right else None
         ]

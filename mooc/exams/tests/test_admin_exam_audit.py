@@ -114,6 +114,7 @@ def test_a_refused_change_is_not_recorded(admin_client: Client, exam: Exam) -> N
 
 def test_creating_and_deleting_an_exam_are_recorded(admin_client: Client, exam: Exam) -> None:
     course = CourseFactory.create()
+    make_bank(course, size=exam.question_count)  # an exam drawing more than its bank is refused
     created = admin_client.post(
         reverse("admin:exams_exam_add"), _data(exam, course=course.pk, title="Kuis Bab 1")
     )
