@@ -64,6 +64,12 @@ def parse_args() -> argparse.Namespace:
         help="saturation: also save through the REST API (save lane, and bearer only), "
         "in windows of their own alternating with the web's saves and the ceiling",
     )
+    parser.add_argument(
+        "--api-drf",
+        action="store_true",
+        help="with --api: also windows of the same save in Django REST framework "
+        "(bench/drf_api.py, bearer only; needs requirements/bench-server.txt in .venv)",
+    )
     parser.add_argument("--ceiling-users", type=int, default=64)
     parser.add_argument("--spawn-rate", type=float, default=100)
     parser.add_argument("--start-window", type=float, default=60)
@@ -471,6 +477,7 @@ def locust_run(
             f"http://127.0.0.1:{args.port + 1}" if args.save_pool and not args.nodes else ""
         ),
         "BENCH_API": "1" if getattr(args, "api", False) else "",
+        "BENCH_API_DRF": "1" if getattr(args, "api_drf", False) else "",
         "BENCH_CLOCK_FILE": str(out.with_suffix(".clock")),
         "BENCH_LOGIN_TRIES": str(LOGIN_TRIES),
         "BENCH_DROP_AT": (
@@ -1019,6 +1026,17 @@ def run(args: argparse.Namespace) -> None:
         for kind, name, label in (
             ("api", "5b api save", "API saves per second (save token, lane)"),
             ("api-bearer", "5c api save (bearer only)", "API saves per second (bearer only)"),
+            *(
+                [
+                    (
+                        "api-drf-bearer",
+                        "5d api save, DRF (bearer only)",
+                        "API saves/s, DRF (bearer only)",
+                    )
+                ]
+                if args.api_drf
+                else []
+            ),
         ):
             rate = rate_in(records, name, measured(clock, kind))
             api_lines.append(f"{label:<44}{rate:>10.1f}")
@@ -1031,6 +1049,22 @@ def run(args: argparse.Namespace) -> None:
             api_lines.append(
                 f"{'  / web saves, each round':<44}" + " ".join(f"{r:.0%}" for r in per_round)
             )
+    if mode == "saturate" and args.api and args.api_drf:
+        # The frameworks head to head: the same save, both bearer only.
+        ninja_name, drf_name = "5c api save (bearer only)", "5d api save, DRF (bearer only)"
+        ninja = rate_in(records, ninja_name, measured(clock, "api-bearer"))
+        drf = rate_in(records, drf_name, measured(clock, "api-drf-bearer"))
+        api_lines.append(
+            f"{'DRF / ninja (both bearer only)':<44}{drf / ninja if ninja else 0:>10.0%}"
+        )
+        per_round = [
+            rate_in(records, drf_name, [d]) / n
+            for d, n_window in zip(
+                measured(clock, "api-drf-bearer"), measured(clock, "api-bearer"), strict=False
+            )
+            if (n := rate_in(records, ninja_name, [n_window]))
+        ]
+        api_lines.append(f"{'  each round':<44}" + " ".join(f"{r:.0%}" for r in per_round))
     errors = sum(1 for r in records if not r[3])
     if mode == "saturate":
         cpu = cpu_lines("saves", sampler, measured(clock, "saves"))

@@ -75,6 +75,16 @@ SAVE_HOST = os.environ.get("BENCH_SAVE_HOST", "")
 # "api" with the attempt's save token (the save lane), "api-bearer" with the access
 # token only (the full stack, the framework and the token lookup).
 API = os.environ.get("BENCH_API", "") == "1"
+# Set ("1", with API): also "api-drf-bearer" windows, the same save in Django REST
+# framework (bench/drf_api.py, /bench/drf/v1/…) with the access token only, to compare
+# the frameworks with "api-bearer" (django-ninja, mooc/api) in the same run.
+API_DRF = API and os.environ.get("BENCH_API_DRF", "") == "1"
+# The request name of each API save window in the records (bench/exam_day.py reads them).
+API_SAVE_NAMES = {
+    "api": "5b api save",
+    "api-bearer": "5c api save (bearer only)",
+    "api-drf-bearer": "5d api save, DRF (bearer only)",
+}
 # The exam's clock, written when the last learner has logged in (bench/faults.py).
 CLOCK_FILE = os.environ.get("BENCH_CLOCK_FILE", "")
 LOGIN_TRIES = int(os.environ.get("BENCH_LOGIN_TRIES", "1"))
@@ -181,6 +191,8 @@ def _windows(begin: float) -> list[tuple[str, float, float]]:
         kinds = ["ceiling"] if MODE == "ceiling" else ["saves", "ceiling"]
         if API and MODE != "ceiling":
             kinds = ["saves", "api", "api-bearer", "ceiling"]
+            if API_DRF:
+                kinds = ["saves", "api", "api-bearer", "api-drf-bearer", "ceiling"]
         rounds = 1 if MODE == "ceiling" else ROUNDS
         length = PHASE / rounds
         windows: list[tuple[str, float, float]] = []
@@ -624,14 +636,16 @@ class Learner(FastHttpUser):
         self.api_headers = {
             "api": {**base, "X-Save-Token": self.api_save_token},
             "api-bearer": base,
+            "api-drf-bearer": base,
         }
 
     def _api_save(self, attempt: int, number: int, *, seq: int, kind: str) -> bool:
         options = [random.randrange(4)]
         body = json.dumps({"position": number, "options": options, "client_seq": seq})
+        prefix = "/bench/drf/v1" if kind == "api-drf-bearer" else "/api/v1"
         with self.client.post(
-            f"/api/v1/attempts/{attempt}/answers/",
-            name="5b api save" if kind == "api" else "5c api save (bearer only)",
+            f"{prefix}/attempts/{attempt}/answers/",
+            name=API_SAVE_NAMES[kind],
             data=body,
             headers=self.api_headers[kind],
             catch_response=True,
@@ -734,7 +748,7 @@ class Learner(FastHttpUser):
                 if kind == "saves" and attempt is not None:
                     self._save(attempt, seq % QUESTIONS + 1, seq=seq)
                     seq += 1
-                elif kind in ("api", "api-bearer") and attempt is not None and self.api_headers:
+                elif kind in API_SAVE_NAMES and attempt is not None and self.api_headers:
                     self._api_save(attempt, seq % QUESTIONS + 1, seq=seq, kind=kind)
                     seq += 1
                 elif kind == "ceiling":

@@ -1,8 +1,25 @@
 from __future__ import annotations
 
-from django.urls import path
+import importlib.util
+
+from django.urls import URLPattern, URLResolver, path
 
 from bench import views
 from config.urls import urlpatterns as site_urlpatterns
 
-urlpatterns = [path("bench/ceiling/", views.ceiling, name="bench_ceiling"), *site_urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("bench/ceiling/", views.ceiling, name="bench_ceiling"),
+]
+# The API's answer save in Django REST framework (bench/drf_api.py), when
+# requirements/bench-server.txt is installed: `exam_day.py --api --api-drf`.
+if importlib.util.find_spec("rest_framework") is not None:
+    from bench import drf_api
+
+    urlpatterns.append(
+        path(
+            "bench/drf/v1/attempts/<int:attempt_id>/answers/",
+            drf_api.answer_save,
+            name="bench_drf_answer_save",
+        )
+    )
+urlpatterns += site_urlpatterns
