@@ -142,8 +142,8 @@ class AnswerSave(APIView):
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         if isinstance(exc, exceptions.ParseError):
-            # As mooc/api answers it today (ninja's HttpError for an unreadable body).
-            return problem(400, "error", "Cannot parse request body")
+            # As mooc/api answers an unreadable body (ninja raises HttpError(400)).
+            return problem(400, "malformed", _("The request body is not valid JSON."))
         if isinstance(exc, exceptions.UnsupportedMediaType):
             return problem(415, "unsupported", str(exc.detail))
         if isinstance(exc, exceptions.ValidationError):

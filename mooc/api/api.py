@@ -67,6 +67,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(401, "unauthenticated", _("Sign in required."))
     if status == 429:
         return problem(429, "throttled", _("Too many requests. Please try again later."))
+    if status == 400:
+        # ninja's own refusal of a body it cannot parse ("Cannot parse request body").
+        return problem(400, "malformed", _("The request body is not valid JSON."))
     return problem(status, "error", str(exc))
 
 

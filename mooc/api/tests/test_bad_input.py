@@ -71,6 +71,10 @@ def test_a_bad_save_body_is_refused_and_changes_nothing(
     assert response.status_code == status
     assert response["Content-Type"] == PROBLEM
     assert response.json()["status"] == status
+    if body == b"{not json":
+        # Said in words a person reads (Indonesian by default), with a stable code.
+        assert response.json()["code"] == "malformed"
+        assert response.json()["detail"] == "Isi permintaan bukan JSON yang valid."
     assert not AttemptAnswer.objects.exists()
 
 
