@@ -171,6 +171,8 @@ class BulkEnrolForm(forms.Form):
             "One per line, or separated by commas or spaces. NIPs may be typed with spaces or dots."
         ),
     )
+    # Shown (ticked) on the confirmation step only; an unticked box posts nothing.
+    notify = forms.BooleanField(label=_("Send notification e-mail"), required=False, initial=True)
 
     def __init__(self, *args: Any, request: HttpRequest, admin_site: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,6 +206,9 @@ class BulkEnrolForm(forms.Form):
                 "include_subunits": self.cleaned_data["include_subunits"],
             }
         return {"usernames": self.cleaned_data["names"]}
+
+    def wants_notice(self) -> bool:
+        return bool(self.cleaned_data.get("notify"))
 
 
 # --- Filters --------------------------------------------------------------------------------
@@ -532,7 +537,11 @@ class CourseAdmin(CourseScopedAdmin[Course]):
             try:
                 if "confirm" in request.POST:
                     report = enrolment_bulk_apply(
-                        actor=_actor(request), course=course, request=request, **form.source()
+                        actor=_actor(request),
+                        course=course,
+                        request=request,
+                        notify=form.wants_notice(),
+                        **form.source(),
                     )
                     self.message_user(request, _enrolled_message(report.counts()))
                     return HttpResponseRedirect(
