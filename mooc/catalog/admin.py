@@ -35,7 +35,7 @@ from mooc.catalog.enrolment_bulk import (
     enrolments_export,
     usernames_parse,
 )
-from mooc.catalog.models import Category, Course, Enrollment, Instructor
+from mooc.catalog.models import Category, Course, CourseInstructor, Enrollment, Instructor
 from mooc.catalog.permissions import (
     CourseScopedAdmin,
     EditableCourseFilter,
@@ -57,7 +57,8 @@ from mooc.core.services import audit_log_record
 from mooc.learning.models import MaterialProgress, Section
 
 # Fields only a course manager changes; instructors see them read-only.
-MANAGER_ONLY_FIELDS = ("is_published", "instructors", "staff")
+# (The instructors, in order, are an inline: see CourseInstructorInline.)
+MANAGER_ONLY_FIELDS = ("is_published", "staff")
 # How many names each list of the bulk-enrolment report shows (the counts are complete).
 REPORT_SHOWN = 200
 
@@ -114,7 +115,6 @@ class CourseAdminForm(forms.ModelForm[Course]):
             "enroll_opens_at",
             "enroll_closes_at",
             "internal_only",
-            "instructors",
             "staff",
             "is_published",
         )
@@ -308,6 +308,38 @@ class SectionInline(admin.TabularInline[Section, Course]):
         )
 
 
+class CourseInstructorInline(admin.TabularInline[CourseInstructor, Course]):
+    """The course's instructors in order (lead instructor first, as learners see them).
+    Only course managers choose them; an instructor sees the list read-only."""
+
+    model = CourseInstructor
+    extra = 0
+    fields = ("position", "instructor")
+    ordering = ("position", "id")
+    autocomplete_fields = ("instructor",)
+    verbose_name = _("instructor")
+    verbose_name_plural = _("instructors (in order, lead instructor first)")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("catalog.view_course") or request.user.has_perm(
+            "catalog.change_course"
+        )
+
+    def _may_choose(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("catalog.change_course") and can_manage_course_people(
+            request.user
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+
 @admin.register(Course)
 class CourseAdmin(CourseScopedAdmin[Course]):
     course_path = ""
@@ -333,9 +365,8 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     search_help_text = _("Title, slug or summary")
     show_full_result_count = False
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("instructors",)
     filter_horizontal = ("staff",)
-    inlines = (SectionInline,)
+    inlines = (CourseInstructorInline, SectionInline)
     actions = ("publish_courses", "unpublish_courses")
     view_on_site = False  # "Preview as learner" instead, which also works before publishing
     fieldsets = (
@@ -368,7 +399,7 @@ class CourseAdmin(CourseScopedAdmin[Course]):
                 )
             },
         ),
-        (_("People"), {"fields": ("instructors", "staff")}),
+        (_("People"), {"fields": ("staff",)}),
         (_("Publication"), {"fields": ("is_published",)}),
     )
 
