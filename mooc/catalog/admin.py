@@ -49,7 +49,7 @@ from mooc.catalog.services import (
     course_publish_problems,
 )
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
-from mooc.core.admin_forms import https_formfield, ordered_formset_save
+from mooc.core.admin_forms import LabelledSplitDateTime, https_formfield, ordered_formset_save
 from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.images import PixelLimitedImageField
@@ -344,7 +344,10 @@ class CourseInstructorInline(admin.TabularInline[CourseInstructor, Course]):
 class CourseAdmin(CourseScopedAdmin[Course]):
     course_path = ""
     # Links typed without a scheme are almost always https these days.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
     form = CourseAdminForm
     change_list_template = "admin/catalog/course/change_list.html"
     change_form_template = "admin/catalog/course/change_form.html"
