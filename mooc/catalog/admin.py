@@ -35,7 +35,7 @@ from mooc.catalog.enrolment_bulk import (
     enrolments_export,
     usernames_parse,
 )
-from mooc.catalog.models import Category, Course, Enrollment, Instructor
+from mooc.catalog.models import Category, Course, CourseInstructor, Enrollment, Instructor
 from mooc.catalog.permissions import (
     CourseScopedAdmin,
     EditableCourseFilter,
@@ -49,7 +49,7 @@ from mooc.catalog.services import (
     course_publish_problems,
 )
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
-from mooc.core.admin_forms import https_formfield, ordered_formset_save
+from mooc.core.admin_forms import LabelledSplitDateTime, https_formfield, ordered_formset_save
 from mooc.core.admin_views import admin_page, admin_urls_extra
 from mooc.core.errors import ServiceError, add_service_error
 from mooc.core.images import PixelLimitedImageField
@@ -57,7 +57,8 @@ from mooc.core.services import audit_log_record
 from mooc.learning.models import MaterialProgress, Section
 
 # Fields only a course manager changes; instructors see them read-only.
-MANAGER_ONLY_FIELDS = ("is_published", "instructors", "staff")
+# (The instructors, in order, are an inline: see CourseInstructorInline.)
+MANAGER_ONLY_FIELDS = ("is_published", "staff")
 # How many names each list of the bulk-enrolment report shows (the counts are complete).
 REPORT_SHOWN = 200
 
@@ -114,7 +115,6 @@ class CourseAdminForm(forms.ModelForm[Course]):
             "enroll_opens_at",
             "enroll_closes_at",
             "internal_only",
-            "instructors",
             "staff",
             "is_published",
         )
@@ -171,6 +171,8 @@ class BulkEnrolForm(forms.Form):
             "One per line, or separated by commas or spaces. NIPs may be typed with spaces or dots."
         ),
     )
+    # Shown (ticked) on the confirmation step only; an unticked box posts nothing.
+    notify = forms.BooleanField(label=_("Send notification e-mail"), required=False, initial=True)
 
     def __init__(self, *args: Any, request: HttpRequest, admin_site: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,6 +206,9 @@ class BulkEnrolForm(forms.Form):
                 "include_subunits": self.cleaned_data["include_subunits"],
             }
         return {"usernames": self.cleaned_data["names"]}
+
+    def wants_notice(self) -> bool:
+        return bool(self.cleaned_data.get("notify"))
 
 
 # --- Filters --------------------------------------------------------------------------------
@@ -303,11 +308,46 @@ class SectionInline(admin.TabularInline[Section, Course]):
         )
 
 
+class CourseInstructorInline(admin.TabularInline[CourseInstructor, Course]):
+    """The course's instructors in order (lead instructor first, as learners see them).
+    Only course managers choose them; an instructor sees the list read-only."""
+
+    model = CourseInstructor
+    extra = 0
+    fields = ("position", "instructor")
+    ordering = ("position", "id")
+    autocomplete_fields = ("instructor",)
+    verbose_name = _("instructor")
+    verbose_name_plural = _("instructors (in order, lead instructor first)")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("catalog.view_course") or request.user.has_perm(
+            "catalog.change_course"
+        )
+
+    def _may_choose(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("catalog.change_course") and can_manage_course_people(
+            request.user
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_choose(request)
+
+
 @admin.register(Course)
 class CourseAdmin(CourseScopedAdmin[Course]):
     course_path = ""
     # Links typed without a scheme are almost always https these days.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
     form = CourseAdminForm
     change_list_template = "admin/catalog/course/change_list.html"
     change_form_template = "admin/catalog/course/change_form.html"
@@ -328,9 +368,8 @@ class CourseAdmin(CourseScopedAdmin[Course]):
     search_help_text = _("Title, slug or summary")
     show_full_result_count = False
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("instructors",)
     filter_horizontal = ("staff",)
-    inlines = (SectionInline,)
+    inlines = (CourseInstructorInline, SectionInline)
     actions = ("publish_courses", "unpublish_courses")
     view_on_site = False  # "Preview as learner" instead, which also works before publishing
     fieldsets = (
@@ -363,7 +402,7 @@ class CourseAdmin(CourseScopedAdmin[Course]):
                 )
             },
         ),
-        (_("People"), {"fields": ("instructors", "staff")}),
+        (_("People"), {"fields": ("staff",)}),
         (_("Publication"), {"fields": ("is_published",)}),
     )
 
@@ -532,7 +571,11 @@ class CourseAdmin(CourseScopedAdmin[Course]):
             try:
                 if "confirm" in request.POST:
                     report = enrolment_bulk_apply(
-                        actor=_actor(request), course=course, request=request, **form.source()
+                        actor=_actor(request),
+                        course=course,
+                        request=request,
+                        notify=form.wants_notice(),
+                        **form.source(),
                     )
                     self.message_user(request, _enrolled_message(report.counts()))
                     return HttpResponseRedirect(

@@ -249,10 +249,12 @@ def enrolment_bulk_apply(
     usernames: Sequence[str] | None = None,
     unit: Unit | None = None,
     include_subunits: bool = False,
+    notify: bool = True,
     request: HttpRequest | None = None,
 ) -> BulkEnrolReport:
     """Enrol everyone the dry run would enrol, in one transaction with one audit entry.
-    Running it again enrols nobody twice."""
+    Running it again enrols nobody twice. With `notify` (the default) each learner it
+    enrolled gets one notice naming the course; without it, nobody is mailed."""
     report = enrolment_bulk_preview(
         course=course, usernames=usernames, unit=unit, include_subunits=include_subunits
     )
@@ -272,12 +274,14 @@ def enrolment_bulk_apply(
         if unit is not None
         else {"source": "list", "names": len(usernames or [])}
     )
-    messages = _enrolled_notice(course, [learner.email for learner in report.to_enrol])
+    messages = (
+        _enrolled_notice(course, [learner.email for learner in report.to_enrol]) if notify else 0
+    )
     audit_log_record(
         actor=actor,
         action="course.learners_enrolled_in_bulk",
         target=course,
-        after={**report.counts(), **source, "notice_messages": messages},
+        after={**report.counts(), **source, "notify": notify, "notice_messages": messages},
         request=request,
     )
     return report

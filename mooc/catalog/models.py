@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,8 +119,14 @@ class Course(models.Model):
         default=False,
         help_text=_("Only learners registered with a NIP may enrol."),
     )
-    instructors = models.ManyToManyField(
-        Instructor, verbose_name=_("instructors"), blank=True, related_name="courses"
+    # In the course's own order (lead instructor first): see CourseInstructor and
+    # `Course.ordered_instructors`; a plain `course.instructors.all()` is alphabetical.
+    instructors: models.ManyToManyField[Instructor, CourseInstructor] = models.ManyToManyField(
+        Instructor,
+        verbose_name=_("instructors"),
+        blank=True,
+        related_name="courses",
+        through="CourseInstructor",
     )
     # Accounts (Instruktur role) that may edit this course and see its learners.
     staff = models.ManyToManyField(
@@ -158,6 +165,14 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:course_detail", args=[self.slug])
 
+    def ordered_instructors(self) -> list[Instructor]:
+        """The instructors in the course's order (lead instructor first). Prefetch
+        `instructors_prefetch()` to read them for many courses in one query."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "instructor_links" in cache:
+            return [link.instructor for link in cache["instructor_links"]]
+        return list(self.instructors.order_by("course_links__position", "course_links__id"))
+
     def is_ongoing(self, now: dt.datetime | None = None) -> bool:
         """ "Sedang berlangsung": between its run dates (open-ended when unset)."""
         now = now or timezone.now()
@@ -173,6 +188,42 @@ class Course(models.Model):
         return (self.enroll_opens_at is None or self.enroll_opens_at <= now) and (
             self.enroll_closes_at is None or now < self.enroll_closes_at
         )
+
+
+def instructors_prefetch() -> models.Prefetch[str, QuerySet[CourseInstructor]]:
+    """For `prefetch_related`: the instructor links, in order, with their instructors."""
+    return models.Prefetch(
+        "instructor_links", queryset=CourseInstructor.objects.select_related("instructor")
+    )
+
+
+class CourseInstructor(models.Model):
+    """An instructor of a course, at a position: the lead instructor first, as a course
+    package's manifest lists them or as the admin arranges them."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="instructor_links"
+    )
+    instructor = models.ForeignKey(
+        Instructor,
+        verbose_name=_("instructor"),
+        on_delete=models.CASCADE,
+        related_name="course_links",
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("course instructor")
+        verbose_name_plural = _("course instructors")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "instructor"], name="catalog_courseinstructor_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.instructor)
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -37,6 +37,7 @@ from mooc.catalog.models import (
     EnrollmentResult,
     Favorite,
     Level,
+    instructors_prefetch,
 )
 from mooc.learning.models import Material, Section
 
@@ -215,7 +216,8 @@ def course_get_detail(
     )
     course = (
         courses.prefetch_related(
-            "instructors", Prefetch("sections", queryset=sections, to_attr="current_sections")
+            instructors_prefetch(),
+            Prefetch("sections", queryset=sections, to_attr="current_sections"),
         )
         .filter(slug=slug)
         .first()

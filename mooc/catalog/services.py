@@ -1,8 +1,8 @@
-"""Enrolling and favourites."""
+"""Enrolling, favourites, publishing and a course's instructors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Course, Enrollment, Favorite
+from mooc.catalog.models import Course, CourseInstructor, Enrollment, Favorite, Instructor
 from mooc.core.errors import ServiceError
 from mooc.core.services import audit_log_record
 
@@ -129,3 +129,29 @@ def course_publication_record(
         after={"is_published": published},
         request=request,
     )
+
+
+@transaction.atomic
+def course_instructors_set(*, course: Course, instructors: Sequence[Instructor]) -> bool:
+    """Make `instructors`, in this order (lead instructor first), the course's
+    instructors. Returns whether anything changed (who, or the order)."""
+    wanted = list(dict.fromkeys(row.pk for row in instructors))
+    links = sorted(
+        CourseInstructor.objects.select_for_update().filter(course=course),
+        key=lambda link: (link.position, link.pk),
+    )
+    positions = [(link.instructor_id, link.position) for link in links]
+    if positions == [(pk, index) for index, pk in enumerate(wanted)]:
+        return False
+    by_instructor = {link.instructor_id: link for link in links}
+    CourseInstructor.objects.filter(course=course).exclude(instructor_id__in=wanted).delete()
+    changed: list[CourseInstructor] = []
+    for position, pk in enumerate(wanted):
+        link = by_instructor.get(pk)
+        if link is None:
+            CourseInstructor.objects.create(course=course, instructor_id=pk, position=position)
+        elif link.position != position:
+            link.position = position
+            changed.append(link)
+    CourseInstructor.objects.bulk_update(changed, ["position"])
+    return True

@@ -44,7 +44,7 @@ def evaluation_questions(*, evaluation: CourseEvaluation) -> list[Question]:
     """The questions in the order asked: the template's items, an item asked per
     instructor repeated for each instructor of the course (grouped by instructor)."""
     items = list(EvaluationItem.objects.filter(template_id=evaluation.template_id))
-    instructors = list(evaluation.course.instructors.order_by("name", "pk"))
+    instructors = evaluation.course.ordered_instructors()  # the course's order
     questions: list[Question] = []
     for item in items:
         if not item.per_instructor:

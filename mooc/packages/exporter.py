@@ -164,7 +164,7 @@ def _collect(course: Course) -> tuple[dict[str, Any], list[_File]]:
             data[name] = _when(getattr(course, name))
     data["internal_only"] = course.internal_only
     instructors = []
-    for instructor in course.instructors.order_by("key"):
+    for instructor in course.ordered_instructors():  # the lead instructor first
         item: dict[str, Any] = {"id": instructor.key, "name": instructor.name}
         if instructor.title:
             item["title"] = instructor.title

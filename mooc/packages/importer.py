@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Category, Course, Instructor
+from mooc.catalog.services import course_instructors_set
 from mooc.core.services import audit_log_record
 from mooc.evaluation.models import CourseEvaluation, EvaluationItem, EvaluationTemplate
 from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
@@ -350,7 +351,7 @@ class _Importer:
             course = Course(slug=plan.slug, **values)
             self._sync_image(course.cover_image, plan.cover, plan.slug)
             course.save()
-            course.instructors.set(instructors)
+            course_instructors_set(course=course, instructors=instructors)
             self._count("course", created=True, changed=True)
             return course
         changed = _assign(course, values)
@@ -358,9 +359,8 @@ class _Importer:
             changed.append("cover_image")
         if changed:
             course.save(update_fields=[*changed, "updated_at"])
-        wanted = {row.pk for row in instructors}
-        if set(course.instructors.values_list("pk", flat=True)) != wanted:
-            course.instructors.set(instructors)
+        # In the manifest's order: the lead instructor first.
+        if course_instructors_set(course=course, instructors=instructors):
             changed.append("instructors")
         self._count("course", created=False, changed=bool(changed))
         return course

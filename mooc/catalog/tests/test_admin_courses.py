@@ -18,7 +18,8 @@ from PIL import Image
 
 from mooc.accounts.tests.factories import ContentAdminFactory, InstructorFactory, UserFactory
 from mooc.accounts.tests.helpers import logged_in
-from mooc.catalog.models import Course
+from mooc.catalog.models import Course, Instructor
+from mooc.catalog.services import course_instructors_set
 from mooc.catalog.tests.factories import (
     INSTRUCTOR_PERMISSIONS,
     CategoryFactory,
@@ -201,7 +202,7 @@ def test_the_course_page_lists_its_sections_in_order_with_links_to_their_materia
 
     response = admin.get(course_url(course))
 
-    (inline,) = response.context["inline_admin_formsets"]
+    _, inline = response.context["inline_admin_formsets"]  # instructors, then sections
     assert [form.instance for form in inline.formset.forms] == [first, second]
     page = response.content.decode()
     assert reverse("admin:learning_section_change", args=[first.pk]) in page
@@ -344,6 +345,58 @@ def test_instructor_profiles_link_only_staff_accounts(admin: Client) -> None:
     assert str(learner.pk) not in choices
 
 
+def test_a_content_admin_puts_the_lead_instructor_first_on_the_course_page(
+    admin: Client,
+) -> None:
+    course = CourseFactory.create(is_published=False)
+    ani = Instructor.objects.create(name="Ani Lestari")
+    budi = Instructor.objects.create(name="Budi Hartono")
+    course_instructors_set(course=course, instructors=[ani, budi])
+    data = form_data(admin.get(course_url(course)))
+    assert (data["instructor_links-0-instructor"], data["instructor_links-1-instructor"]) == (
+        str(ani.pk),
+        str(budi.pk),
+    )
+    # Budi becomes the lead instructor; a third one is added last.
+    citra = Instructor.objects.create(name="Citra Dewi")
+    data.update(
+        {
+            "instructor_links-0-position": "2",
+            "instructor_links-1-position": "1",
+            "instructor_links-TOTAL_FORMS": "3",
+            "instructor_links-2-instructor": str(citra.pk),
+            "instructor_links-2-position": "3",
+        }
+    )
+
+    response = admin.post(course_url(course), data)
+
+    assert response.status_code == 302
+    assert Course.objects.get(pk=course.pk).ordered_instructors() == [budi, ani, citra]
+
+
+def test_an_instructor_sees_the_course_instructors_but_cannot_change_them(
+    client: Client,
+) -> None:
+    account = InstructorFactory.create(permissions=INSTRUCTOR_PERMISSIONS)
+    course = CourseFactory.create(is_published=False)
+    course.staff.add(account)
+    ani = Instructor.objects.create(name="Ani Lestari")
+    course_instructors_set(course=course, instructors=[ani])
+    page = logged_in(client, account)
+
+    response = page.get(course_url(course))
+
+    assert response.status_code == 200
+    (inline,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "instructor_links"
+    ]
+    assert not inline.has_add_permission and not inline.has_change_permission
+    assert "Ani Lestari" in response.content.decode()
+
+
 # --- Course packages (screens from mooc.packages.admin) ---------------------------------------
 
 
@@ -402,6 +455,8 @@ def test_a_content_admin_adds_a_course_with_a_re_encoded_cover(admin: Client) ->
             "jp": 12,
             "gives_certificate": "on",
             "cover_image": SimpleUploadedFile("sampul.png", picture.getvalue()),
+            "instructor_links-TOTAL_FORMS": 0,
+            "instructor_links-INITIAL_FORMS": 0,
             "sections-TOTAL_FORMS": 1,
             "sections-INITIAL_FORMS": 0,
             "sections-0-title": "Pengantar",

@@ -142,6 +142,7 @@ def test_applying_enrols_with_the_jp_and_unit_of_the_moment_and_one_audit_entry(
         "not_allowed": 0,
         "source": "list",
         "names": 3,
+        "notify": True,
         "notice_messages": 1,
     }
 
@@ -451,3 +452,48 @@ def test_a_bulk_enrolment_that_enrols_nobody_mails_nobody(
         )
 
     assert mail.outbox == []
+
+
+def test_the_check_step_says_each_learner_gets_one_mail_and_offers_to_turn_it_off(
+    client: Client,
+) -> None:
+    course = CourseFactory.create(title="Literasi Digital ASN", is_published=False)
+    UserFactory.create(username=NIP_A)
+    admin = logged_in(client, ContentAdminFactory.create())
+
+    page = admin.post(enrol_url(course.pk), {"usernames": NIP_A}).content.decode()
+
+    assert (
+        "Each learner enrolled will get one e-mail saying they are enrolled in "
+        "Literasi Digital ASN, with a link to the course." in page
+    )
+    checkbox = re.search(r'<input type="checkbox" name="notify"[^>]*>', page)
+    assert checkbox is not None and "checked" in checkbox.group(0)
+    assert "Send notification e-mail" in page
+    # Only on the confirmation step: the first form does not offer it.
+    first = admin.get(enrol_url(course.pk)).content.decode()
+    assert 'name="notify"' not in first
+
+
+@pytest.mark.parametrize(("posted", "mails"), [({"notify": "on"}, 1), ({}, 0)])
+def test_confirming_mails_the_learners_only_with_the_box_ticked(
+    client: Client, django_capture_on_commit_callbacks: Any, posted: dict[str, str], mails: int
+) -> None:
+    from django.core import mail
+
+    course = CourseFactory.create(title="Literasi Digital ASN", is_published=False)
+    learner = UserFactory.create(username=NIP_A, email="a@example.go.id")
+    admin = logged_in(client, ContentAdminFactory.create())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin.post(enrol_url(course.pk), {"usernames": NIP_A, "confirm": "1", **posted})
+
+    assert done.status_code == 302
+    assert Enrollment.objects.filter(course=course, user=learner).exists()
+    assert len(mail.outbox) == mails
+    if mails:
+        assert mail.outbox[0].bcc == ["a@example.go.id"]
+        assert "Literasi Digital ASN" in mail.outbox[0].subject
+    entry = AuditLog.objects.get(action="course.learners_enrolled_in_bulk")
+    assert entry.after is not None
+    assert entry.after["notify"] is bool(mails) and entry.after["notice_messages"] == mails

@@ -219,10 +219,10 @@ def course_tree(slug: str) -> dict[str, Any]:
             "course": {name: getattr(course, name) for name in fields},
             "category": (course.category.slug, course.category.name),
             "cover": _image_sig(course.cover_image),
-            "instructors": sorted(
+            "instructors": [  # in the course's order: the lead instructor first
                 (row.key or "", row.name, row.title, row.bio, _image_sig(row.photo))
-                for row in course.instructors.all()
-            ),
+                for row in course.ordered_instructors()
+            ],
             "sections": sections,
         }
     )

@@ -21,6 +21,7 @@ from mooc.packages.tests.helpers import (
     course_tree,
     empty_the_catalogue,
     full_manifest,
+    manifest,
     write_package,
 )
 
@@ -159,3 +160,47 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
         course_package_export(
             course=Course.objects.get(slug="tata-naskah-dinas"), destination=tmp_path / "source"
         )
+
+
+def test_the_instructors_keep_the_manifests_order_through_import_export_and_reimport(
+    tmp_path: Path,
+) -> None:
+    """The lead instructor comes first, whatever the alphabet says (issue 17, item 11)."""
+    data = manifest()
+    data["course"]["instructors"] = [
+        {"id": "zulkifli", "name": "Zulkifli Hasan"},
+        {"id": "ani-lestari", "name": "Ani Lestari"},
+        {"id": "maya-sari", "name": "Maya Sari"},
+    ]
+    _import(write_package(tmp_path / "source", data))
+    course = Course.objects.get(slug="tata-naskah-dinas")
+    assert [row.key for row in course.ordered_instructors()] == [
+        "zulkifli",
+        "ani-lestari",
+        "maya-sari",
+    ]
+
+    exported = course_package_export(course=course, destination=tmp_path / "out")
+    written = yaml.safe_load((exported / "course.yaml").read_text())
+    assert [item["id"] for item in written["course"]["instructors"]] == [
+        "zulkifli",
+        "ani-lestari",
+        "maya-sari",
+    ]
+
+    # Re-importing the export changes nothing; a new order in the manifest is applied.
+    again = course_package_import(source=exported)
+    assert again.errors == [] and not again.changed
+    assert [row.key for row in course.ordered_instructors()] == [
+        "zulkifli",
+        "ani-lestari",
+        "maya-sari",
+    ]
+    data["course"]["instructors"].reverse()
+    reordered = course_package_import(source=write_package(tmp_path / "reordered", data))
+    assert reordered.errors == [] and reordered.changed
+    assert [row.key for row in course.ordered_instructors()] == [
+        "maya-sari",
+        "ani-lestari",
+        "zulkifli",
+    ]
