@@ -79,19 +79,19 @@ class AttemptSummary(Schema):
     deadline: str
 
 
-def _score(attempt: Attempt) -> str | None:
+def _score(attempt: Attempt, exam: Exam) -> str | None:
     """The score, unless the exam's review mode ("Nothing") shows only passed or failed."""
-    if attempt.score is None or not review_shows_score(attempt.exam.review_mode):
+    if attempt.score is None or not review_shows_score(exam.review_mode):
         return None
     return str(attempt.score)
 
 
-def _summary(attempt: Attempt) -> AttemptSummary:
+def _summary(attempt: Attempt, exam: Exam) -> AttemptSummary:
     return AttemptSummary(
         id=attempt.pk,
         number=attempt.number,
         state=attempt.state,
-        score=_score(attempt),
+        score=_score(attempt, exam),
         passed=attempt.passed,
         started_at=attempt.started_at.isoformat(),
         deadline=attempt.deadline.isoformat(),
@@ -148,7 +148,7 @@ def exam_landing(request: HttpRequest, exam_id: int) -> ExamOut:
         running_attempt_id=running.pk if running is not None else None,
         may_start=running is None and refusal is None,
         refusal=str(refusal.message) if refusal is not None else None,
-        attempts=[_summary(a) for a in attempts],
+        attempts=[_summary(a, exam) for a in attempts],
     )
 
 
@@ -377,7 +377,7 @@ def _result(attempt: Attempt) -> ResultOut:
     with_key = review_shows_key(attempt=attempt)
     rows = attempt_review_rows(attempt=attempt, with_key=True, rounding=_points) if with_key else []
     return ResultOut(
-        attempt=_summary(attempt),
+        attempt=_summary(attempt, attempt.exam),
         exam_id=attempt.exam_id,
         review_mode=attempt.exam.review_mode,
         with_key=with_key,
@@ -456,7 +456,7 @@ def history(request: HttpRequest) -> list[HistoryItem]:
             course=a.exam.course.slug,
             course_title=a.exam.course.title,
             submitted_at=a.submitted_at.isoformat() if a.submitted_at else None,
-            score=_score(a),
+            score=_score(a, a.exam),
             passed=a.passed,
         )
         for a in attempt_history(user=user)[:200]
