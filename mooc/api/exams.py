@@ -31,7 +31,7 @@ from mooc.api.auth import me
 from mooc.api.files import signed_file_url
 from mooc.api.problems import COMMON, ApiProblem, Problem, not_found
 from mooc.core.errors import ServiceError
-from mooc.exams.lanes import lane_missed
+from mooc.exams.lanes import lane_missed, save_by_token
 from mooc.exams.models import Attempt, AttemptState, Exam, review_shows_score
 from mooc.exams.selectors.attempts import (
     attempt_get_for_user,
@@ -291,23 +291,10 @@ def answer_save_fast(request: HttpRequest, attempt_id: int | str) -> HttpRespons
         attempt_id = int(attempt_id)
     except ValueError:
         return None
-    token = save_tokens.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
-    if token is None:
+    landed = save_by_token(request, attempt_id, _fast_body)
+    if landed is None:
         return None
-    parsed = _fast_body(request)
-    if parsed is None:
-        return None
-    position, options, client_seq = parsed
-    result = answers.answer_save_as(
-        token=token,
-        attempt_id=attempt_id,
-        position=position - 1,
-        option_positions=options,
-        client_seq=client_seq,
-    )
-    if result is None:
-        return None
-    save_tokens.user_verified(request, token.user_id)
+    _number, result = landed
     return JsonResponse(_saved(result))
 
 

@@ -32,7 +32,7 @@ from mooc.accounts.sessions import session_checked_by_view, session_idle_check
 from mooc.core.admission import admission_page, admission_take
 from mooc.core.errors import ServiceError
 from mooc.exams.grading import learning_gain
-from mooc.exams.lanes import FAST_MISSED
+from mooc.exams.lanes import FAST_MISSED, save_by_token
 from mooc.exams.models import (
     Attempt,
     AttemptState,
@@ -335,24 +335,10 @@ def save_fast(request: HttpRequest, attempt_id: int) -> HttpResponse | None:
     (`answers.answer_save_as`)."""
     if getattr(request, _FAST_MISSED, False):
         return None  # the save lane tried already: no second statement
-    # The token first: a plain form post has none, and its form is read once, later.
-    token = save_tokens.save_token_read(request, attempt_id=attempt_id, now=timezone.now())
-    if token is None:
+    landed = save_by_token(request, attempt_id, _parse_save)
+    if landed is None:
         return None
-    parsed = _parse_save(request)
-    if parsed is None:
-        return None
-    number, options, client_seq = parsed
-    result = answers.answer_save_as(
-        token=token,
-        attempt_id=attempt_id,
-        position=number - 1,
-        option_positions=options,
-        client_seq=client_seq,
-    )
-    if result is None:
-        return None
-    save_tokens.user_verified(request, token.user_id)
+    number, result = landed
     return _saved(request, attempt_id, number, result)
 
 
