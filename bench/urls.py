@@ -5,6 +5,7 @@ import importlib.util
 from django.urls import URLPattern, URLResolver, path
 
 from bench import views
+from config.urls import handler500  # noqa: F401 - the site's, for this URLconf too
 from config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [

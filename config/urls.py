@@ -14,6 +14,9 @@ admin.site.site_header = _("MOOC administration")
 admin.site.site_title = _("MOOC administration")
 admin.site.index_title = _("BPSDM administration")
 
+# A database away for a moment (a restart, a fail-over) is a 503 with Retry-After.
+handler500 = "mooc.core.views.server_error"
+
 # Django tries the patterns in order, so the exam's (the answer save above all, 60,000
 # requests an exam day) come first: resolving it behind the rest cost 0.2 ms a save.
 urlpatterns = [

@@ -16,6 +16,7 @@ from ninja.errors import HttpError, ValidationError
 
 from mooc.api.auth import bearer
 from mooc.api.problems import ApiProblem, problem
+from mooc.core.db import DATABASE_RETRY_AFTER, database_unavailable
 from mooc.core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,15 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if database_unavailable(exc):
+        # A database restart or fail-over: the app retries after Retry-After.
+        logger.warning("API %s: database unavailable (%s)", request.path, exc)
+        return problem(
+            503,
+            "unavailable",
+            _("The service is busy for a moment. Please try again in a few seconds."),
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
     logger.exception("API error on %s", request.path)
     return problem(500, "server_error", _("Something went wrong on our side. Please try again."))
 

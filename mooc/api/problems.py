@@ -46,6 +46,7 @@ def _titles() -> dict[int, str]:
         422: _("Invalid input."),
         429: _("Too many requests."),
         500: _("Server error."),
+        503: _("Service unavailable."),
     }
 
 

@@ -1,4 +1,5 @@
-"""A cursor for the few statements that run thousands of times a minute."""
+"""A cursor for the few statements that run thousands of times a minute, and what a
+database that is away for a moment means for a request."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+# Seconds a client is told to wait when the database is briefly unreachable (a restart
+# or a fail-over takes a few seconds; exam.js retries sooner by its own backoff).
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether `exc` says the database cannot be reached right now (a restart, a
+    fail-over, a dropped connection): a retry a few seconds later succeeds."""
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 class _StatementLogged(CursorDebugWrapper):

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_safe
 from django.views.i18n import JavaScriptCatalog
+
+from mooc.core.db import DATABASE_RETRY_AFTER, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +79,41 @@ class AdminJavaScriptCatalog(JavaScriptCatalog):
 
     def get_paths(self, packages: list[str]) -> list[str]:
         return [*super().get_paths(packages), *(str(path) for path in settings.LOCALE_PATHS)]
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: for a request that failed because the database was away.
+    JSON for fetch() (exam.js retries any 5xx with its backoff, and says "retrying"),
+    otherwise a page that reloads itself (GET) or asks to try again (a form's POST).
+    Rendered without the request's context processors: they may read the database."""
+    if "application/json" in request.META.get("HTTP_ACCEPT", ""):
+        response: HttpResponse = JsonResponse(
+            {
+                "ok": False,
+                "retry": True,
+                "error": _("The service is busy for a moment. Your answer is being sent again."),
+            },
+            status=503,
+        )
+    else:
+        html = loader.render_to_string(
+            "503.html",
+            {
+                "reload": request.method in ("GET", "HEAD"),
+                "retry_after": DATABASE_RETRY_AFTER,
+            },
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """settings' handler500: a database that is away for a moment is a 503 the client
+    may retry (after a PostgreSQL restart every node's pooled connections fail once),
+    not a 500; anything else is Django's own 500."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    return defaults.server_error(request)
