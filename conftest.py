@@ -18,7 +18,7 @@ from mooc.accounts.tests.factories import SuperuserFactory, UserFactory
 from mooc.accounts.tests.helpers import logged_in
 from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import CourseFactory
-from mooc.exams.selectors.attempts import taking_cache_clear
+from mooc.exams.selectors.attempts import exam_cache_forget, taking_cache_clear
 from mooc.exams.services.snapshots import snapshot_cache_clear
 
 
@@ -35,6 +35,7 @@ def _clear_test_cache() -> None:
     # The exam snapshots each process remembers: a rolled-back test reuses their ids.
     snapshot_cache_clear()
     taking_cache_clear()
+    exam_cache_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -230,6 +230,9 @@ LOGIN_ADMISSION_RATE = envint("LOGIN_ADMISSION_RATE", 40)
 LOGIN_ADMISSION_MAX_WAIT = envint("LOGIN_ADMISSION_MAX_WAIT", 90)
 EXAM_START_ADMISSION_RATE = envint("EXAM_START_ADMISSION_RATE", 60)
 EXAM_START_ADMISSION_MAX_WAIT = envint("EXAM_START_ADMISSION_MAX_WAIT", 180)
+# How long a process keeps an exam and its course for the exam pages (0: read them on
+# every request). An admin's change reaches the other processes within this time.
+EXAM_CACHE_SECONDS = envint("EXAM_CACHE_SECONDS", 10)
 # Report viewers see users' e-mail addresses and phone numbers only if this is on.
 REPORT_VIEWERS_SEE_CONTACT_DETAILS = envbool("REPORT_VIEWERS_SEE_CONTACT_DETAILS", False)
 # Registrations per client IP an hour, and per NIP/Username or e-mail address an hour.

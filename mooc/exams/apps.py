@@ -23,3 +23,16 @@ class ExamsConfig(AppConfig):
 
         # Logging out, on any device, ends the save tokens of running attempts.
         user_logged_out.connect(_logged_out, dispatch_uid="exams-end-save-tokens")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from mooc.catalog.models import Course
+        from mooc.exams.models import Exam
+        from mooc.exams.selectors.attempts import exam_cache_forget
+
+        # The exam pages' cache of exams and courses (selectors.attempts.exam_get).
+        for model in (Exam, Course):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    exam_cache_forget, sender=model, dispatch_uid=f"exam-cache-{model.__name__}"
+                )

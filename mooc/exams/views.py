@@ -47,7 +47,6 @@ from mooc.exams.selectors.attempts import (
     attempt_history,
     attempt_questions_for_taking,
     attempt_review_rows,
-    attempt_running_exists,
     exam_attempts_for_user,
     exam_get,
     pretest_score,
@@ -119,11 +118,11 @@ def _timer_context(attempt: Attempt) -> dict[str, Any]:
     return {"remaining_seconds": seconds, "remaining_label": _clock(seconds)}
 
 
-def _may_start(exam: Exam, user: User) -> ServiceError | None:
+def _may_start(exam: Exam, user: User, attempts: list[Attempt]) -> ServiceError | None:
     """Why the learner may not start a new attempt now (None: they may)."""
     try:
         # The start rules' own check (read-only), so the page and `attempt_start` agree.
-        attempt_may_start(exam=exam, user=user, now=timezone.now())
+        attempt_may_start(exam=exam, user=user, now=timezone.now(), previous=attempts)
     except ServiceError as error:
         return error
     return None
@@ -138,7 +137,7 @@ def _start_context(exam: Exam, user: User) -> dict[str, Any]:
             running = None
     used = len(attempts)
     left = None if exam.max_attempts is None else max(exam.max_attempts - used, 0)
-    refusal = None if running is not None else _may_start(exam, user)
+    refusal = None if running is not None else _may_start(exam, user, attempts)
     return {
         "exam": exam,
         "course": exam.course,
@@ -169,7 +168,10 @@ def start(request: HttpRequest, exam_id: int) -> HttpResponse:
     second, the learner gets a "Menunggu giliran…" page that comes back by itself."""
     exam = _exam_for_learner(request, exam_id)
     user = _learner(request)
-    if not attempt_running_exists(exam=exam, user=user):  # resuming never queues
+    # One read of the learner's attempts serves the queue's question (resuming never
+    # queues) and the start rules.
+    attempts = exam_attempts_for_user(exam=exam, user=user)
+    if not any(a.state == AttemptState.IN_PROGRESS for a in attempts):
         try:
             attempt_open_check(exam=exam, now=timezone.now())
         except ServiceError as error:
@@ -195,7 +197,7 @@ def start(request: HttpRequest, exam_id: int) -> HttpResponse:
                 fields=[],
             )
     try:
-        attempt = attempt_start(exam=exam, user=user)
+        attempt = attempt_start(exam=exam, user=user, previous=attempts)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("exams:landing", exam_id=exam.pk)

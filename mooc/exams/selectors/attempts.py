@@ -7,12 +7,15 @@ no template can leak them by accident.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
@@ -29,29 +32,71 @@ from mooc.exams.models import (
     review_shows_answers,
 )
 
+# Exam id → (exam with its course, when read). Every exam page of every learner reads
+# the same exam and course: on exam day a process would read them thousands of times a
+# minute (a three-table join of wide rows on every question, submit and result page).
+# Kept EXAM_CACHE_SECONDS; a save or delete of an exam or course in this process
+# forgets them at once (`exam_cache_forget`, connected in apps.py), other processes and
+# nodes see the change within those seconds.
+_EXAMS: dict[int, tuple[Exam, float]] = {}
+_EXAMS_MAX = 1_000
+
+
+def exam_cache_forget(**_kwargs: object) -> None:
+    """Forget the cached exams (a signal receiver: an exam or a course changed)."""
+    _EXAMS.clear()
+
 
 def exam_get(*, exam_id: int) -> Exam | None:
-    """An exam with its course (and the course's category, for the page header)."""
-    return Exam.objects.select_related("course").filter(pk=exam_id).first()
+    """An exam with its course, at most EXAM_CACHE_SECONDS old. Each caller gets its
+    own copy of the exam (the course is shared: pages only read it)."""
+    ttl = settings.EXAM_CACHE_SECONDS
+    if ttl <= 0:
+        return Exam.objects.select_related("course").filter(pk=exam_id).first()
+    now = time.monotonic()
+    cached = _EXAMS.get(exam_id)
+    if cached is None or now - cached[1] > ttl:
+        exam = Exam.objects.select_related("course").filter(pk=exam_id).first()
+        if exam is None:
+            return None
+        if len(_EXAMS) >= _EXAMS_MAX:
+            _EXAMS.clear()
+        cached = _EXAMS[exam_id] = (exam, now)
+    return copy.copy(cached[0])
 
 
 def exam_attempts_for_user(*, exam: Exam, user: User) -> list[Attempt]:
-    """The learner's attempts at `exam`, oldest first (no questions loaded)."""
+    """The learner's attempts at `exam`, oldest first (no questions loaded), with what
+    the start rules read of them (`services.attempts`: they may be passed on)."""
     return list(
         Attempt.objects.filter(exam=exam, user=user)
-        .only("id", "number", "state", "score", "passed", "deadline", "started_at")
+        .only(
+            "id",
+            "exam_id",
+            "user_id",
+            "number",
+            "state",
+            "score",
+            "passed",
+            "deadline",
+            "started_at",
+            "submitted_at",
+            "graded_at",
+        )
         .order_by("number")
     )
 
 
-def attempt_running_exists(*, exam: Exam, user: User) -> bool:
-    """Whether the learner has an attempt in progress at `exam` (one indexed EXISTS)."""
-    return Attempt.objects.filter(exam=exam, user=user, state=AttemptState.IN_PROGRESS).exists()
-
-
 def attempt_get_for_user(*, attempt_id: int, user: User) -> Attempt | None:
-    """The learner's own attempt with its exam and course; None for anyone else's."""
-    return Attempt.objects.select_related("exam__course").filter(pk=attempt_id, user=user).first()
+    """The learner's own attempt with its exam and course (`exam_get`); None for anyone
+    else's."""
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).order_by("pk").first()
+    if attempt is None:
+        return None
+    exam = exam_get(exam_id=attempt.exam_id)
+    if exam is not None:
+        attempt.exam = exam
+    return attempt
 
 
 @dataclass(frozen=True)

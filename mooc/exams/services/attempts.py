@@ -156,11 +156,17 @@ def attempt_open_check(*, exam: Exam, now: dt.datetime) -> None:
     _check_course_and_window(exam=exam, now=now)
 
 
-def attempt_may_start(*, exam: Exam, user: User, now: dt.datetime) -> None:
+def attempt_may_start(
+    *, exam: Exam, user: User, now: dt.datetime, previous: Sequence[Attempt] | None = None
+) -> None:
     """Raise ServiceError (with a code) when the learner may not start now; pages use it
-    to explain a disabled start button with the same rules as `attempt_start`."""
+    to explain a disabled start button with the same rules as `attempt_start`.
+    `previous`: the learner's attempts at `exam` if the caller has read them already
+    (`selectors.attempts.exam_attempts_for_user`)."""
     _check_course_and_window(exam=exam, now=now)
-    _check_learner(exam=exam, user=user, now=now, previous=_attempts_of(exam=exam, user=user))
+    if previous is None:
+        previous = _attempts_of(exam=exam, user=user)
+    _check_learner(exam=exam, user=user, now=now, previous=previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +202,35 @@ def _draw_rules(exam: Exam) -> tuple[list[tuple[int, int]], list[int]]:
     )
 
 
-def _draw_by_quota(*, exam: Exam, quotas: list[tuple[int, int]], rng: random.Random) -> list[int]:
-    """Ids drawn by the exam's category quotas, in random order.
+@dataclass(frozen=True, slots=True)
+class _PoolRow:
+    """An active question of the bank as a draw needs it."""
+
+    version: int
+    qtype: str
+    sort_key: tuple[str, int]  # the bank's order: category name, then id
+
+
+def _pool(exam: Exam, category_ids: list[int] | None) -> dict[int, _PoolRow]:
+    """The exam's pool (the course's active questions, in `category_ids` if given) by
+    id, in id order: one query of rows, which the draw and its versions both use."""
+    rows = Question.objects.filter(course_id=exam.course_id, is_active=True)
+    if category_ids:
+        rows = rows.filter(category_id__in=category_ids)
+    # .order_by("id"): a stable order, so a seeded rng draws the same; not
+    # Meta.ordering, which joins the categories to sort by their name.
+    return {
+        pk: _PoolRow(version=version, qtype=qtype, sort_key=(category_name or "", pk))
+        for pk, version, qtype, category_name in rows.order_by("id").values_list(
+            "id", "version", "qtype", "category__name"
+        )
+    }
+
+
+def _draw_by_quota(
+    *, exam: Exam, quotas: list[tuple[int, int]], rng: random.Random
+) -> tuple[list[int], dict[int, _PoolRow]]:
+    """Ids drawn by the exam's category quotas, in random order, and their pool rows.
 
     Each category gives `count` of its active questions (fewer, with a warning for
     the admin, when it has fewer). `Exam.categories` plays no part here.
@@ -208,10 +241,12 @@ def _draw_by_quota(*, exam: Exam, quotas: list[tuple[int, int]], rng: random.Ran
             course_id=exam.course_id, is_active=True, category_id__in=list(by_category)
         )
         .order_by("id")
-        .values_list("id", "category_id")
+        .values_list("id", "category_id", "version", "qtype", "category__name")
     )
-    for pk, category_id in rows:
+    pool: dict[int, _PoolRow] = {}
+    for pk, category_id, version, qtype, category_name in rows:
         by_category[category_id].append(pk)
+        pool[pk] = _PoolRow(version=version, qtype=qtype, sort_key=(category_name or "", pk))
     chosen: list[int] = []
     for category_id, count in quotas:
         ids = by_category[category_id]
@@ -225,21 +260,17 @@ def _draw_by_quota(*, exam: Exam, quotas: list[tuple[int, int]], rng: random.Ran
             )
         chosen += rng.sample(ids, min(count, len(ids)))
     rng.shuffle(chosen)
-    return chosen
+    return chosen, pool
 
 
-def _draw_question_ids(*, exam: Exam, rng: random.Random) -> list[int]:
-    """The ids of the questions of a new attempt, in random order."""
+def _draw_question_ids(*, exam: Exam, rng: random.Random) -> tuple[list[int], dict[int, _PoolRow]]:
+    """The ids of the questions of a new attempt, in random order, and the pool's rows."""
     quotas, category_ids = _draw_rules(exam)
     if quotas:
-        chosen = _draw_by_quota(exam=exam, quotas=quotas, rng=rng)
+        chosen, pool = _draw_by_quota(exam=exam, quotas=quotas, rng=rng)
     else:
-        # .order_by("id"): a stable order, so a seeded rng draws the same; not
-        # Meta.ordering, which joins the categories to sort by their name.
-        pool = Question.objects.filter(course_id=exam.course_id, is_active=True).order_by("id")
-        if category_ids:
-            pool = pool.filter(category_id__in=category_ids)
-        ids = list(pool.values_list("id", flat=True))
+        pool = _pool(exam, category_ids)
+        ids = list(pool)
         if len(ids) < exam.question_count:
             # The exam still runs, with what the bank has; the admin needs to know.
             logger.warning(
@@ -251,41 +282,27 @@ def _draw_question_ids(*, exam: Exam, rng: random.Random) -> list[int]:
         chosen = rng.sample(ids, min(exam.question_count, len(ids)))
     if not chosen:
         raise _refuse(_("This exam has no questions yet."), "no_questions")
-    return chosen
+    return chosen, pool
 
 
 def _draw(*, exam: Exam, rng: random.Random) -> list[_Drawn]:
     """The questions of a new attempt in display order, each with its snapshot and its
     options' display order: ids and numbers only, the texts stay in the snapshots."""
-    chosen = _draw_question_ids(exam=exam, rng=rng)
-    rows = (
-        Question.objects.filter(pk__in=chosen)
-        .order_by()
-        .values_list("id", "version", "qtype", "category__name")
-    )
-    versions: dict[int, int] = {}
-    qtypes: dict[int, str] = {}
-    sort_keys: dict[int, tuple[str, int]] = {}
-    for pk, version, qtype, category_name in rows:
-        versions[pk] = version
-        qtypes[pk] = qtype
-        sort_keys[pk] = (category_name or "", pk)
-    if len(versions) != len(chosen):
-        raise SnapshotUnavailable  # deleted since the draw
-    snapshots = snapshots_for(versions)
+    chosen, pool = _draw_question_ids(exam=exam, rng=rng)
+    snapshots = snapshots_for({pk: pool[pk].version for pk in chosen})
     if not exam.shuffle_questions:
-        chosen.sort(key=sort_keys.__getitem__)  # else the draw's order is already random
+        chosen.sort(key=lambda pk: pool[pk].sort_key)  # else the draw's order is random
     drawn = []
     for pk in chosen:
         order = list(range(snapshots[pk].option_count))
         # True/false keeps its "Benar, Salah" order; shuffling it only confuses.
-        if exam.shuffle_options and qtypes[pk] != QuestionType.TRUE_FALSE:
+        if exam.shuffle_options and pool[pk].qtype != QuestionType.TRUE_FALSE:
             rng.shuffle(order)
         drawn.append(
             _Drawn(
                 question_id=pk,
-                version=versions[pk],
-                qtype=qtypes[pk],
+                version=pool[pk].version,
+                qtype=pool[pk].qtype,
                 snapshot_id=snapshots[pk].id,
                 option_order=order,
             )
@@ -366,17 +383,20 @@ def attempt_start(
     user: User,
     now: dt.datetime | None = None,
     rng: random.Random | None = None,
+    previous: Sequence[Attempt] | None = None,
 ) -> Attempt:
     """The learner's running attempt at `exam`, or a new one if the rules allow it.
 
     Refreshing, another tab or another device get the same attempt and deadline. A
     running attempt past its deadline is graded first, and then the rules decide
-    whether a new one may start.
+    whether a new one may start. `previous`: the learner's attempts at `exam` if the
+    caller has just read them (the start view does, to know whether it queues); a
+    second try after a conflict reads them again.
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     for _try in range(3):
-        previous = _attempts_of(exam=exam, user=user)
+        previous = list(previous) if previous is not None else _attempts_of(exam=exam, user=user)
         running = next((a for a in previous if a.state == AttemptState.IN_PROGRESS), None)
         if running is not None:
             if not attempt_expired(running, now):
@@ -394,9 +414,11 @@ def attempt_start(
             # Another request of the same learner started one at the same moment
             # (one running attempt per learner and exam, attempt numbers unique):
             # loop and resume it.
+            previous = None
             continue
         except SnapshotUnavailable:
             # A drawn question was deleted or edited meanwhile (nothing is written
             # yet); the next draw reads the bank as it is now.
+            previous = None
             continue
     raise _refuse(_("The exam could not be started. Please try again."), "busy")

@@ -7,7 +7,7 @@ RichTextField; everything else is escaped here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -75,3 +75,26 @@ def exam_question_nav(q: Mapping[str, Any], submit_url: str) -> SafeString:
     else:
         onward = _button("submit", "btn-success", submit_url, gettext("Submit"))
     return mark_safe(f"{previous}\n{onward}")
+
+
+@register.simple_tag
+def exam_question_templates(
+    questions: Sequence[Mapping[str, Any]], total: int, submit_url: str
+) -> SafeString:
+    """Every question of the attempt in an inert <template> (views.question): exam.js
+    shows one in the form. One Python loop instead of twenty template iterations, each
+    with a translated heading and two tags (a third of the page's CPU on exam day)."""
+    parts = []
+    for q in questions:
+        number = int(q["number"])
+        heading = gettext("Question %(number)s of %(total)s") % {
+            "number": number,
+            "total": int(total),
+        }
+        parts.append(
+            f'<template id="exam-q-{number}" data-answered="{1 if q["answered"] else 0}"'
+            f' data-heading="{escape(heading)}">'
+            f'<div data-part="body">{exam_question_body(q)}</div>'
+            f'<div data-part="nav">{exam_question_nav(q, submit_url)}</div></template>'
+        )
+    return mark_safe("\n".join(parts))

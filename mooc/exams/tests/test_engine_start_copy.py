@@ -340,9 +340,9 @@ def statements(call: Any) -> list[str]:
     ]
 
 
-# The learner's attempts, the enrolment, the exam's quotas and categories, the pool's ids,
-# the drawn questions' versions, then two inserts: the attempt, its twenty draw rows.
-START_STATEMENTS = 7
+# The learner's attempts, the enrolment, the exam's quotas and categories, the pool (its
+# ids with their versions, one query), then two inserts: the attempt, its twenty draw rows.
+START_STATEMENTS = 6
 
 
 @pytest.mark.parametrize("quotas", [False, True])
