@@ -38,6 +38,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--profile", choices=STEPS, action="append", default=[])
+    parser.add_argument(
+        "--sort", default="cumulative", help="cProfile's order: cumulative or tottime"
+    )
     parser.add_argument("--database", default="mooc_pages")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/4")
     return parser.parse_args()
@@ -47,28 +50,39 @@ def main() -> None:
     args = parse_args()
     server_args = argparse.Namespace(
         port=8090, database=args.database, redis=args.redis, workers=1, threads=1,
-        worker_class="gthread", server_cpus="",
+        worker_class="gthread", server_cpus="", nodes=0, pg_url="postgres://postgres@127.0.0.1:5432",
     )  # fmt: skip
     exam_day.site_prepare(server_args)
     exam_id = exam_day.seed(args.learners, 90)["exam_id"]
 
+    from django.db import connection
     from django.test import Client
 
     from mooc.accounts.models import User
     from mooc.exams.models import Attempt
 
     times: dict[str, list[float]] = {step: [] for step in STEPS}
+    queries: dict[str, list[int]] = {step: [] for step in STEPS}
     profiles = {step: cProfile.Profile() for step in args.profile}
 
     def measured(step: str, status: int, send: Callable[..., Any], path: str, **data: str) -> Any:
         profile = profiles.get(step)
+        statements = 0
+
+        def count(execute: Callable[..., Any], *rest: Any) -> Any:
+            nonlocal statements
+            statements += 1
+            return execute(*rest)
+
         began = time.process_time()
         if profile:
             profile.enable()
-        response = send(path, data, secure=True)
+        with connection.execute_wrapper(count):
+            response = send(path, data, secure=True)
         if profile:
             profile.disable()
         times[step].append(time.process_time() - began)
+        queries[step].append(statements)
         assert response.status_code == status, (step, response.status_code)
         return response
 
@@ -87,12 +101,14 @@ def main() -> None:
         measured("result", 200, client.get, f"{base}/hasil/")
 
     print(f"\nms of CPU per request (this process), median of {args.learners} learners")
+    print(f"{'step':14} {'ms':>7} {'SQL statements':>15}")
     for step, spent in times.items():
         spent.sort()
-        print(f"{step:14} {spent[len(spent) // 2] * 1e3:7.1f}")
+        counted = sorted(queries[step])
+        print(f"{step:14} {spent[len(spent) // 2] * 1e3:7.1f} {counted[len(counted) // 2]:15d}")
     for step, profile in profiles.items():
         print(f"\n===== {step} (under cProfile: slower than above)")
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
 
 
 if __name__ == "__main__":

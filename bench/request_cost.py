@@ -96,7 +96,7 @@ def main() -> None:
     args = parse_args()
     server_args = argparse.Namespace(
         port=PORT, database=args.database, redis=args.redis, workers=1, threads=1,
-        worker_class="gthread", server_cpus="0",
+        worker_class="gthread", server_cpus="0", nodes=0, pg_url="postgres://postgres@127.0.0.1:5432",
     )  # fmt: skip
     env = exam_day.site_prepare(server_args)
     exam_id = exam_day.seed(3, 90)["exam_id"]
