@@ -20,6 +20,7 @@ from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import CourseFactory
 from mooc.exams.selectors.attempts import exam_cache_forget, taking_cache_clear
 from mooc.exams.services.snapshots import snapshot_cache_clear
+from mooc.exams.services.submission import weights_cache_clear
 
 
 def _clear_test_cache() -> None:
@@ -36,6 +37,7 @@ def _clear_test_cache() -> None:
     snapshot_cache_clear()
     taking_cache_clear()
     exam_cache_forget()
+    weights_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -21,9 +21,9 @@ from mooc.core.errors import ServiceError
 from mooc.exams.grading import GradedQuestion, attempt_score, enrollment_outcome, is_passed
 from mooc.exams.models import (
     Attempt,
-    AttemptAnswer,
     AttemptQuestion,
     AttemptState,
+    QuestionSnapshot,
 )
 from mooc.exams.services.clock import SAVE_GRACE, attempt_expired
 from mooc.exams.signals import final_exam_passed
@@ -42,26 +42,50 @@ def on_final_exam_passed(enrollment: Enrollment) -> None:
     final_exam_passed.send(sender=Enrollment, enrollment=enrollment)
 
 
+# Snapshot id → its options' weights in the bank's order. Snapshots never change, so a
+# process keeps them: at the end of an exam every submit grades from the same few
+# hundred, and reads only the attempt's own rows (not twenty snapshots' texts).
+_WEIGHTS: dict[int, tuple[Decimal, ...]] = {}
+_WEIGHTS_MAX = 20_000
+
+
+def weights_cache_clear() -> None:
+    """Forget the cached weights (tests that rebuild the database between runs)."""
+    _WEIGHTS.clear()
+
+
+def _snapshot_weights(snapshot_ids: set[int]) -> dict[int, tuple[Decimal, ...]]:
+    missing = [pk for pk in snapshot_ids if pk not in _WEIGHTS]
+    if missing:
+        if len(_WEIGHTS) > _WEIGHTS_MAX:
+            _WEIGHTS.clear()
+        for pk, options in (
+            QuestionSnapshot.objects.filter(pk__in=missing).order_by().values_list("id", "options")
+        ):
+            _WEIGHTS[pk] = tuple(Decimal(option["weight"]) for option in options)
+    return {pk: _WEIGHTS[pk] for pk in snapshot_ids}
+
+
 def _grade_locked(attempt: Attempt, *, now: dt.datetime, submitted: bool) -> Attempt:
     """Grade an attempt whose row the caller has locked and found in progress."""
-    questions = list(
-        AttemptQuestion.objects.filter(attempt=attempt).select_related("answer", "snapshot")
-    )
-    graded = []
-    for question in questions:
-        weights = question.weights
-        try:
-            chosen = question.answer.option_positions
-        except AttemptAnswer.DoesNotExist:
-            chosen = []
-        graded.append(
-            GradedQuestion(
-                qtype=question.qtype,
-                weights=weights,
-                chosen=chosen,
-                max_points=question.max_points,
-            )
+    rows = list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by()
+        .values_list(
+            "snapshot_id", "option_order", "qtype", "max_points", "answer__option_positions"
         )
+    )
+    weights = _snapshot_weights({row[0] for row in rows})
+    graded = [
+        GradedQuestion(
+            qtype=qtype,
+            # Indexed by display position, as the answer's positions are.
+            weights=[weights[snapshot_id][index] for index in option_order],
+            chosen=chosen or [],
+            max_points=max_points,
+        )
+        for snapshot_id, option_order, qtype, max_points, chosen in rows
+    ]
     exam = attempt.exam
     attempt.score = attempt_score(graded)
     attempt.passed = is_passed(score=attempt.score, passing_grade=exam.passing_grade)

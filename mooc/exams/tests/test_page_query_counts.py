@@ -38,14 +38,15 @@ def exam(request: pytest.FixtureRequest) -> Exam:
 def client_at(exam: Exam) -> Client:
     user = UserFactory.create()
     EnrollmentFactory.create(user=user, course=exam.course)
-    # Another learner's start and question page: the snapshots and their texts are
-    # known to the process, as on exam day after the first learner.
+    # Another learner's start, question page and submit: the snapshots, their texts and
+    # weights are known to the process, as on exam day after the first learner.
     other = UserFactory.create()
     EnrollmentFactory.create(user=other, course=exam.course)
     other_attempt = attempt_start(exam=exam, user=other)
     other_client = Client()
     other_client.force_login(other)
     other_client.get(reverse("exams:question", args=[other_attempt.pk, 1]))
+    other_client.post(reverse("exams:submit", args=[other_attempt.pk]))
     client = Client()
     client.force_login(user)
     client.get(reverse("exams:landing", args=[exam.pk]))
