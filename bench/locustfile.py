@@ -720,7 +720,8 @@ class Learner(FastHttpUser):
             self._next()
             if self.closed:
                 break
-        self._page("GET", f"/ujian/percobaan/{attempt}/kirim/", "6 submit page")
+        # exam.js asks "Submit your answers?" in place (the question page carries it): no
+        # submit page is loaded; without JavaScript a browser would load it.
         if SUBMIT_TOGETHER > 0:
             global _answered
             _answered += 1

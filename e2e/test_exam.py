@@ -61,9 +61,15 @@ def test_a_learner_takes_the_final_exam(page: Page, viewport: str, demo_content:
     page.get_by_role("button", name="Selanjutnya").click()
     expect(page.get_by_text(re.compile(r"Soal 2 dari 20"))).to_be_visible()
 
-    page.goto(base + f"/ujian/percobaan/{attempt.pk}/kirim/")
+    # Submit asks in place (exam.js), with the grid's count of unanswered questions;
+    # "Kembali ke soal" returns to the question, the grid too.
+    page.get_by_role("link", name="Submit").click()
+    expect(page.get_by_role("heading", name="Kirim jawaban Anda?")).to_be_focused()
     expect(page.get_by_text(re.compile("19 dari 20 soal belum dijawab"))).to_be_visible()
     check_page(page, "exam-submit", viewport)
+    page.get_by_role("button", name="Kembali ke soal").click()
+    expect(page.get_by_text(re.compile(r"Soal 2 dari 20"))).to_be_visible()
+    page.get_by_role("link", name="Submit").click()
     page.get_by_role("button", name="Submit").click()
 
     expect(page.get_by_text("Tidak Lulus").first).to_be_visible()

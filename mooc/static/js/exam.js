@@ -10,6 +10,8 @@
  *   and the grid show another question in place (and push its URL, so a refresh or
  *   Back shows the same one) without a request, so moving on works on a dropped
  *   connection. While an answer is unconfirmed they stay put and the warning shows.
+ * - Submit asks its question in place (the submit page's, from a hidden section of this
+ *   page): no page load when everybody submits at the end of an exam.
  * - The countdown starts from the seconds the server rendered and re-syncs with the
  *   status URL whenever the tab wakes up (visibilitychange / focus) and every minute.
  * - Without this script the form posts to the same URL and moves on: nothing depends on it.
@@ -265,6 +267,50 @@
     return true;
   }
 
+  /* ---------------- the submit confirmation, in place ---------------- */
+  // The submit page's question ("Submit your answers?" and how many are unanswered)
+  // shown on this page: at the end of an exam everybody submits within minutes, and
+  // this spares the server a page per learner. The count is the grid's: answers the
+  // server has confirmed (and no save may be pending when it opens).
+  var submitView = document.getElementById("exam-submit-view");
+  var submitLink = document.querySelector("[data-submit-link]");
+
+  function openSubmit() {
+    if (!submitView || !form || !heading) return false;
+    if (pending || inFlight) {
+      showState(form.dataset.msgUnsaved, true);
+      send();
+      return true;
+    }
+    var texts = [];
+    try { texts = JSON.parse(submitView.dataset.unanswered || "[]"); } catch (e) { return false; }
+    var open = 0;
+    if (grid) {
+      Array.prototype.forEach.call(grid.querySelectorAll("[data-grid-number]"), function (link) {
+        if (!link.classList.contains("is-answered")) open += 1;
+      });
+    }
+    var count = submitView.querySelector("[data-submit-count]");
+    count.textContent = texts[open] || "";
+    count.className = "alert " + (open ? "alert-warning" : "alert-success");
+    form.hidden = true;
+    heading.hidden = true;
+    if (submitLink) submitLink.hidden = true;
+    submitView.hidden = false;
+    window.scrollTo(0, 0);
+    document.getElementById("exam-submit-heading").focus();
+    return true;
+  }
+
+  function closeSubmit() {
+    if (!submitView || submitView.hidden) return false;
+    submitView.hidden = true;
+    form.hidden = false;
+    heading.hidden = false;
+    if (submitLink) submitLink.hidden = false;
+    return true;
+  }
+
   // Moving on waits for the answer to be confirmed, so the warning is never missed.
   function go(number) {
     if (pending || inFlight) {
@@ -285,7 +331,9 @@
         var link = event.target.closest && event.target.closest("[data-grid-number]");
         if (!link || !document.getElementById("exam-q-" + link.dataset.gridNumber)) return;
         event.preventDefault();
+        var wasOpen = closeSubmit();
         if (link.dataset.gridNumber !== position) go(link.dataset.gridNumber);
+        else if (wasOpen) heading.focus();
       });
     }
     form.addEventListener("change", function (event) {
@@ -321,8 +369,22 @@
         send();
         return;
       }
+      if (button.value === "submit" && openSubmit()) return;
       window.location.assign(button.dataset.href);
     });
+    var opener = document.querySelector("[data-submit-open]");
+    if (opener) {
+      opener.addEventListener("click", function (event) {
+        if (openSubmit()) event.preventDefault();
+      });
+    }
+    var back = submitView && submitView.querySelector("[data-submit-back]");
+    if (back) {
+      back.addEventListener("click", function () {
+        closeSubmit();
+        heading.focus();
+      });
+    }
     window.addEventListener("beforeunload", function (event) {
       if (pending && !closed) { event.preventDefault(); event.returnValue = ""; }
     });
