@@ -166,6 +166,13 @@ def parse_args() -> argparse.Namespace:
         "--locust-cpus", default="", help="pin locust to these CPUs with taskset (e.g. 1)"
     )
     parser.add_argument("--server-cpus", default="", help="pin gunicorn with taskset (e.g. 0,1)")
+    parser.add_argument(
+        "--locust-nice",
+        type=int,
+        default=0,
+        help="run locust at this nice value (e.g. -5: ahead of the server, as browsers on "
+        "their own machines are; the report says how long it waited for a core)",
+    )
     return parser.parse_args()
 
 
@@ -509,10 +516,33 @@ def locust_run(
     ]
     if args.locust_cpus:
         command = ["taskset", "--cpu-list", args.locust_cpus, *command]
+    if args.locust_nice:
+        command = ["nice", "-n", str(args.locust_nice), *command]
     with (out.with_suffix(".log")).open("wb") as log:
-        subprocess.run(command, cwd=ROOT / "bench", env=env, check=False, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=ROOT / "bench", env=env, stdout=log, stderr=log)
+        sched = (0.0, 0.0)
+        while process.poll() is None:
+            sched = _sched_seconds(process.pid) or sched
+            time.sleep(1)
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data["locust_sched"] = {"cpu": sched[0], "wait": sched[1]}
     return data
+
+
+def _sched_seconds(pid: int) -> tuple[float, float] | None:
+    """CPU seconds and seconds spent runnable but waiting for a core, over every thread
+    of `pid` (/proc/<pid>/task/*/schedstat); None once it has exited. A load generator
+    that waits for a core reports the server slower than it is."""
+    cpu = wait = 0
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with open(f"{task.path}/schedstat", encoding="ascii") as stat:
+                fields = stat.read().split()
+            cpu += int(fields[0])
+            wait += int(fields[1])
+    except OSError:
+        return None
+    return cpu / 1e9, wait / 1e9
 
 
 # --- Where the CPU goes ------------------------------------------------------------------
@@ -527,6 +557,16 @@ _GROUPS = {
     "celery": "celery",
     "nginx": "nginx",
 }
+
+
+def _locust_wait_line(data: dict[str, Any], args: argparse.Namespace) -> str:
+    sched = data.get("locust_sched") or {}
+    cpu, wait = float(sched.get("cpu", 0.0)), float(sched.get("wait", 0.0))
+    share = wait / (cpu + wait) if cpu + wait else 0.0
+    return (
+        f"locust (nice {args.locust_nice}): {cpu:.0f} s on a core, {wait:.0f} s runnable "
+        f"but waiting for one ({share:.0%} of its time)"
+    )
 
 
 def cpu_by_process() -> dict[int, tuple[str, float]]:
@@ -1128,6 +1168,7 @@ def run(args: argparse.Namespace) -> None:
         ),
         *([f"fault runner error: {runner.error}"] if runner is not None and runner.error else []),
         *cpu,
+        _locust_wait_line(data, args),
         f"load average (1/5/15 min): before {_loads(load_before)}, highest 1-min during "
         f"{max(sampler.loads, default=0.0):.1f}, after {_loads(load_after)}",
         f"database: {'own cluster on ' + str(args.pg_port) if args.pg_port else 'shared 5432'}"

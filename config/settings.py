@@ -226,7 +226,7 @@ LOGIN_IP_WINDOW_SECONDS = 15 * 60
 # take turns on a "Menunggu giliran…" page, and the longest turn handed out (seconds).
 # 0 turns a queue off. Sized for two 2-core app nodes; scale with the nodes' cores.
 # A login's longest wait stays under the captcha's lifetime (the page posts it again).
-LOGIN_ADMISSION_RATE = envint("LOGIN_ADMISSION_RATE", 40)
+LOGIN_ADMISSION_RATE = envint("LOGIN_ADMISSION_RATE", 50)
 LOGIN_ADMISSION_MAX_WAIT = envint("LOGIN_ADMISSION_MAX_WAIT", 90)
 EXAM_START_ADMISSION_RATE = envint("EXAM_START_ADMISSION_RATE", 60)
 EXAM_START_ADMISSION_MAX_WAIT = envint("EXAM_START_ADMISSION_MAX_WAIT", 180)
