@@ -173,7 +173,7 @@ AUTHENTICATION_BACKENDS = [
     "mooc.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
-    # Argon2id at OWASP's 19 MiB, t=2, p=1 (mooc/accounts/hashers.py): about 8 times
+    # Argon2id at OWASP's 7 MiB, t=5, p=1 (mooc/accounts/hashers.py): about 13 times
     # cheaper than Django's defaults; older argon2 hashes are upgraded at the next login.
     "mooc.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

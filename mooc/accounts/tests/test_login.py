@@ -189,7 +189,7 @@ _PRODUCTION_HASHERS = [
 def test_new_passwords_use_argon2id_at_owasp_parameters() -> None:
     user = User(username="x")
     user.set_password(PASSWORD)
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
 
 
@@ -212,10 +212,26 @@ def test_a_hash_with_djangos_argon2_defaults_is_upgraded_at_the_next_login(
 
     assert response.status_code == 302 and response["Location"] == "/beranda/"
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert client.get("/beranda/").status_code == 200  # the session survives the re-hash
     client.post("/logout/")
     assert login(client).status_code == 302  # and the new hash verifies
+
+
+@override_settings(PASSWORD_HASHERS=_PRODUCTION_HASHERS)
+def test_a_hash_with_the_earlier_19_mib_parameters_is_upgraded_at_login(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    earlier = "argon2" + PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(
+        PASSWORD
+    )
+    User.objects.filter(pk=user.pk).update(password=earlier)
+    assert login(client).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
 
 
 @override_settings(PASSWORD_HASHERS=_PRODUCTION_HASHERS)
@@ -228,4 +244,4 @@ def test_a_pbkdf2_hash_is_upgraded_to_argon2id_at_login(
     User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
     assert login(client).status_code == 302
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
