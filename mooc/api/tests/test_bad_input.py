@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+from django.db import OperationalError
+from django.test import Client
 from django.utils import timezone
 
 from mooc.accounts.models import User
@@ -165,3 +167,25 @@ def test_profile_update_refuses_unknown_fields_and_keeps_the_nip(learner: User) 
     unit = UnitFactory.create()
     saved = api.patch("/me/", {"phone": "0812345", "unit_id": unit.pk})
     assert saved.status_code == 200 and saved.json()["phone"] == "0812345"
+
+
+def test_a_database_away_for_a_moment_is_problem_json_503(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A PostgreSQL restart or fail-over (mooc.api.api._unexpected): the app retries."""
+
+    def down(*_args: Any, **_kwargs: Any) -> NoReturn:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    course, exam = course_with_exam()
+    user: User = UserFactory.create()
+    EnrollmentFactory.create(user=user, course=course)
+    api = Api(user, Client(raise_request_exception=False))
+    monkeypatch.setattr("mooc.api.exams.attempt_start", down)
+
+    response = api.post(f"/exams/{exam.pk}/attempts/")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "unavailable"

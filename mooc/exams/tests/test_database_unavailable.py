@@ -1,7 +1,7 @@
-"""A database that is away for a moment (a PostgreSQL restart, a fail-over: every
-node's pooled connections fail once) answers 503 with Retry-After, in the form each
-client understands — exam.js retries the save, a page reloads itself, the app reads
-problem+json — never a 500. Anything else is still a 500.
+"""The exam pages when the database is away for a moment (a PostgreSQL restart, a
+fail-over: every node's pooled connections fail once): 503 with Retry-After, in the form
+each client understands — exam.js retries the save, a page reloads itself — never a 500
+(mooc.core.views.server_error). Anything else is still a 500.
 
 The database error is raised where the request would meet it (the selector or
 service the view calls): closing the test database's connection under pytest-django's
@@ -19,11 +19,10 @@ from django.urls import reverse
 
 from mooc.accounts.models import User
 from mooc.accounts.tests.factories import UserFactory
-from mooc.api.tests.support import Api
-from mooc.catalog.tests.factories import EnrollmentFactory
-from mooc.certificates.tests.support import course_with_exam
+from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
 from mooc.exams.models import Attempt, AttemptAnswer, Exam
 from mooc.exams.services.attempts import attempt_start
+from mooc.exams.tests.factories import ExamFactory, make_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,9 @@ def _gone(*_args: Any, **_kwargs: Any) -> NoReturn:
 
 @pytest.fixture
 def taking() -> tuple[Client, User, Exam, Attempt]:
-    course, exam = course_with_exam()
+    course = CourseFactory.create()
+    make_bank(course, size=3)
+    exam = ExamFactory.create(course=course, question_count=3)
     user: User = UserFactory.create()
     EnrollmentFactory.create(user=user, course=course)
     client = Client(raise_request_exception=False)
@@ -98,21 +99,6 @@ def test_an_answer_save_answers_503_json_which_exam_js_retries(
     assert "dikirim ulang" in body["error"]
     monkeypatch.undo()
     assert not AttemptAnswer.objects.filter(attempt_question__attempt=attempt).exists()
-
-
-def test_the_api_answers_problem_json_503(monkeypatch: pytest.MonkeyPatch) -> None:
-    course, exam = course_with_exam()
-    user: User = UserFactory.create()
-    EnrollmentFactory.create(user=user, course=course)
-    api = Api(user, Client(raise_request_exception=False))
-    monkeypatch.setattr("mooc.api.exams.attempt_start", _down)
-
-    response = api.post(f"/exams/{exam.pk}/attempts/")
-
-    assert response.status_code == 503
-    assert response["Content-Type"] == "application/problem+json"
-    assert response["Retry-After"] == "5"
-    assert response.json()["code"] == "unavailable"
 
 
 def test_any_other_error_is_still_a_500(
