@@ -10,6 +10,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from decimal import Decimal
@@ -23,8 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
@@ -228,18 +229,25 @@ def _taking_item(question: TakingQuestion, *, total: int, prefix: str) -> dict[s
     }
 
 
-def _unanswered_messages(total: int) -> list[str]:
-    """What the submit confirmation says for 0, 1, … `total` unanswered questions (the
-    submit page's sentences; exam.js picks one by the grid's count)."""
-    return [_("Every question is answered.")] + [
-        ngettext(
-            "%(counter)s of %(total)s questions is not answered yet.",
-            "%(counter)s of %(total)s questions are not answered yet.",
-            count,
-        )
-        % {"counter": count, "total": total}
-        for count in range(1, total + 1)
-    ]
+@functools.lru_cache(maxsize=256)
+def _unanswered_messages(language: str, total: int) -> str:
+    """What the submit confirmation says for 0, 1, … `total` unanswered questions, as
+    JSON (the submit page's sentences; exam.js picks one by the grid's count). The same
+    for every learner of an exam: built once per language and size, not on each of
+    thousands of question pages."""
+    return json.dumps(
+        [_("Every question is answered.")]
+        + [
+            ngettext(
+                "%(counter)s of %(total)s questions is not answered yet.",
+                "%(counter)s of %(total)s questions are not answered yet.",
+                count,
+            )
+            % {"counter": count, "total": total}
+            for count in range(1, total + 1)
+        ],
+        ensure_ascii=False,
+    )
 
 
 @require_safe
@@ -272,7 +280,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
         "question_url_prefix": prefix,
         "submit_url": reverse("exams:submit", args=[attempt.pk]),
         "unanswered": sum(1 for item in grid if not item.answered),
-        "unanswered_messages": json.dumps(_unanswered_messages(total), ensure_ascii=False),
+        "unanswered_messages": _unanswered_messages(get_language(), total),
         "client_seq": time.time_ns() // 1_000_000,
         "save_token": _save_token(request, attempt),
     }

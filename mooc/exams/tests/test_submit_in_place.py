@@ -15,13 +15,14 @@ from django.urls import reverse
 
 from mooc.accounts.tests.factories import UserFactory
 from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
+from mooc.exams.models import Attempt
 from mooc.exams.services.attempts import attempt_start
 from mooc.exams.tests.factories import ExamFactory, make_bank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_question_page_carries_the_submit_confirmation(client: Client) -> None:
+def _question_page(client: Client) -> tuple[str, Attempt]:
     course = CourseFactory.create()
     make_bank(course, size=3)
     exam = ExamFactory.create(course=course, question_count=3)
@@ -29,14 +30,22 @@ def test_the_question_page_carries_the_submit_confirmation(client: Client) -> No
     EnrollmentFactory.create(user=user, course=course)
     attempt = attempt_start(exam=exam, user=user)
     client.force_login(user)
+    return client.get(reverse("exams:question", args=[attempt.pk, 1])).content.decode(), attempt
 
-    page = client.get(reverse("exams:question", args=[attempt.pk, 1])).content.decode()
+
+def _sentences(page: str) -> list[str]:
+    found = re.search(r'data-unanswered="([^"]*)"', page)
+    assert found is not None
+    sentences: list[str] = json.loads(html.unescape(found.group(1)))
+    return sentences
+
+
+def test_the_question_page_carries_the_submit_confirmation(client: Client) -> None:
+    page, attempt = _question_page(client)
 
     view = re.search(r'<section id="exam-submit-view".*?</section>', page, re.S)
     assert view is not None and " hidden " in view.group(0)
-    found = re.search(r'data-unanswered="([^"]*)"', view.group(0))
-    assert found is not None
-    assert json.loads(html.unescape(found.group(1))) == [
+    assert _sentences(view.group(0)) == [
         "Semua soal sudah dijawab.",
         "1 dari 3 soal belum dijawab.",
         "2 dari 3 soal belum dijawab.",
@@ -49,3 +58,15 @@ def test_the_question_page_carries_the_submit_confirmation(client: Client) -> No
     # Without JavaScript the link opens the submit page, which still answers.
     assert f'href="{submit_url}" data-submit-open' in page
     assert client.get(submit_url).status_code == 200
+
+
+def test_the_sentences_follow_the_language(client: Client) -> None:
+    _question_page(client)  # Indonesian first: the sentences are kept per language
+    client.cookies["django_language"] = "en"
+
+    page, _attempt = _question_page(client)
+
+    assert _sentences(page)[:2] == [
+        "Every question is answered.",
+        "1 of 3 questions is not answered yet.",
+    ]
