@@ -155,7 +155,7 @@ CACHES: dict[str, dict[str, Any]] = {
 CACHES["default"]["KEY_PREFIX"] = envstr("CACHE_KEY_PREFIX", "mooc")
 # Sessions are read from the cache and written through to the database, so a
 # Redis restart logs nobody out in the middle of an exam.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "mooc.core.session_store"  # cached_db, fewer writes at login
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -16,8 +16,21 @@ def normalize_username(raw: str) -> str:
     return normalize_nip(raw) if looks_like_nip(raw) else raw
 
 
-def user_by_username(raw: str) -> User | None:
-    return User.objects.filter(username__iexact=normalize_username(raw)).first()
+_LOOKED_UP = "_mooc_user_by_username"
+
+
+def user_by_username(raw: str, *, request: HttpRequest | None = None) -> User | None:
+    """The account of this NIP or username. With `request`, read once per request:
+    the login service looks the account up before the backend checks its password."""
+    username = normalize_username(raw)
+    if request is not None:
+        looked_up = getattr(request, _LOOKED_UP, None)
+        if looked_up is not None and looked_up[0] == username:
+            return looked_up[1]  # type: ignore[no-any-return]
+    user = User.objects.filter(username__iexact=username).first()
+    if request is not None:
+        setattr(request, _LOOKED_UP, (username, user))
+    return user
 
 
 class AccountBackend(ModelBackend):
@@ -33,7 +46,7 @@ class AccountBackend(ModelBackend):
     ) -> User | None:
         if not username or not password:
             return None
-        user = user_by_username(username)
+        user = user_by_username(username, request=request)
         if user is None:
             # Hash anyway, so response time doesn't tell which accounts exist.
             User().set_password(password)

@@ -56,7 +56,7 @@ def user_authenticate(*, request: HttpRequest, username: str, password: str) -> 
     )
     if not by_ip.allowed:
         raise LoginRefused("throttled", retry_minutes=max(1, -(-by_ip.retry_after // 60)))
-    candidate = user_by_username(username)
+    candidate = user_by_username(username, request=request)
     if candidate is None:
         raise _ip_failure(request, "unknown")
     user = authenticate(request, username=username, password=password)

@@ -57,3 +57,34 @@ def test_signed_in_pages(
     for url, budget in [("/beranda/", 6), ("/profil/", 2), ("/pengaturan/", 2)]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+def test_a_login_runs_a_fixed_set_of_statements(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    """A login storm pays for every statement of a login: the captcha (expired ones
+    removed, the answer used up), the account read once, the session written once,
+    last_login, and whether the second step is needed (one query)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_user()
+    client.get("/login/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/login/", captcha(username=NIP, password=PASSWORD))
+    assert response.status_code == 302
+    statements = []
+    for query in queries.captured_queries:
+        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', query["sql"])
+        if table:
+            statements.append(f"{query['sql'].split()[0]} {table.group(1)}")
+    assert statements == [
+        "DELETE captcha_captchastore",  # the expired ones (then, outside the test
+        "SELECT captcha_captchastore",  # mode, the answer's row is deleted too)
+        "SELECT accounts_user",  # once, for the login service and the backend
+        "UPDATE accounts_user",  # last_login
+        "SELECT accounts_user",  # a staff role or an authenticator: one query
+        "INSERT django_session",  # once, under the new key, when the request ends
+    ], "\n".join(q["sql"] for q in queries.captured_queries)
