@@ -167,6 +167,15 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--server-cpus", default="", help="pin gunicorn with taskset (e.g. 0,1)")
     parser.add_argument(
+        "--page-nice",
+        type=int,
+        default=5,
+        help="with a save pool, run the main pool (pages) at this nice value, as "
+        "docs/operations.md's mooc-web.service does (Nice=5): answer saves, PostgreSQL, "
+        "Redis and nginx go first when the cores are full; 0: all alike (runs before "
+        "session 9)",
+    )
+    parser.add_argument(
         "--locust-nice",
         type=int,
         default=0,
@@ -404,6 +413,7 @@ def gunicorn_start(
     *,
     port: int | None = None,
     workers: int | None = None,
+    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
     port = port or args.port
     command = [
@@ -433,6 +443,8 @@ def gunicorn_start(
         "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, as in production
         "--no-control-socket",
     ]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]  # exec's gunicorn: same pid
     if args.server_cpus:
         command = ["taskset", "--cpu-list", args.server_cpus, *command]
     with log.open("wb") as out:
@@ -912,11 +924,18 @@ def run(args: argparse.Namespace) -> None:
     nodes: dict[int, list[subprocess.Popen[bytes]]] = {}
     nginx: services.Nginx | None = None
 
+    # Pages yield to answer saves only where saves have a pool of their own.
+    page_nice = args.page_nice if args.save_pool and not args.saturate else 0
+
     def node_start(number: int) -> list[subprocess.Popen[bytes]]:
         app_port, saves_port = node_ports(args, number)
         pools = [
             gunicorn_start(
-                args, env, RESULTS / f"{stamp}-node{number + 1}-gunicorn.log", port=app_port
+                args,
+                env,
+                RESULTS / f"{stamp}-node{number + 1}-gunicorn.log",
+                port=app_port,
+                nice=page_nice,
             ),
             gunicorn_start(
                 args,
@@ -944,7 +963,7 @@ def run(args: argparse.Namespace) -> None:
         nginx = services.Nginx(config, args.port)
         nginx.start()
     else:
-        servers.append(gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log"))
+        servers.append(gunicorn_start(args, env, RESULTS / f"{stamp}-gunicorn.log", nice=page_nice))
         if args.save_pool:
             servers.append(
                 gunicorn_start(
@@ -1124,7 +1143,12 @@ def run(args: argparse.Namespace) -> None:
         )
         + f"gunicorn {args.workers} × {args.worker_class}"
         + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
-        + (f", answer saves on their own pool of {args.save_pool}" if args.save_pool else ""),
+        + (f", answer saves on their own pool of {args.save_pool}" if args.save_pool else "")
+        + (
+            f", pages at nice {args.page_nice}"
+            if args.save_pool and not args.saturate and args.page_nice
+            else ""
+        ),
         f"think time {args.think_min:g}–{args.think_max:g} s, start window {args.start_window:g} s"
         + f", passing grade {args.passing_grade:g}, certificates "
         + ("off" if args.no_certificates else "on")

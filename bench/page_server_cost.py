@@ -1,5 +1,6 @@
 """Server CPU per exam page, one request at a time through gunicorn: what a learner's
-start, question page, submit page, submit and result cost gunicorn and PostgreSQL.
+login page, login, start, question page, submit page, submit and result cost gunicorn
+and PostgreSQL.
 
 `page_cost.py` times the pages in-process (Django's test client, this process's CPU
 only); this script adds what that leaves out — gunicorn's HTTP handling, the request
@@ -21,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -78,10 +80,13 @@ def main() -> None:
     connection = http.client.HTTPConnection("127.0.0.1", PORT)
     attempts: dict[int, str] = {}
 
-    def send(method: str, path: str, cookies: str, csrf: str, body: str = "") -> Any:
+    def send(
+        method: str, path: str, cookies: str, csrf: str, body: str = "", client: int = 0
+    ) -> Any:
         headers = {
             "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": "10.0.0.1",
+            # One address per learner, as in exam_day.py: the login's limits are per address.
+            "X-Forwarded-For": f"10.{client // 65536}.{client // 256 % 256}.{client % 256}",
             "Cookie": cookies,
             "Origin": f"https://127.0.0.1:{PORT}",
             "X-CSRFToken": csrf,
@@ -98,7 +103,31 @@ def main() -> None:
         assert response.status == 302, response.status
         attempts[i] = response.getheader("Location", "").split("/soal/")[0]
 
+    anonymous: dict[int, tuple[str, str]] = {}
+
+    def login_page(i: int, _cookies: str, _csrf: str) -> None:
+        response = send("GET", "/login/", "", "", client=i)
+        assert response.status == 200, response.status
+        token = response.getheader("Set-Cookie", "").split("csrftoken=")[1].split(";")[0]
+        anonymous[i] = (f"csrftoken={token}", token)
+
+    def login(i: int, _cookies: str, _csrf: str) -> None:
+        cookies, token = anonymous[i]
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "username": f"bench{i:05d}",
+                "password": exam_day.PASSWORD,
+                "captcha_0": f"bench-{i:05d}-0",
+                "captcha_1": "bench",
+            }
+        )
+        response = send("POST", "/login/", cookies, token, body, client=i)
+        assert response.status == 302, response.status
+
     steps = {
+        "login page": login_page,
+        "login": login,
         "start": start,
         "question page": lambda i, c, t: send("GET", f"{attempts[i]}/soal/1/", c, t),
         "submit page": lambda i, c, t: send("GET", f"{attempts[i]}/kirim/", c, t),
