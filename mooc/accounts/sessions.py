@@ -12,9 +12,12 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest
 
 _LAST_SEEN = "last_seen"
-# Writing the session on every request would cost a database write per click;
-# a minute's precision is plenty for a four-hour idle limit.
-_RESOLUTION = 60
+# Noting the request writes the session (a database write and a cache write). Every
+# minute, that was most pages of an exam (start, question page, submit and result
+# come minutes apart); five minutes is precise enough for a four-hour idle limit, and
+# matches how long the second-step check is kept in the session (services/mfa.py), so
+# both are written together.
+_RESOLUTION = 300
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -158,6 +158,33 @@ def test_an_idle_session_ends(
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
+def test_the_last_request_is_noted_at_most_every_five_minutes(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/profil/").status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    make_user()
+    login(client)
+    assert session_writes() == 0
+    session = client.session
+    now = int(timezone.now().timestamp())
+    session["last_seen"] = now - 299
+    session["mfa_needed"] = [False, now - 299]
+    session.save()
+    assert session_writes() == 0
+    session["last_seen"] = now - 301
+    session["mfa_needed"] = [False, now - 301]
+    session.save()
+    assert session_writes() == 1
+    assert now - 5 <= client.session["last_seen"] <= now + 5
+
+
 def test_deactivating_an_account_ends_its_sessions(
     client: Client, make_user: Callable[..., User]
 ) -> None:
