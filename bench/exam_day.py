@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -808,6 +809,49 @@ def step_table(records: list[list[Any]]) -> list[str]:
     return lines
 
 
+# nginx's access log (docs/operations.md's `mooc` format): local time, request, status
+# and $request_time (from reading the request's first bytes to sending the last).
+_NGINX_LINE = re.compile(
+    r'\[(\d+/\w+/\d+:\d+:\d+:\d+ [+-]\d{4})\] "(\w+) (\S+) [^"]*" (\d{3}) .*? rt=([\d.]+)'
+)
+_NGINX_STEPS = (
+    ("GET", re.compile(r"^/login/"), "1 login page"),
+    ("POST", re.compile(r"^/login/"), "2 login"),
+    ("POST", re.compile(r"^/ujian/\d+/mulai/"), "3 start exam"),
+    ("GET", re.compile(r"^/ujian/percobaan/\d+/soal/"), "4 question page"),
+    ("POST", re.compile(r"^/ujian/percobaan/\d+/jawab/"), "5 save answer"),
+    ("GET", re.compile(r"^/ujian/percobaan/\d+/kirim/"), "6 submit page"),
+    ("POST", re.compile(r"^/ujian/percobaan/\d+/kirim/"), "7 submit"),
+    ("GET", re.compile(r"^/ujian/percobaan/\d+/hasil/"), "8 result page"),
+    ("GET", re.compile(r"^/bench/ceiling/"), "9 ceiling view"),
+)
+
+
+def nginx_records(log: Path) -> list[list[Any]]:
+    """Each request of the run as nginx saw it, as [step, end, ms, ok] like locust's
+    records (the end to the second: nginx's time has no fraction)."""
+    import datetime as dt
+
+    records: list[list[Any]] = []
+    if not log.exists():
+        return records
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            found = _NGINX_LINE.search(line)
+            if found is None:
+                continue
+            when, method, path, status, seconds = found.groups()
+            step = next(
+                (name for m, pattern, name in _NGINX_STEPS if m == method and pattern.match(path)),
+                None,
+            )
+            if step is None:
+                continue
+            end = dt.datetime.strptime(when, "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            records.append([step, end, float(seconds) * 1000, int(status) < 500])
+    return records
+
+
 def measured(clock: dict[str, Any], kind: str) -> Windows:
     """The measured part of each saturation window of `kind` ("saves" or
     "ceiling"): the first window of the run leaves out two seconds of warm-up, the
@@ -1159,6 +1203,17 @@ def run(args: argparse.Namespace) -> None:
         "",
         *step_table(records + (ceiling["records"] if mode == "exam" else [])),
         "",
+        *(
+            [
+                "the same steps as nginx saw them ($request_time, from reading a request to "
+                "sending its answer: the servers' side, without the load generator's own waits "
+                "for a core; errors: 5xx)",
+                *step_table(nginx_records(RESULTS / "var" / "nginx" / "logs" / "mooc.access.log")),
+                "",
+            ]
+            if args.nodes
+            else []
+        ),
         f"{'answer saves per second':<44}{save_rate:>10.1f}"
         + ("  (mean over the exam)" if mode == "exam" else "  (saturated)"),
         (
