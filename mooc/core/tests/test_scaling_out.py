@@ -95,3 +95,28 @@ def test_the_guides_nginx_configuration_with_two_nodes(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_benchmark_reads_each_step_from_nginxs_access_log(tmp_path: Path) -> None:
+    """bench/exam_day.py's servers'-side table: the guide's `mooc` log format, one line
+    per request, read back as [step, end, ms, ok]."""
+    from bench.exam_day import nginx_records
+
+    log = tmp_path / "mooc.access.log"
+    log.write_text(
+        '127.0.0.1 - - [06/Dec/2026:18:09:11 +0700] "POST /ujian/percobaan/33/jawab/ '
+        'HTTP/1.1" 200 48 "-" "python/gevent-http-client-2.6.1" rt=0.066 urt=0.065 rid=a\n'
+        '127.0.0.1 - - [06/Dec/2026:18:09:12 +0700] "GET /ujian/percobaan/33/soal/1/ '
+        'HTTP/1.1" 503 10 "-" "-" rt=1.250 urt=1.249 rid=b\n'
+        '127.0.0.1 - - [06/Dec/2026:18:09:12 +0700] "GET /static/css/site.css '
+        'HTTP/1.1" 200 10 "-" "-" rt=0.001 urt=- rid=c\n'
+        "not a log line\n",
+        encoding="utf-8",
+    )
+    records = nginx_records(log)
+    assert [(r[0], round(r[2]), r[3]) for r in records] == [
+        ("5 save answer", 66, True),
+        ("4 question page", 1250, False),  # a 5xx is an error
+    ]
+    assert records[0][1] == 1796555351.0  # 11:09:11 UTC
+    assert nginx_records(tmp_path / "missing.log") == []
