@@ -47,8 +47,12 @@ def english(settings: Any) -> Iterator[None]:
 
 
 def code_for(device: TOTPDevice, *, offset: int = 0) -> str:
-    """The code an authenticator app shows now (offset: steps later)."""
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    """The code an authenticator app shows now (offset: steps later), as the device
+    expects it: django-otp learns a phone's clock drift from the codes it accepts (a
+    code typed at the end of a 30-second step and checked in the next counts as one
+    step behind), and `offset` is counted from there."""
+    drift = device.drift + offset
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
     return f"{code:06d}"
 
 
