@@ -74,10 +74,9 @@ def is_enrolled(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
-def _has_staff_role_or_device(user: User) -> bool:
-    """`has_staff_role(user) or is_enrolled(user)` in one query (each login asks)."""
-    if user.is_staff or user.is_superuser:
-        return True
+def _has_role_or_device(user: User) -> bool:
+    """A role's group or a confirmed authenticator, in one query: each login asks
+    (`needed_check` has answered for admin flags already)."""
     roles = User.groups.through.objects.filter(user_id=user.pk, group__name__in=ROLES)
     devices = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True)
     return bool(User.objects.filter(pk=user.pk).filter(Exists(roles) | Exists(devices)).exists())
@@ -93,7 +92,7 @@ def needed_check(request: HttpRequest, user: User) -> bool:
     cached = request.session.get(_NEEDED_KEY)
     if isinstance(cached, list) and len(cached) == 2 and now - int(cached[1]) < _NEEDED_TTL:
         return bool(cached[0])
-    needed = _has_staff_role_or_device(user)
+    needed = _has_role_or_device(user)
     request.session[_NEEDED_KEY] = [needed, now]
     return needed
 

@@ -68,3 +68,10 @@ def test_a_drawn_key_that_is_taken_is_drawn_again(monkeypatch: pytest.MonkeyPatc
     store.save()
     assert store.session_key == "b" * 32
     assert SessionStore(taken.session_key)["owner"] == "first"  # not overwritten
+
+
+def test_the_captcha_store_is_indexed_by_expiry() -> None:
+    """Every captcha check deletes the expired rows first (migration core/0006)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "captcha_captchastore")
+    assert any(c["index"] and c["columns"] == ["expiration"] for c in constraints.values())
