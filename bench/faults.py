@@ -144,6 +144,7 @@ def client_lines(client: dict[str, Any]) -> list[str]:
         f"{'answers chosen but never confirmed':<44}{client.get('unconfirmed', 0):>10}",
         f"{'saves refused for good (400/403/404)':<44}{client.get('refused', 0):>10}",
         f"{'learners who gave up on a page':<44}{client.get('gave_up', 0):>10}",
+        f"{'pages resent at once (kept-alive closed)':<44}{client.get('resent', 0):>10}",
         *(
             [f"{'learners cut off by the network fault':<44}{client['dropped']:>10}"]
             if client.get("dropped")

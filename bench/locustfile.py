@@ -47,6 +47,7 @@ from typing import Any
 import gevent
 import gevent.ssl
 from gevent.event import Event
+from geventhttpclient.response import HTTPConnectionClosed
 from locust import constant, events, task
 from locust.contrib.fasthttp import FastHttpSession, FastHttpUser
 from locust.exception import StopUser
@@ -100,6 +101,13 @@ CLICK_AGAIN = 5.0
 PAGE_RETRY_WAIT = 5.0
 PAGE_TRIES = 12
 RETRYABLE_PAGE = {0, 500, 502, 503, 504}
+# A page request that fails this way on a kept-alive connection (the server closed it
+# while idle just as the request went out) is sent again at once on a new connection,
+# without surfacing an error, as browsers do for any method (Chromium's
+# HttpNetworkTransaction::ShouldResendRequest: a reused connection, no answer yet).
+# Such resends are counted and recorded under STALE_NAME, not as the step's.
+STALE_ERRORS = (HTTPConnectionClosed, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+STALE_NAME = "0 resent: kept-alive connection closed"
 # A learner waits at most this long for an answer to be confirmed, then moves on
 # (counted as unconfirmed; exam.js itself never gives up).
 GIVE_UP_AFTER = 600.0
@@ -135,6 +143,7 @@ _client: dict[str, Any] = {
     "refused": 0,
     "gave_up": 0,
     "dropped": 0,
+    "resent": 0,
 }
 
 
@@ -249,6 +258,8 @@ class Learner(FastHttpUser):
         Learner.environment_ref = self.environment
         self.index = next(_serial)
         self.cookies: dict[str, str] = {}
+        # Whether the learner's page connection has carried a request (a kept-alive one).
+        self.connected = False
         self.save_token = ""
         self.api_access = ""
         self.api_save_token = ""
@@ -336,24 +347,41 @@ class Learner(FastHttpUser):
                 self.cookies[name] = content.strip('"')
             self.save_headers = {}
 
+    def _stale(self, response: Any) -> bool:
+        """Whether `response` is a kept-alive connection found closed, to be sent again
+        at once (see STALE_ERRORS); if so it is recorded under STALE_NAME."""
+        reused, self.connected = self.connected, True
+        if not (reused and response.status_code == 0):
+            return False
+        if not isinstance(getattr(response, "error", None), STALE_ERRORS):
+            return False
+        _client["resent"] += 1
+        response.request_meta["name"] = STALE_NAME
+        response.success()
+        return True
+
     def _get(
         self, url: str, name: str, *, expect: tuple[int, ...] = (200,), anonymous: bool = False
     ) -> Any:
-        with self.client.get(
-            url,
-            name=name,
-            headers=self._headers(anonymous=anonymous),
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self._keep_cookies(response)
-            if response.status_code not in expect:
-                response.failure(f"HTTP {response.status_code}")
-            elif _logged_out(response, name):
-                response.failure("logged out")
-            else:
-                response.success()
-            return response
+        for _try in range(2):
+            with self.client.get(
+                url,
+                name=name,
+                headers=self._headers(anonymous=anonymous),
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if not _try and self._stale(response):
+                    continue
+                self._keep_cookies(response)
+                if response.status_code not in expect:
+                    response.failure(f"HTTP {response.status_code}")
+                elif _logged_out(response, name):
+                    response.failure("logged out")
+                else:
+                    response.success()
+            break
+        return response
 
     def _post(
         self,
@@ -369,22 +397,26 @@ class Learner(FastHttpUser):
             "X-CSRFToken": self.cookies.get("csrftoken", ""),
         }
         body = "&".join(f"{k}={v}" for k, v in data)
-        with self.client.post(
-            url,
-            name=name,
-            data=body,
-            headers=self._headers(extra),
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self._keep_cookies(response)
-            if response.status_code not in expect:
-                response.failure(f"HTTP {response.status_code}")
-            elif _logged_out(response, name):
-                response.failure("logged out")
-            else:
-                response.success()
-            return response
+        for _try in range(2):
+            with self.client.post(
+                url,
+                name=name,
+                data=body,
+                headers=self._headers(extra),
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if not _try and self._stale(response):
+                    continue
+                self._keep_cookies(response)
+                if response.status_code not in expect:
+                    response.failure(f"HTTP {response.status_code}")
+                elif _logged_out(response, name):
+                    response.failure("logged out")
+                else:
+                    response.success()
+            break
+        return response
 
     # --- The journey ------------------------------------------------------------------
 
