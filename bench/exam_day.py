@@ -170,11 +170,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--page-nice",
         type=int,
-        default=5,
-        help="with a save pool, run the main pool (pages) at this nice value, as "
-        "docs/operations.md's mooc-web.service does (Nice=5): answer saves, PostgreSQL, "
-        "Redis and nginx go first when the cores are full; 0: all alike (runs before "
-        "session 9)",
+        default=0,
+        help="with a save pool, run the main pool (pages) at this nice value (e.g. 5: "
+        "answer saves, PostgreSQL, Redis and nginx go first when the cores are full, "
+        "the option docs/operations.md section 6.1 describes; session 9's default); "
+        "0: all alike, as mooc-web.service runs",
     )
     parser.add_argument(
         "--locust-nice",
