@@ -47,6 +47,7 @@ from mooc.catalog.services import (
     course_publication_record,
     course_publication_set,
     course_publish_problems,
+    course_slug_changed,
 )
 from mooc.catalog.uploads import cover_image_clean, instructor_photo_clean
 from mooc.core.admin_forms import LabelledSplitDateTime, https_formfield, ordered_formset_save
@@ -467,6 +468,8 @@ class CourseAdmin(CourseScopedAdmin[Course]):
 
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            course_slug_changed(course=obj, old_slug=form.initial.get("slug", ""))
         if "is_published" in form.changed_data:
             course_publication_record(
                 actor=_actor(request), course=obj, published=obj.is_published, request=request

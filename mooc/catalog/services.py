@@ -98,6 +98,25 @@ def course_publish_problems(*, course: Course) -> list[str]:
     return [line for check in _publish_checks for line in check(course)]
 
 
+# What follows a course to its new slug, as apps above catalog see it (mooc.learning:
+# the pictures in the materials' texts are addressed by the course's slug). Registered
+# like the publish checks above.
+_slug_followers: list[Callable[[Course, str], object]] = []
+
+
+def course_slug_follower_register(follower: Callable[[Course, str], object]) -> None:
+    if follower not in _slug_followers:
+        _slug_followers.append(follower)
+
+
+def course_slug_changed(*, course: Course, old_slug: str) -> None:
+    """`course` (saved, with its new slug) was known as `old_slug`: whatever names it by
+    its slug follows, in the caller's transaction."""
+    if old_slug and old_slug != course.slug:
+        for follower in _slug_followers:
+            follower(course, old_slug)
+
+
 def course_publication_set(
     *,
     actor: User,

@@ -18,6 +18,7 @@ from mooc.accounts.models import User
 from mooc.accounts.tests.factories import InstructorFactory, UserFactory
 from mooc.catalog.models import Course
 from mooc.catalog.tests.factories import CourseFactory, EnrollmentFactory
+from mooc.catalog.tests.helpers import form_data
 from mooc.core.files import private_storage
 from mooc.learning.models import Material
 
@@ -161,3 +162,36 @@ def test_a_learner_cannot_upload_public_pictures(client: Client) -> None:
     response = _upload(client, reverse("admin:catalog_course_editor_public_image"), _png())
 
     assert response.status_code == 302  # the admin sends non-staff to the login page
+
+
+def test_a_new_slug_takes_the_pictures_in_the_materials_along(
+    admin_client: Client, course: Course
+) -> None:
+    url = _upload(admin_client, _course_url(course), _png()).json()["url"]
+    material = Material.objects.get(section__course=course)
+    material.body = f'<p>Bagan</p><img src="{url}" alt="Bagan alur">'
+    material.save()
+    # Another course whose slug starts the same way keeps its own addresses.
+    other = CourseFactory.create(slug=f"{course.slug}-2", sections=1, materials=1)
+    other_url = _upload(admin_client, _course_url(other), _png()).json()["url"]
+    other_material = Material.objects.get(section__course=other)
+    other_material.body = f'<img src="{other_url}" alt="Lain">'
+    other_material.save()
+    other_body = Material.objects.get(pk=other_material.pk).body
+    assert other_url in other_body
+    change = reverse("admin:catalog_course_change", args=[course.pk])
+    data = form_data(admin_client.get(change))
+    data["slug"] = "nama-baru"
+
+    response = admin_client.post(change, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    body = Material.objects.get(pk=material.pk).body
+    new_url = url.replace(f"/belajar/{course.slug}/", "/belajar/nama-baru/")
+    assert f'src="{new_url}"' in body
+    assert f"/belajar/{course.slug}/" not in body
+    assert Material.objects.get(pk=other_material.pk).body == other_body
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=course)
+    admin_client.force_login(learner)
+    assert admin_client.get(new_url).status_code == 200
