@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 from mooc.accounts.models import Unit, User
 from mooc.accounts.services import devices
 from mooc.accounts.services.login import LoginRefused, user_authenticate
-from mooc.accounts.services.mfa import has_staff_role, is_enrolled
+from mooc.accounts.services.mfa import VerifyRefused, code_verify, has_staff_role, is_enrolled
 from mooc.accounts.services.passwords import password_change
 from mooc.accounts.services.profile import profile_update
 from mooc.api.auth import me, my_device
@@ -39,6 +39,13 @@ class LoginIn(Input):
     username: str = Field(min_length=1, max_length=150, description="NIP or username")
     password: str = Field(min_length=1, max_length=4096)
     device: str = Field(min_length=1, max_length=100, description="A label: 'Android — Budi'")
+    code: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="For an account with two-step verification: the authenticator app's "
+        "current code, or one of its unused recovery codes",
+    )
 
 
 class TokensOut(Schema):
@@ -126,14 +133,42 @@ def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
             ),
         }
         raise ApiProblem(403, refused.problem, messages[refused.problem]) from None
-    if has_staff_role(user) or is_enrolled(user):
-        # The API has no second step: accounts that sign in with one use the website.
+    _second_step(request, user, payload.code)
+    return _tokens(devices.device_sign_in(user=user, label=payload.device))
+
+
+def _second_step(request: HttpRequest, user: User, code: str | None) -> None:
+    """The website's second step, for accounts that have one (asked only once the
+    password is right): the app's code or a recovery code in `code`. Staff who have
+    not set it up yet do that on the website first."""
+    if not is_enrolled(user):
+        if has_staff_role(user):
+            raise ApiProblem(
+                403,
+                "second_factor_setup_required",
+                _("Staff accounts need two-step verification: set it up on the website first."),
+            )
+        return
+    if code is None:
         raise ApiProblem(
             403,
             "second_factor_required",
-            _("This account signs in with two-step verification: please use the website."),
+            _(
+                "This account uses two-step verification: send the code from your "
+                "authenticator app (or a recovery code) as code."
+            ),
         )
-    return _tokens(devices.device_sign_in(user=user, label=payload.device))
+    try:
+        code_verify(user=user, code=code, request=request)
+    except VerifyRefused as refused:
+        if refused.code == "throttled":
+            raise ApiProblem(
+                429,
+                "code_throttled",
+                str(refused.message),
+                headers={"Retry-After": str(refused.retry_after)},
+            ) from None
+        raise ApiProblem(401, "wrong_code", str(refused.message)) from None
 
 
 @router.post(

@@ -211,7 +211,9 @@ def _recovery(code: str) -> str:
 
 
 class VerifyRefused(ServiceError):
-    pass
+    """A code refused; `retry_after` (seconds) when refused for too many wrong ones."""
+
+    retry_after: int = 0
 
 
 def code_verify(
@@ -251,6 +253,7 @@ def code_verify(
                 _("Too many wrong codes. Try again in %(seconds)s seconds.") % {"seconds": wait},
                 code="throttled",
             )
+            refusal.retry_after = wait
         elif not device.verify_token(normalized):
             refusal = VerifyRefused(CODE_WRONG, field="code")
         elif isinstance(device, StaticDevice):

@@ -11,8 +11,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from mooc.accounts.models import DeviceToken, User
+from mooc.accounts.services import mfa
 from mooc.accounts.services.passwords import password_change
 from mooc.accounts.tests.factories import PASSWORD, UserFactory
+from mooc.accounts.tests.test_mfa import code_for, device_for
 from mooc.api.tests.support import API, Api, auth, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +84,94 @@ def test_sign_ins_are_limited_per_ip_across_usernames(db: None) -> None:
     assert _login(client, "c", "x").status_code == 429
 
 
-def test_staff_accounts_sign_in_on_the_website_only() -> None:
+def test_staff_without_two_step_verification_set_it_up_on_the_website_first() -> None:
     staff = UserFactory.create(staff=True)
     response = _login(Client(), staff.username, PASSWORD)
-    assert response.status_code == 403 and response.json()["code"] == "second_factor_required"
+    assert response.status_code == 403
+    assert response.json()["code"] == "second_factor_setup_required"
+    assert not DeviceToken.objects.filter(user=staff).exists()
+
+
+def _login_with_code(client: Client, user: User, code: str | None) -> Any:
+    body = {"username": user.username, "password": PASSWORD, "device": "HP"}
+    if code is not None:
+        body["code"] = code
+    return client.post(f"{API}/auth/login/", body, content_type="application/json")
+
+
+def test_an_account_with_two_step_verification_signs_in_with_its_code(learner: User) -> None:
+    device = device_for(learner)
+    client = Client()
+
+    asked = _login_with_code(client, learner, None)
+    assert asked.status_code == 403 and asked.json()["code"] == "second_factor_required"
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    refused = _login_with_code(client, learner, wrong)
+    assert refused.status_code == 401 and refused.json()["code"] == "wrong_code"
+    assert refused["Content-Type"] == PROBLEM
+    assert not DeviceToken.objects.filter(user=learner).exists()
+
+    device.throttle_reset()
+    code = code_for(device)
+    response = _login_with_code(client, learner, code)
+    assert response.status_code == 200, response.json()
+    assert _me(client, response.json()).json()["username"] == learner.username
+    # The code is spent: the same one again is refused.
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert _login_with_code(client, learner, code).status_code == 401
+
+
+def test_a_recovery_code_signs_in_once(learner: User) -> None:
+    device_for(learner)
+    codes = mfa.recovery_codes_renew(user=learner)
+    client = Client()
+
+    assert _login_with_code(client, learner, codes[0]).status_code == 200
+    assert _login_with_code(client, learner, codes[0]).json()["code"] == "wrong_code"
+    assert mfa.recovery_codes_left(learner) == len(codes) - 1
+
+
+def test_staff_with_two_step_verification_sign_in_with_their_code() -> None:
+    staff = UserFactory.create(staff=True)
+    device = device_for(staff)
+    assert _login_with_code(Client(), staff, code_for(device)).status_code == 200
+
+
+def test_wrong_codes_are_throttled_with_a_retry_after(learner: User) -> None:
+    device = device_for(learner)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    client = Client()
+    assert _login_with_code(client, learner, wrong).status_code == 401
+
+    response = _login_with_code(client, learner, code_for(device))  # right, but too soon
+
+    assert response.status_code == 429 and response.json()["code"] == "code_throttled"
+    assert int(response["Retry-After"]) >= 1
+    assert not DeviceToken.objects.filter(user=learner).exists()
+
+
+def test_the_code_is_not_asked_before_the_password_is_right(learner: User) -> None:
+    device = device_for(learner)
+    response = Client().post(
+        f"{API}/auth/login/",
+        {"username": learner.username, "password": "salah", "device": "HP", "code": "123456"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401 and response.json()["code"] == "wrong_credentials"
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+@pytest.mark.parametrize("code", ["", "x" * 41, 123456])
+def test_a_malformed_code_is_refused_clearly(learner: User, code: Any) -> None:
+    device_for(learner)
+    response = Client().post(
+        f"{API}/auth/login/",
+        {"username": learner.username, "password": PASSWORD, "device": "HP", "code": code},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
 
 
 def test_refresh_rotates_and_a_reused_refresh_token_signs_the_device_out(learner: User) -> None:
