@@ -11,6 +11,7 @@ questions' stable ids, so it imports back into the same bank.
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -27,10 +28,12 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Course, Instructor
 from mooc.core.errors import ServiceError
+from mooc.core.files import private_storage
 from mooc.evaluation.models import CourseEvaluation
 from mooc.exams.models import Exam
 from mooc.exams.selectors.banks import question_bank_list
 from mooc.exams.services.banks import question_bank_export_gift
+from mooc.learning.images import course_image_storage_name, course_image_url
 from mooc.learning.models import Material, Section
 from mooc.packages.schema import FORMAT_VERSION
 from mooc.packages.source import MANIFEST_NAME
@@ -42,6 +45,8 @@ _STORED_SUFFIXES = {
 }  # fmt: skip
 _KEY_LENGTH = 90  # leaves room for a "-2" suffix within the 100 characters of a key
 QUESTION_BANK_PATH = "soal/bank.gift"
+# The pictures in the materials' texts.
+IMAGES_FOLDER = "images"
 
 
 @dataclass(frozen=True)
@@ -185,10 +190,11 @@ def _collect(course: Course) -> tuple[dict[str, Any], list[_File]]:
         .prefetch_related(Prefetch("materials", queryset=current.prefetch_related("attachments")))
     )
     section_items = []
+    pictures: set[str] = set()
     for section in sections:
         materials = []
         for material in section.materials.all():
-            materials.append(_material(material, files))
+            materials.append(_material(material, files, course=course, pictures=pictures))
         section_items.append({"id": section.key, "title": section.title, "materials": materials})
     manifest: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
@@ -274,12 +280,40 @@ def _exam(exam: Exam) -> dict[str, Any]:
     return item
 
 
-def _material(material: Material, files: list[_File]) -> dict[str, Any]:
+def _with_pictures(html: str, course: Course, files: list[_File], exported: set[str]) -> str:
+    """`html` (a material's text in materials/) with the course's own pictures as files
+    of the package, `images/<name>`, addressed relative to it; each file once. A
+    picture missing from the storage keeps its address."""
+    prefix = course_image_url(course=course, name="x.jpg").removesuffix("x.jpg")
+    storage = private_storage()
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(2)
+        stored = course_image_storage_name(course_id=course.pk, name=name)
+        if stored is None:
+            return match.group(0)
+        if name not in exported:
+            if not storage.exists(stored):
+                return match.group(0)
+            with storage.open(stored, "rb") as handle:
+                files.append(_File(f"{IMAGES_FOLDER}/{name}", data=handle.read()))
+            exported.add(name)
+        return f"{match.group(1)}../{IMAGES_FOLDER}/{name}"
+
+    return re.sub(
+        r"(\bsrc\s*=\s*[\"'])" + re.escape(prefix) + r"([0-9a-f]{32}\.(?:jpg|png))", replace, html
+    )
+
+
+def _material(
+    material: Material, files: list[_File], *, course: Course, pictures: set[str]
+) -> dict[str, Any]:
     item: dict[str, Any] = {"id": material.key, "title": material.title}
     if material.body:
         path = f"materials/{material.key}.html"
         item["body_file"] = path
-        files.append(_File(path, data=f"{material.body}\n".encode()))
+        body = _with_pictures(material.body, course, files, pictures)
+        files.append(_File(path, data=f"{body}\n".encode()))
     if material.video_url:
         item["video_url"] = material.video_url
     if material.video_file:

@@ -31,16 +31,20 @@ from django.utils.translation import gettext as _
 
 from mooc.catalog.models import Category, Course, Instructor
 from mooc.catalog.services import course_instructors_set
+from mooc.core.files import private_storage
 from mooc.core.services import audit_log_record
 from mooc.evaluation.models import CourseEvaluation, EvaluationItem, EvaluationTemplate
 from mooc.exams.models import Exam, ExamCategoryQuota, QuestionCategory
 from mooc.exams.services.banks import questions_import
+from mooc.learning.images import course_image_storage_name, course_image_url
 from mooc.learning.models import Attachment, Material, Section
 from mooc.packages.manifest import (
     AttachmentPlan,
     CoursePlan,
     ImagePlan,
     ManifestReader,
+    MaterialPlan,
+    package_image_src,
     question_problem,
 )
 from mooc.packages.report import PackageReport
@@ -170,6 +174,16 @@ def _stored_equals(fieldfile: FieldFile, data: bytes) -> bool:
         if fieldfile.storage.size(fieldfile.name or "") != len(data):
             return False
         with fieldfile.storage.open(fieldfile.name or "", "rb") as handle:
+            return bool(handle.read() == data)
+    except (OSError, SuspiciousFileOperation):
+        return False
+
+
+def _storage_equals(storage: Storage, name: str, data: bytes) -> bool:
+    try:
+        if not storage.exists(name) or storage.size(name) != len(data):
+            return False
+        with storage.open(name, "rb") as handle:
             return bool(handle.read() == data)
     except (OSError, SuspiciousFileOperation):
         return False
@@ -399,7 +413,7 @@ class _Importer:
                 material = _pick(candidates.get(planned.key, []), section)
                 values = {
                     "title": planned.title,
-                    "body": planned.body,
+                    "body": self._material_body(course, planned),
                     "video_url": planned.video_url,
                     "duration_minutes": planned.duration_minutes,
                     "order": order,
@@ -426,6 +440,27 @@ class _Importer:
                 self._attachments(material, planned.attachments, current)
                 kept.add(material.pk)
         self._retire([row for row in existing if row.pk not in kept], "material")
+
+    def _material_body(self, course: Course, planned: MaterialPlan) -> str:
+        """The planned text with its pictures stored as the course's own (private, as
+        the builder's uploads) and their real addresses in place of the placeholders.
+        A picture already stored under the package file's name (an export of this
+        course) or under its content's name is not stored again."""
+        body = planned.body
+        storage = private_storage()
+        for name, image in planned.images.items():
+            stored = course_image_storage_name(course_id=course.pk, name=image.entry.name)
+            if stored is None or not _storage_equals(storage, stored, image.raw):
+                stored = course_image_storage_name(course_id=course.pk, name=name)
+                assert stored is not None
+                if not storage.exists(stored):
+                    saved = storage.save(stored, ContentFile(image.content))
+                    self.files.written.append((storage, saved))
+            body = body.replace(
+                package_image_src(name),
+                course_image_url(course=course, name=stored.rsplit("/", 1)[-1]),
+            )
+        return body
 
     def _attachments(
         self, material: Material, plans: list[AttachmentPlan], current: list[Attachment]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from mooc.catalog.uploads import (
     IMAGE_MAX_BYTES,
     attachment_validate,
     cover_image_clean,
+    image_clean,
     instructor_photo_clean,
     video_validate,
 )
@@ -96,6 +99,9 @@ class MaterialPlan:
     video_file: Entry | None
     duration_minutes: int | None
     attachments: list[AttachmentPlan] = field(default_factory=list)
+    # The pictures in `body`, by the name their placeholder address carries
+    # (`package_image_src`); the importer stores them and puts the real address in.
+    images: dict[str, ImagePlan] = field(default_factory=dict)
 
 
 @dataclass
@@ -193,9 +199,27 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def text_to_html(text: str, *, is_markdown: bool) -> str:
+# A material's pictures: at most this large in the package, and stored re-encoded
+# at most this wide, as the course builder's uploads (mooc.authoring).
+PICTURE_MAX_SIDE = 1600
+# Where a picture of the package points in a planned text until the importer knows
+# the course: a course-picture address (so the sanitizer keeps it) under a slug that
+# only the importer replaces, and only for names it planned.
+_PACKAGE_IMAGE_PREFIX = "/belajar/-paket-/gambar/"
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def package_image_src(name: str) -> str:
+    return f"{_PACKAGE_IMAGE_PREFIX}{name}"
+
+
+def text_to_html(
+    text: str, *, is_markdown: bool, pictures: Callable[[str], str] | None = None
+) -> str:
     """Markdown or HTML → sanitized HTML. `#` headings become h2: the page's h1
-    is the course or material title."""
+    is the course or material title. `pictures` maps each <img>'s src before the
+    sanitizer runs (which keeps only this site's own pictures)."""
     html = (
         markdown_render(
             text,
@@ -208,6 +232,11 @@ def text_to_html(text: str, *, is_markdown: bool) -> str:
         if is_markdown
         else text
     )
+    if pictures is not None:
+        html = _IMG_SRC.sub(
+            lambda match: f'{match.group(1)}"{pictures(match.group(2) or match.group(3) or "")}"',
+            html,
+        )
     return sanitize_html(_H1.sub(r"<\1h2\2", html).strip())
 
 
@@ -570,16 +599,18 @@ class ManifestReader:
                 attachments.append(
                     AttachmentPlan(title=self._text(attachment, here, "title"), entry=entry)
                 )
+        images: dict[str, ImagePlan] = {}
         return MaterialPlan(
             # Unique in the whole course: a material may move to another section
             # and keep its learners' progress.
             key=self._unique_id(item, at, material_ids),
             title=self._text(item, at, "title"),
-            body=self._rich_text(item, at, "body", "body_file"),
+            body=self._rich_text(item, at, "body", "body_file", images=images),
             video_url=video_url,
             video_file=video_file,
             duration_minutes=item.get("duration_minutes"),
             attachments=attachments,
+            images=images,
         )
 
     def _question_files(self, data: dict[str, Any]) -> Iterator[QuestionFilePlan]:
@@ -923,7 +954,18 @@ class ManifestReader:
         self.entries[entry.path] = entry
         return entry
 
-    def _rich_text(self, item: dict[str, Any], at: Path_, inline: str, file_key: str) -> str:
+    def _rich_text(
+        self,
+        item: dict[str, Any],
+        at: Path_,
+        inline: str,
+        file_key: str,
+        *,
+        images: dict[str, ImagePlan] | None = None,
+    ) -> str:
+        """The sanitized HTML of `inline` or of the file `file_key` names. With
+        `images` (a material's text), pictures that are files of the package are
+        checked and planned there; other texts keep only this site's pictures."""
         ref = item.get(file_key)
         text = item.get(inline)
         if ref is not None and text is not None:
@@ -935,8 +977,9 @@ class ManifestReader:
         if ref is None:
             if not isinstance(text, str) or not text.strip():
                 return ""
+            pictures = self._pictures(images, "", [*at, inline])
             try:
-                return text_to_html(text, is_markdown=inline_is_markdown(text))
+                return text_to_html(text, is_markdown=inline_is_markdown(text), pictures=pictures)
             except MarkdownTooComplex as error:
                 self.error([*at, inline], str(error))
                 return ""
@@ -955,11 +998,42 @@ class ManifestReader:
         except TextError as error:
             self.report.error(entry.path, field_path([*at, file_key]), error.message, error.line)
             return ""
+        folder = posixpath.dirname(entry.path)
+        pictures = self._pictures(images, folder, [*at, file_key])
         try:
-            return text_to_html(content, is_markdown=TEXT_SUFFIXES[entry.suffix])
+            return text_to_html(content, is_markdown=TEXT_SUFFIXES[entry.suffix], pictures=pictures)
         except MarkdownTooComplex as error:
             self.report.error(entry.path, field_path([*at, file_key]), str(error))
             return ""
+
+    def _pictures(
+        self, images: dict[str, ImagePlan] | None, folder: str, at: Path_
+    ) -> Callable[[str], str] | None:
+        """What a picture's src becomes in a material's text: a path inside the
+        package (relative to the text's folder) is checked like an upload and
+        planned in `images` under a placeholder address; any other src is left
+        to the sanitizer."""
+        if images is None:
+            return None
+
+        def clean(upload: UploadedFile) -> ContentFile[bytes]:
+            return image_clean(upload, max_side=PICTURE_MAX_SIDE, field="image")
+
+        def plan(src: str) -> str:
+            if not src or src.startswith(("/", "#")) or _HAS_SCHEME.match(src):
+                return src
+            path = posixpath.normpath(posixpath.join(folder, src.split("?")[0].split("#")[0]))
+            if path == ".." or path.startswith("../"):
+                self.error(at, _("The picture “%(src)s” is outside the package.") % {"src": src})
+                return src
+            image = self._image(path, at, clean)
+            if image is None:
+                return src
+            name = f"{hashlib.sha256(image.content).hexdigest()[:32]}.{image.extension}"
+            images[name] = image
+            return package_image_src(name)
+
+        return plan
 
     def _image(
         self, raw: Any, at: Path_, clean: Callable[[UploadedFile], ContentFile[bytes]]
