@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -1176,6 +1177,10 @@ def run(args: argparse.Namespace) -> None:
         cpu = cpu_lines("first 3 minutes", sampler, [(first_start, first_start + 180)])
         cpu += cpu_lines("after", sampler, [(first_start + 180, clock.get("all_done", 0.0))])
     cpu += cpu_lines("ceiling", sampler, measured(cclock, "ceiling"))
+    nginx_log = RESULTS / "var" / "nginx" / "logs" / "mooc.access.log"
+    if args.nodes and nginx_log.exists():
+        # The next run with nginx starts the log anew: keep this run's beside its records.
+        shutil.copyfile(nginx_log, RESULTS / f"{stamp}-nginx-access.log")
 
     lines = [
         "",
@@ -1208,7 +1213,7 @@ def run(args: argparse.Namespace) -> None:
                 "the same steps as nginx saw them ($request_time, from reading a request to "
                 "sending its answer: the servers' side, without the load generator's own waits "
                 "for a core; errors: 5xx)",
-                *step_table(nginx_records(RESULTS / "var" / "nginx" / "logs" / "mooc.access.log")),
+                *step_table(nginx_records(nginx_log)),
                 "",
             ]
             if args.nodes
