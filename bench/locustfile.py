@@ -363,25 +363,7 @@ class Learner(FastHttpUser):
     def _get(
         self, url: str, name: str, *, expect: tuple[int, ...] = (200,), anonymous: bool = False
     ) -> Any:
-        for _try in range(2):
-            with self.client.get(
-                url,
-                name=name,
-                headers=self._headers(anonymous=anonymous),
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                if not _try and self._stale(response):
-                    continue
-                self._keep_cookies(response)
-                if response.status_code not in expect:
-                    response.failure(f"HTTP {response.status_code}")
-                elif _logged_out(response, name):
-                    response.failure("logged out")
-                else:
-                    response.success()
-            break
-        return response
+        return self._request("GET", url, name, self._headers(anonymous=anonymous), expect=expect)
 
     def _post(
         self,
@@ -397,16 +379,32 @@ class Learner(FastHttpUser):
             "X-CSRFToken": self.cookies.get("csrftoken", ""),
         }
         body = "&".join(f"{k}={v}" for k, v in data)
-        for _try in range(2):
-            with self.client.post(
+        return self._request("POST", url, name, self._headers(extra), expect=expect, data=body)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        name: str,
+        headers: dict[str, str],
+        *,
+        expect: tuple[int, ...],
+        data: str | None = None,
+    ) -> Any:
+        """One request of a page, failed unless its status is in `expect` (or it found
+        the learner logged out); sent again at once if its kept-alive connection was
+        found closed (see STALE_ERRORS)."""
+        for tried in range(2):
+            with self.client.request(
+                method,
                 url,
                 name=name,
-                data=body,
-                headers=self._headers(extra),
+                data=data,
+                headers=headers,
                 allow_redirects=False,
                 catch_response=True,
             ) as response:
-                if not _try and self._stale(response):
+                if not tried and self._stale(response):
                     continue
                 self._keep_cookies(response)
                 if response.status_code not in expect:
