@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists
 
 from mooc.accounts.models import User
-from mooc.catalog.models import Course, Instructor
+from mooc.catalog.models import Course, Enrollment, EnrollmentResult, Instructor
 from mooc.evaluation.models import (
     CourseEvaluation,
     EvaluationItem,
@@ -73,5 +73,17 @@ def evaluation_blocks_certificate(*, user: User, course_id: int) -> bool:
     return (
         CourseEvaluation.objects.filter(course_id=course_id, required_for_certificate=True)
         .filter(~Exists(sent))
+        .exists()
+    )
+
+
+def evaluation_waits_for(*, user: User, course: Course) -> bool:
+    """True when `course` has an evaluation that `user` may answer (they passed) and
+    has not sent yet: where "Selesai" leads after the final exam (one query)."""
+    sent = EvaluationResponse.objects.filter(course=course, user=user, submitted_at__isnull=False)
+    passed = Enrollment.objects.filter(course=course, user=user, result=EnrollmentResult.PASSED)
+    return (
+        CourseEvaluation.objects.filter(course=course)
+        .filter(~Exists(sent), Exists(passed))
         .exists()
     )

@@ -8,4 +8,5 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("evaluasi/<slug:slug>/", views.evaluation_form, name="form"),
+    path("evaluasi/<slug:slug>/selesai/", views.evaluation_finish, name="finish"),
 ]

@@ -11,13 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mooc.accounts.models import User
 from mooc.catalog.models import Course
 from mooc.core.errors import ServiceError
 from mooc.evaluation.models import CourseEvaluation, EvaluationResponse
-from mooc.evaluation.selectors import Question, evaluation_questions, evaluation_response_of
+from mooc.evaluation.selectors import (
+    Question,
+    evaluation_questions,
+    evaluation_response_of,
+    evaluation_waits_for,
+)
 from mooc.evaluation.services import (
     AnswersInvalid,
     evaluation_may_answer,
@@ -60,6 +65,22 @@ def _after_send(course: Course) -> str:
 
 def _certificate_url(course: Course) -> str:
     return reverse("certificates:for_course", args=[course.slug])
+
+
+@require_safe
+@never_cache
+@login_required
+def evaluation_finish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where "Selesai" on a passed final exam leads: the course's evaluation while the
+    learner has not sent it (whether or not the certificate waits for it), then the
+    certificate, or the course page when the course gives none."""
+    user = request.user
+    assert isinstance(user, User)
+    course = get_object_or_404(Course, slug=slug)
+    if evaluation_waits_for(user=user, course=course):
+        messages.info(request, _("One more step: please tell us how the training went."))
+        return redirect("evaluation:form", slug=course.slug)
+    return redirect(_after_send(course))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

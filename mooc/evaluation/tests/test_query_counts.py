@@ -49,3 +49,22 @@ def test_the_evaluation_page_runs_its_pinned_number_of_queries() -> None:
     assert _page_queries(1, draft=False) == PAGE_QUERIES
     assert _page_queries(4, draft=False) == PAGE_QUERIES  # not one query per instructor
     assert _page_queries(4, draft=True) == PAGE_QUERIES + DRAFT_QUERIES
+
+
+# The learner, the course, and one EXISTS for "does an evaluation wait for them" (the
+# session comes from the cache).
+FINISH_QUERIES = 3
+
+
+def test_selesai_runs_its_pinned_number_of_queries() -> None:
+    evaluation = course_with_evaluation()
+    learner = UserFactory.create()
+    EnrollmentFactory.create(user=learner, course=evaluation.course, completed=True)
+    client = Client()
+    client.force_login(learner)
+    url = reverse("evaluation:finish", args=[evaluation.course.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 302
+    assert len(queries) == FINISH_QUERIES, [q["sql"] for q in queries]

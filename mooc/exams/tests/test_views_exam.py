@@ -497,8 +497,8 @@ def test_result_passed_shows_finish(client_in: Client, attempt: Attempt, learner
     assert ">Passed<" in body
     assert 'data-testid="score">100<' in body
     assert "Finish" in body
-    # "Selesai" leads on to the certificate page (the course gives one).
-    assert reverse("certificates:for_course", args=[attempt.exam.course.slug]) in body
+    # "Selesai" leads on: to the evaluation if any, then the certificate page.
+    assert reverse("evaluation:finish", args=[attempt.exam.course.slug]) in body
 
 
 def test_result_failed_offers_start_again_while_attempts_remain(
