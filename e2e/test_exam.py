@@ -64,7 +64,9 @@ def test_a_learner_takes_the_final_exam(page: Page, viewport: str, demo_content:
     # Submit asks in place (exam.js), with the grid's count of unanswered questions;
     # "Kembali ke soal" returns to the question, the grid too.
     page.get_by_role("link", name="Submit").click()
-    expect(page.get_by_role("heading", name="Kirim jawaban Anda?")).to_be_focused()
+    expect(page.get_by_role("heading", name="Kirim jawaban Anda?", level=1)).to_be_focused()
+    # The page's one visible h1 is the confirmation's, as on the submit page.
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
     expect(page.get_by_text(re.compile("19 dari 20 soal belum dijawab"))).to_be_visible()
     check_page(page, "exam-submit", viewport)
     page.get_by_role("button", name="Kembali ke soal").click()
