@@ -213,7 +213,11 @@ def test_question_page_shows_number_timer_and_navigation(
     assert f'data-remaining-seconds="{remaining}"' in body
     assert q_url(attempt, 1) in body and q_url(attempt, 3) in body
     assert "Previous" in body and "Next" in body
-    assert body.count("<h1") == 1
+    # One h1 shows at a time: the question's, or the in-place submit confirmation's
+    # (in its hidden section until exam.js swaps them).
+    view = re.search(r'<section id="exam-submit-view".*?</section>', body, re.S)
+    assert view is not None and " hidden " in view.group(0)
+    assert body.count("<h1") == 2 and view.group(0).count("<h1") == 1
     assert "<fieldset" in body and "<legend" in body
     assert 'role="status"' in body
     assert client_in.get(q_url(attempt, 5)).status_code == 404
