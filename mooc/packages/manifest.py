@@ -18,7 +18,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -233,10 +235,14 @@ def text_to_html(
         else text
     )
     if pictures is not None:
-        html = _IMG_SRC.sub(
-            lambda match: f'{match.group(1)}"{pictures(match.group(2) or match.group(3) or "")}"',
-            html,
-        )
+
+        def replace(match: re.Match[str]) -> str:
+            src = match.group(2) if match.group(2) is not None else match.group(3)
+            planned = pictures(src)
+            # Only a planned picture's address is written; any other tag stays as it was.
+            return match.group(0) if planned == src else f'{match.group(1)}"{planned}"'
+
+        html = _IMG_SRC.sub(replace, html)
     return sanitize_html(_H1.sub(r"<\1h2\2", html).strip())
 
 
@@ -1022,7 +1028,9 @@ class ManifestReader:
         def plan(src: str) -> str:
             if not src or src.startswith(("/", "#")) or _HAS_SCHEME.match(src):
                 return src
-            path = posixpath.normpath(posixpath.join(folder, src.split("?")[0].split("#")[0]))
+            # As a browser reads it: entities and %-escapes (a file name with a space).
+            relative = unquote(unescape(src).split("?")[0].split("#")[0])
+            path = posixpath.normpath(posixpath.join(folder, relative))
             if path == ".." or path.startswith("../"):
                 self.error(at, _("The picture “%(src)s” is outside the package.") % {"src": src})
                 return src

@@ -192,3 +192,15 @@ def test_pictures_from_elsewhere_are_still_removed(tmp_path: Path) -> None:
     _import(root)
 
     assert "<img" not in Material.objects.get(key="pengantar").body
+
+
+def test_a_picture_named_with_a_space_is_found_as_a_browser_finds_it(tmp_path: Path) -> None:
+    root = _package(tmp_path / "p", **{"gambar__bagan alur.png": png("navy", (20, 20))})
+    (root / "teks/pengantar.html").write_text(
+        '<img src="../gambar/bagan%20alur.png" alt="Bagan alur">'
+    )
+
+    _import(root)
+
+    assert len(_pictures()["pengantar"]) == 1
+    assert _stored(_pictures()["pengantar"][0])
